@@ -1,0 +1,600 @@
+//! The command line: clap types and the argv normaliser that gives clap Vault's flag syntax.
+//!
+//! Vault's CLI uses Go's `flag` package: long flags take one dash or two (`-format=json`,
+//! `--format json`), flags come before positional arguments (parsing stops at the first
+//! positional), and `-format` is honoured anywhere on the line. clap parses only `--long`, so
+//! [`normalise`] rewrites argv before clap sees it. Nothing here runs a command.
+
+use clap::{Args, Parser, Subcommand};
+
+/// The global flags, accepted on every command.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Global {
+    /// Output format: table, json or yaml (also JWTVAULT_FORMAT).
+    #[arg(long, global = true, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub state: Option<String>,
+    /// Never touch the network (also JWTVAULT_OFFLINE=1).
+    #[arg(long, global = true)]
+    pub offline: bool,
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "jwtvault",
+    version,
+    about = "Vault's JWT auth method as a local, offline command-line tool",
+    disable_help_subcommand = true,
+    after_help = "Common commands: write, read, list, delete, login, token, policy.\n\
+                  Example: jwtvault auth enable jwt"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write data, configuration, and roles (`write auth/jwt/role/dev user_claim=sub ...`).
+    #[command(
+        after_help = "Example:\n  $ jwtvault write auth/jwt/role/dev role_type=jwt user_claim=sub bound_audiences=vault"
+    )]
+    Write(WriteArgs),
+    /// Read data (`read auth/jwt/config`).
+    #[command(after_help = "Example:\n  $ jwtvault read auth/jwt/role/dev")]
+    Read(ReadArgs),
+    /// List data (`list auth/jwt/role`).
+    #[command(after_help = "Example:\n  $ jwtvault list auth/jwt/role")]
+    List(ListArgs),
+    /// Delete configuration and roles (`delete auth/jwt/role/dev`).
+    #[command(after_help = "Example:\n  $ jwtvault delete auth/jwt/role/dev")]
+    Delete(DeleteArgs),
+    /// Log in with a JWT (or check and store a token) and store the token in the helper file.
+    #[command(
+        after_help = "Examples:\n  $ jwtvault login --jwt @token.jwt --role dev\n  $ jwtvault login -method=jwt role=dev jwt=@token.jwt"
+    )]
+    Login(LoginArgs),
+    /// Interact with auth methods (enable, disable, list).
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Interact with tokens (lookup, renew, revoke, capabilities).
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Interact with ACL policies (write, read, list, delete, fmt).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Make keys, sign and decode JWTs, for trying roles without an identity provider.
+    #[command(subcommand)]
+    Jwt(JwtCommand),
+    /// Run the walkthrough end to end against a local issuer, on a temporary state.
+    #[command(after_help = "Example:\n  $ jwtvault demo")]
+    Demo(DemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Example:\n  $ jwtvault completion bash > /etc/bash_completion.d/jwtvault"
+    )]
+    Completion(CompletionArgs),
+    /// Print the version.
+    Version,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct WriteArgs {
+    /// Print only this field of the response.
+    #[arg(long)]
+    pub field: Option<String>,
+    /// Allow a write with no data.
+    #[arg(long, short = 'f')]
+    pub force: bool,
+    /// On a login path: print every check in order, passed or failed, to stderr.
+    #[arg(long)]
+    pub explain: bool,
+    /// PATH followed by K=V data, @file.json or -.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct ReadArgs {
+    /// Print only this field of the response.
+    #[arg(long)]
+    pub field: Option<String>,
+    /// PATH.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct ListArgs {
+    /// Accepted for Vault compatibility.
+    #[arg(long)]
+    pub detailed: bool,
+    /// PATH.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct DeleteArgs {
+    /// PATH.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct LoginArgs {
+    /// Auth method: `jwt` or `token` (default `token`, or `jwt` when --jwt is given).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Mount path of the auth method (default: the method's name).
+    #[arg(long)]
+    pub path: Option<String>,
+    /// The JWT (`T`, `@file` or `-` for stdin): the short form of `-method=jwt jwt=T`.
+    #[arg(long)]
+    pub jwt: Option<String>,
+    /// The role for --jwt (default: the config's default_role).
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Do not store the token in the token helper file.
+    #[arg(long = "no-store")]
+    pub no_store: bool,
+    /// Do not print anything on success.
+    #[arg(long = "no-print")]
+    pub no_print: bool,
+    /// Print only the token, and do not store it.
+    #[arg(long = "token-only")]
+    pub token_only: bool,
+    /// Print only this field of the response.
+    #[arg(long)]
+    pub field: Option<String>,
+    /// Print every check in order, passed or failed, to stderr.
+    #[arg(long)]
+    pub explain: bool,
+    /// K=V data (role=R jwt=T) or a token.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuthCommand {
+    /// Enable an auth method (jwt or oidc) at a path.
+    #[command(after_help = "Example:\n  $ jwtvault auth enable -path=gitlab jwt")]
+    Enable(AuthEnableArgs),
+    /// Disable an auth method, revoking its tokens.
+    #[command(after_help = "Example:\n  $ jwtvault auth disable gitlab")]
+    Disable(PositionalArgs),
+    /// List the enabled auth methods.
+    #[command(after_help = "Example:\n  $ jwtvault auth list -detailed")]
+    List(AuthListArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct AuthEnableArgs {
+    /// Where to mount the method (default: its type).
+    #[arg(long)]
+    pub path: Option<String>,
+    /// A human-friendly description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Default TTL of tokens issued through this mount.
+    #[arg(long = "default-lease-ttl")]
+    pub default_lease_ttl: Option<String>,
+    /// Maximum TTL of tokens issued through this mount.
+    #[arg(long = "max-lease-ttl")]
+    pub max_lease_ttl: Option<String>,
+    /// Token type: service, batch, default-service or default-batch.
+    #[arg(long = "token-type")]
+    pub token_type: Option<String>,
+    /// TYPE (jwt or oidc).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct AuthListArgs {
+    /// Show more columns.
+    #[arg(long)]
+    pub detailed: bool,
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct PositionalArgs {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Show a token's properties.
+    #[command(after_help = "Example:\n  $ jwtvault token lookup -accessor 3rUnQ...")]
+    Lookup(TokenLookupArgs),
+    /// Renew a token's lease.
+    #[command(after_help = "Example:\n  $ jwtvault token renew -increment=1h")]
+    Renew(TokenRenewArgs),
+    /// Revoke a token.
+    #[command(after_help = "Example:\n  $ jwtvault token revoke -self")]
+    Revoke(TokenRevokeArgs),
+    /// Show what a token may do on a path.
+    #[command(after_help = "Example:\n  $ jwtvault token capabilities secret/data/app")]
+    Capabilities(PositionalArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct TokenLookupArgs {
+    /// Treat the argument as an accessor.
+    #[arg(long)]
+    pub accessor: bool,
+    /// Print only this field.
+    #[arg(long)]
+    pub field: Option<String>,
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct TokenRenewArgs {
+    /// Requested extension of the TTL.
+    #[arg(long, short = 'i')]
+    pub increment: Option<String>,
+    /// Treat the argument as an accessor.
+    #[arg(long)]
+    pub accessor: bool,
+    /// Print only this field.
+    #[arg(long)]
+    pub field: Option<String>,
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct TokenRevokeArgs {
+    /// Revoke the token in use.
+    #[arg(long = "self")]
+    pub self_: bool,
+    /// Treat the argument as an accessor.
+    #[arg(long)]
+    pub accessor: bool,
+    /// `path` revokes every token created under a path prefix.
+    #[arg(long)]
+    pub mode: Option<String>,
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyCommand {
+    /// Upload a policy from a file or stdin.
+    #[command(after_help = "Example:\n  $ jwtvault policy write dev dev.hcl")]
+    Write(PositionalArgs),
+    /// Print a policy.
+    #[command(after_help = "Example:\n  $ jwtvault policy read default")]
+    Read(PositionalArgs),
+    /// List policies.
+    #[command(after_help = "Example:\n  $ jwtvault policy list")]
+    List(PositionalArgs),
+    /// Delete a policy.
+    #[command(after_help = "Example:\n  $ jwtvault policy delete dev")]
+    Delete(PositionalArgs),
+    /// Format a policy file in place.
+    #[command(after_help = "Example:\n  $ jwtvault policy fmt dev.hcl")]
+    Fmt(PositionalArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JwtCommand {
+    /// Generate a key pair and a one-key JWKS.
+    #[command(after_help = "Example:\n  $ jwtvault jwt keygen -alg=ES256 -kid=k1 -out=keys")]
+    Keygen(KeygenArgs),
+    /// Sign claims into a JWT.
+    #[command(
+        after_help = "Example:\n  $ jwtvault jwt sign -key=keys/private.pem claims.json > token.jwt"
+    )]
+    Sign(SignArgs),
+    /// Show a JWT's header and claims without verifying it.
+    #[command(after_help = "Example:\n  $ jwtvault jwt decode @token.jwt")]
+    Decode(PositionalArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct KeygenArgs {
+    /// Algorithm: RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA.
+    #[arg(long, default_value = "RS256")]
+    pub alg: String,
+    /// Key id for the JWKS.
+    #[arg(long)]
+    pub kid: Option<String>,
+    /// Output folder (default: current folder).
+    #[arg(long, default_value = ".")]
+    pub out: String,
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct SignArgs {
+    /// Private key PEM (PKCS#8).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Algorithm (default: from the key type; RS256 for RSA).
+    #[arg(long)]
+    pub alg: Option<String>,
+    /// Key id to put in the header.
+    #[arg(long)]
+    pub kid: Option<String>,
+    /// Lifetime when the claims have no exp (default 5m).
+    #[arg(long)]
+    pub ttl: Option<String>,
+    /// CLAIMS.json or - for stdin.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct DemoArgs {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct CompletionArgs {
+    /// bash, zsh, fish, powershell or elvish.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+/// Flags looked for anywhere on the line (Vault's global pre-scan).
+const ANYWHERE: &[&str] = &["format", "state"];
+
+/// What the normaliser found besides the rewritten argv.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Normalised {
+    pub argv: Vec<String>,
+    /// Flag-looking arguments after the first positional (Vault warns about them).
+    pub trailing_flags: Vec<String>,
+}
+
+/// Rewrites Vault-style argv (`-format=json`, `-field=token`, flags before positionals) into the
+/// form clap parses: long flags get two dashes; after the first positional argument of a
+/// command, everything is positional (a `--` is inserted), as Go's flag package stops there.
+/// `-format=X`/`-format X` and `-state` are taken from anywhere before a `--`, as Vault's
+/// pre-scan does for `-format`; in a `write` they also stay in the data, as in Vault.
+pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
+    let mut out = Normalised::default();
+    let mut i = 0;
+    // Command words: walk the subcommand tree.
+    let mut current = cmd.clone();
+    let mut globals: Vec<String> = Vec::new();
+    while i < args.len() {
+        match current.find_subcommand(&args[i]) {
+            Some(sub) => {
+                out.argv.push(args[i].clone());
+                let sub = sub.clone();
+                i += 1;
+                if sub.has_subcommands() {
+                    current = sub;
+                    continue;
+                }
+                current = sub;
+                break;
+            }
+            None => break,
+        }
+    }
+    // Flags of the leaf command, until the first positional.
+    let mut rest_positional = false;
+    while i < args.len() {
+        let a = &args[i];
+        if rest_positional {
+            if a == "--" {
+                // Everything after a literal `--` is data, untouched.
+                out.argv.extend(args[i..].iter().cloned());
+                break;
+            }
+            if let Some((name, value, consumed)) = anywhere_flag(a, args.get(i + 1)) {
+                globals.push(format!("--{name}={value}"));
+                if current.get_name() == "write" {
+                    out.argv.push(a.clone());
+                    if consumed == 2 {
+                        out.argv.push(args[i + 1].clone());
+                    }
+                }
+                i += consumed;
+                continue;
+            }
+            if a.starts_with('-') && a != "-" {
+                out.trailing_flags.push(a.clone());
+            }
+            out.argv.push(a.clone());
+            i += 1;
+            continue;
+        }
+        if a == "--" {
+            out.argv.push("--".into());
+            out.argv.extend(args[i + 1..].iter().cloned());
+            break;
+        }
+        if a.starts_with('-') && a.len() > 1 {
+            let body = a.trim_start_matches('-');
+            let dashes = a.len() - body.len();
+            let (name, has_value) = match body.split_once('=') {
+                Some((n, _)) => (n, true),
+                None => (body, false),
+            };
+            if dashes > 2 || name.is_empty() {
+                out.argv.push(a.clone());
+                i += 1;
+                continue;
+            }
+            let is_short = dashes == 1 && name.chars().count() == 1;
+            let rewritten = if is_short {
+                a.clone()
+            } else {
+                format!("--{body}")
+            };
+            out.argv.push(rewritten);
+            i += 1;
+            let needs_value = ANYWHERE.contains(&name) || takes_value(&current, name, is_short);
+            if !has_value && needs_value && i < args.len() {
+                out.argv.push(args[i].clone());
+                i += 1;
+            }
+            continue;
+        }
+        // The first positional: from here on, everything is positional.
+        out.argv.push("--".into());
+        out.argv.push(a.clone());
+        rest_positional = true;
+        i += 1;
+    }
+    // Global flags found after positionals go before the `--`.
+    if !globals.is_empty() {
+        let at = out
+            .argv
+            .iter()
+            .position(|a| a == "--")
+            .unwrap_or(out.argv.len());
+        for (k, g) in globals.into_iter().enumerate() {
+            out.argv.insert(at + k, g);
+        }
+    }
+    out
+}
+
+/// `-format=json`, `--format json`, `-state=x` … : (name, value, arguments consumed).
+fn anywhere_flag(a: &str, next: Option<&String>) -> Option<(String, String, usize)> {
+    let body = a.strip_prefix("--").or_else(|| a.strip_prefix('-'))?;
+    match body.split_once('=') {
+        Some((n, v)) if ANYWHERE.contains(&n) => Some((n.to_string(), v.to_string(), 1)),
+        None if ANYWHERE.contains(&body) => next.map(|v| (body.to_string(), v.clone(), 2)),
+        _ => None,
+    }
+}
+
+/// Whether the flag `name` of `cmd` takes a value (looked up in clap's own definition).
+fn takes_value(cmd: &clap::Command, name: &str, is_short: bool) -> bool {
+    cmd.get_arguments()
+        .find(|arg| {
+            if is_short {
+                arg.get_short().map(|s| s.to_string()) == Some(name.to_string())
+            } else {
+                arg.get_long() == Some(name)
+            }
+        })
+        .map(|arg| arg.get_action().takes_values())
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn norm(line: &str) -> Vec<String> {
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        normalise(&Cli::command(), &args).argv
+    }
+
+    fn parse(line: &str) -> Cli {
+        let mut argv = vec!["jwtvault".to_string()];
+        argv.extend(norm(line));
+        Cli::try_parse_from(argv).unwrap()
+    }
+
+    #[test]
+    fn single_dash_long_flags_become_double() {
+        assert_eq!(
+            norm("read -format=json auth/jwt/config"),
+            ["read", "--format=json", "--", "auth/jwt/config"]
+        );
+        assert_eq!(
+            norm("write -field=token p a=b"),
+            ["write", "--field=token", "--", "p", "a=b"]
+        );
+        assert_eq!(
+            norm("auth enable -path=x jwt"),
+            ["auth", "enable", "--path=x", "--", "jwt"]
+        );
+        assert_eq!(
+            norm("login -method=jwt role=r"),
+            ["login", "--method=jwt", "--", "role=r"]
+        );
+    }
+
+    #[test]
+    fn separate_values_follow_flags_that_take_them() {
+        assert_eq!(
+            norm("read --format json p"),
+            ["read", "--format", "json", "--", "p"]
+        );
+        assert_eq!(
+            norm("read -field token p"),
+            ["read", "--field", "token", "--", "p"]
+        );
+        // A bool flag does not swallow the next word.
+        assert_eq!(norm("write -force p"), ["write", "--force", "--", "p"]);
+        assert_eq!(norm("write -f p"), ["write", "-f", "--", "p"]);
+        assert_eq!(norm("token renew -i 1h"), ["token", "renew", "-i", "1h"]);
+    }
+
+    #[test]
+    fn flags_after_positionals_are_data_but_format_is_honoured() {
+        let n = normalise(
+            &Cli::command(),
+            &["read".into(), "p".into(), "-field=x".into()],
+        );
+        assert_eq!(n.argv, ["read", "--", "p", "-field=x"]);
+        assert_eq!(n.trailing_flags, ["-field=x"]);
+        assert_eq!(
+            norm("read p -format=json"),
+            ["read", "--format=json", "--", "p"]
+        );
+        assert_eq!(
+            norm("read p -format json"),
+            ["read", "--format=json", "--", "p"]
+        );
+        // In a write the pre-scanned flag also stays in the data, as in Vault.
+        assert_eq!(
+            norm("write p k=v -format=json"),
+            ["write", "--format=json", "--", "p", "k=v", "-format=json"]
+        );
+    }
+
+    #[test]
+    fn stdin_dash_and_double_dash_pass_through() {
+        assert_eq!(norm("write p -"), ["write", "--", "p", "-"]);
+        assert_eq!(
+            norm("write -- -weird k=v"),
+            ["write", "--", "-weird", "k=v"]
+        );
+    }
+
+    #[test]
+    fn parsed_commands_carry_the_values() {
+        match parse("write -format=json -field=token auth/jwt/login role=r jwt=t").command {
+            Command::Write(w) => {
+                assert_eq!(w.field.as_deref(), Some("token"));
+                assert_eq!(w.args, ["auth/jwt/login", "role=r", "jwt=t"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let cli = parse("login --jwt @t.jwt --role dev -no-store");
+        assert_eq!(cli.global.format, None);
+        match cli.command {
+            Command::Login(l) => {
+                assert_eq!(
+                    (l.jwt.as_deref(), l.role.as_deref(), l.no_store),
+                    (Some("@t.jwt"), Some("dev"), true)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let cli = parse("auth list -detailed -format=json");
+        assert_eq!(cli.global.format.as_deref(), Some("json"));
+    }
+}

@@ -1,0 +1,545 @@
+//! The command layer: turns parsed arguments into requests, runs them against the state file in
+//! one transaction, and hands the result to `output`. Logic never sees clap beyond this file.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use crate::api::{ApiError, Operation, Request, Response};
+use crate::cli::{self, AuthCommand, Command};
+use crate::error::Error;
+use crate::keycache;
+use crate::kv;
+use crate::output::{self, Format};
+use crate::paths::{self, mounts, Ctx};
+use crate::store::{Store, StoreError};
+use crate::token;
+
+/// The process environment a command may read, captured once.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    pub vars: std::collections::HashMap<String, String>,
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        Env {
+            vars: std::env::vars().collect(),
+            stdout_tty: std::io::stdout().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn get(&self, k: &str) -> Option<&str> {
+        self.vars.get(k).map(String::as_str)
+    }
+
+    fn flag(&self, k: &str) -> bool {
+        matches!(self.get(k), Some(v) if !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+    }
+}
+
+/// Everything decided once per run.
+pub struct Run {
+    pub env: Env,
+    pub format: Format,
+    pub state: PathBuf,
+    pub offline: bool,
+    /// Whether `-state` was given on the command line.
+    pub state_given: bool,
+    stdin_used: std::cell::Cell<bool>,
+}
+
+impl Run {
+    pub fn new(env: Env, global: &cli::Global) -> Result<Run, Error> {
+        let raw = global
+            .format
+            .clone()
+            .or_else(|| env.get("JWTVAULT_FORMAT").map(str::to_string));
+        let format = match raw.as_deref().map(str::to_lowercase).as_deref() {
+            None | Some("") | Some("table") => Format::Table,
+            Some("json") => Format::Json,
+            Some("yaml") | Some("yml") => Format::Yaml,
+            Some(other) => return Err(Error::Usage(format!("Invalid output format: {other}"))),
+        };
+        let state = match global
+            .state
+            .clone()
+            .or_else(|| env.get("JWTVAULT_STATE").map(str::to_string))
+        {
+            Some(p) if !p.is_empty() => PathBuf::from(p),
+            _ => crate::store::default_path().ok_or_else(|| {
+                Error::Failed(
+                    "cannot find a data folder for the state file; set JWTVAULT_STATE or -state"
+                        .into(),
+                )
+            })?,
+        };
+        let offline = global.offline || env.flag("JWTVAULT_OFFLINE");
+        Ok(Run {
+            env,
+            format,
+            state,
+            offline,
+            state_given: global.state.is_some(),
+            stdin_used: std::cell::Cell::new(false),
+        })
+    }
+
+    /// Opens the state file and begins the command's transaction.
+    pub fn open(&self) -> Result<Store, StoreError> {
+        Store::open(&self.state, &seed)
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx {
+            now: Ctx::now_secs(),
+            offline: self.offline,
+            remote_addr: self.env.get("JWTVAULT_REMOTE_ADDR").map(str::to_string),
+            ..Ctx::default()
+        }
+    }
+
+    /// Reads all of stdin, once per command (Vault: `stdin already consumed`).
+    pub fn read_stdin(&self) -> std::io::Result<String> {
+        if self.stdin_used.replace(true) {
+            return Err(std::io::Error::other("stdin already consumed"));
+        }
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        Ok(s)
+    }
+
+    fn color(&self) -> bool {
+        self.format == Format::Table
+            && self.env.stderr_tty
+            && self.env.get("NO_COLOR").is_none_or(str::is_empty)
+            && self
+                .env
+                .get("JWTVAULT_CLI_NO_COLOR")
+                .is_none_or(str::is_empty)
+    }
+}
+
+/// Seeds a new state file: the `token/` mount and the `default` policy.
+fn seed(store: &Store) -> Result<(), StoreError> {
+    store.insert_mount(&mounts::token_mount())?;
+    store.put_policy("default", crate::acl::DEFAULT_POLICY)?;
+    Ok(())
+}
+
+/// Sanitises a path as Vault's CLI does: trimmed, no leading or trailing `/`.
+pub fn sanitize_path(p: &str) -> String {
+    p.trim()
+        .trim_start_matches('/')
+        .trim_end_matches('/')
+        .to_string()
+}
+
+pub fn out(s: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(s.as_bytes());
+    let _ = o.flush();
+}
+
+pub fn err(s: &str) {
+    let mut e = std::io::stderr().lock();
+    let _ = e.write_all(s.as_bytes());
+}
+
+/// Prints warnings (table mode only: in JSON they are in the envelope).
+pub fn print_warnings(run: &Run, resp: &Response) {
+    if !resp.warnings.is_empty() && run.format == Format::Table {
+        err(&output::warnings_block(&resp.warnings));
+    }
+}
+
+/// Prints `-field` output: the value without a trailing newline unless stdout is a terminal.
+pub fn print_field(run: &Run, resp: &Response, name: &str) -> Result<(), Error> {
+    print_warnings(run, resp);
+    let Some(v) = output::field(resp, name, run.format) else {
+        return Err(Error::Usage(format!(
+            "Field \"{name}\" not present in secret"
+        )));
+    };
+    let newline = run.env.stdout_tty
+        && run.env.get("NO_COLOR").is_none_or(str::is_empty)
+        && run.env.get("TERM") != Some("dumb");
+    out(&v);
+    if newline && !v.ends_with('\n') {
+        out("\n");
+    }
+    Ok(())
+}
+
+/// Prints a secret in the run's format.
+pub fn print_secret(run: &Run, resp: &Response) {
+    match run.format {
+        Format::Table => {
+            print_warnings(run, resp);
+            out(&output::secret_table(resp));
+        }
+        Format::Json => out(&output::secret_json(resp)),
+        Format::Yaml => out(&output::secret_yaml(resp)),
+    }
+}
+
+/// Runs one request against the state file: one transaction, committed on success. A login
+/// whose cached keys failed asks for one refetch, which runs outside the transaction.
+pub fn execute(run: &Run, req: &Request, explain: bool) -> Result<Response, ApiError> {
+    let ctx = Ctx {
+        explain,
+        ..run.ctx()
+    };
+    let result = execute_once(run, &ctx, req);
+    let plan = ctx.refetch.borrow_mut().take();
+    let result = match (result, plan) {
+        (Err(_), Some(plan)) => {
+            let notes =
+                keycache::run_refetch(&|| run.open(), &plan, ctx.now).map_err(ApiError::from)?;
+            let retry = Ctx {
+                explain,
+                ..run.ctx()
+            };
+            retry.refetched.set(true);
+            *retry.refetch_notes.borrow_mut() = notes;
+            ctx.trace.borrow_mut().clear();
+            let r = execute_once(run, &retry, req);
+            print_trace(&retry);
+            return r;
+        }
+        (r, _) => r,
+    };
+    print_trace(&ctx);
+    result
+}
+
+fn print_trace(ctx: &Ctx) {
+    for block in ctx.trace.borrow().iter() {
+        err(block);
+    }
+}
+
+fn execute_once(run: &Run, ctx: &Ctx, req: &Request) -> Result<Response, ApiError> {
+    let store = run.open().map_err(ApiError::from)?;
+    let resp = paths::route(&store, ctx, req)?;
+    store.commit()?;
+    Ok(resp)
+}
+
+/// Builds the request body from K=V arguments with Vault's kv-builder.
+fn build_data(run: &Run, args: &[String]) -> Result<Map<String, Value>, Error> {
+    kv::build(args, &mut || run.read_stdin())
+        .map_err(|e| Error::Usage(format!("Failed to parse K=V data: {e}")))
+}
+
+fn api(context: &str, e: ApiError) -> Error {
+    Error::api(context, e)
+}
+
+/// Dispatches a parsed command line.
+pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Error> {
+    if !trailing.is_empty() && run.format == Format::Table {
+        err(&format!(
+            "Command flags must be provided before positional arguments. The following arguments will not be parsed as flags: [{}]\n",
+            trailing.join(",")
+        ));
+    }
+    match cli.command {
+        Command::Write(a) => write(run, a),
+        Command::Read(a) => read(run, a),
+        Command::List(a) => list(run, a),
+        Command::Delete(a) => delete(run, a),
+        Command::Auth(AuthCommand::Enable(a)) => auth_enable(run, a),
+        Command::Auth(AuthCommand::Disable(a)) => auth_disable(run, a),
+        Command::Auth(AuthCommand::List(a)) => auth_list(run, a),
+        Command::Login(a) => crate::login_cmd::login(run, a),
+        Command::Token(t) => crate::token_cmd::dispatch(run, t),
+        Command::Policy(p) => crate::policy_cmd::dispatch(run, p),
+        Command::Jwt(j) => crate::jwt_cmd::dispatch(run, j),
+        Command::Demo(a) => crate::demo::run(run, a),
+        Command::Completion(a) => completion(a),
+        Command::Version => {
+            out(&format!("jwtvault v{}\n", env!("CARGO_PKG_VERSION")));
+            Ok(())
+        }
+    }
+}
+
+/// Vault's argument-count messages.
+pub fn expect_args(args: &[String], min: usize, max: usize) -> Result<(), Error> {
+    let n = args.len();
+    let expected = if min == max {
+        min.to_string()
+    } else {
+        format!("{min}-{max}")
+    };
+    if n < min {
+        return Err(Error::Usage(format!(
+            "Not enough arguments (expected {expected}, got {n})"
+        )));
+    }
+    if n > max {
+        return Err(Error::Usage(format!(
+            "Too many arguments (expected {expected}, got {n})"
+        )));
+    }
+    Ok(())
+}
+
+fn write(run: &Run, a: cli::WriteArgs) -> Result<(), Error> {
+    if a.args.is_empty() {
+        return Err(Error::Usage(
+            "Not enough arguments (expected 1, got 0)".into(),
+        ));
+    }
+    let path = sanitize_path(&a.args[0]);
+    if a.args.len() == 1 && !a.force {
+        return Err(Error::Usage("Must supply data or use -force".into()));
+    }
+    let data = build_data(run, &a.args[1..])?;
+    let req = Request {
+        operation: Operation::Write,
+        path: path.clone(),
+        data,
+    };
+    let resp = execute(run, &req, a.explain)
+        .map_err(|e| api(&format!("Error writing data to {path}"), e))?;
+    if let Some(f) = &a.field {
+        return print_field(run, &resp, f);
+    }
+    if resp.data.is_none() && resp.auth.is_none() {
+        print_warnings(run, &resp);
+        if resp.warnings.is_empty() && run.format == Format::Table {
+            out(&format!("Success! Data written to: {path}\n"));
+        } else if run.format != Format::Table && !resp.warnings.is_empty() {
+            print_secret(run, &resp);
+        }
+        return Ok(());
+    }
+    print_secret(run, &resp);
+    Ok(())
+}
+
+fn read(run: &Run, a: cli::ReadArgs) -> Result<(), Error> {
+    if a.args.is_empty() {
+        return Err(Error::Usage(
+            "Not enough arguments (expected 1, got 0)".into(),
+        ));
+    }
+    let path = sanitize_path(&a.args[0]);
+    let req = Request {
+        operation: Operation::Read,
+        path: path.clone(),
+        data: Map::new(),
+    };
+    let resp = match execute(run, &req, false) {
+        Ok(r) => r,
+        Err(e) if e.code == 404 && e.errors.is_empty() => {
+            return Err(Error::Failed(format!("No value found at {path}")));
+        }
+        Err(e) => return Err(api(&format!("Error reading {path}"), e)),
+    };
+    if let Some(f) = &a.field {
+        return print_field(run, &resp, f);
+    }
+    print_secret(run, &resp);
+    Ok(())
+}
+
+fn list(run: &Run, a: cli::ListArgs) -> Result<(), Error> {
+    expect_args(&a.args, 1, 1)?;
+    let path = sanitize_path(&a.args[0]);
+    let req = Request {
+        operation: Operation::List,
+        path: path.clone(),
+        data: Map::new(),
+    };
+    match execute(run, &req, false) {
+        Ok(resp) => {
+            let keys: Vec<String> = resp
+                .data
+                .as_ref()
+                .and_then(|d| d.get("keys"))
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|k| k.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            print_warnings(run, &resp);
+            out(&output::list_keys(&keys, run.format));
+            Ok(())
+        }
+        Err(e) if e.code == 404 && e.errors.is_empty() => {
+            if run.format == Format::Table {
+                Err(Error::Failed(format!("No value found at {path}")))
+            } else {
+                out("{}\n");
+                Err(Error::Silent(2))
+            }
+        }
+        Err(e) => Err(api(&format!("Error listing {path}"), e)),
+    }
+}
+
+fn delete(run: &Run, a: cli::DeleteArgs) -> Result<(), Error> {
+    if a.args.is_empty() {
+        return Err(Error::Usage(
+            "Not enough arguments (expected at least 1, got 0)".into(),
+        ));
+    }
+    let path = sanitize_path(&a.args[0]);
+    let req = Request {
+        operation: Operation::Delete,
+        path: path.clone(),
+        data: Map::new(),
+    };
+    let resp = execute(run, &req, false).map_err(|e| api(&format!("Error deleting {path}"), e))?;
+    if resp.data.is_none() && run.format == Format::Table {
+        print_warnings(run, &resp);
+        out(&format!(
+            "Success! Data deleted (if it existed) at: {path}\n"
+        ));
+    } else if resp.data.is_some() {
+        print_secret(run, &resp);
+    }
+    Ok(())
+}
+
+/// Parses a duration flag as Go's flag package does (`time.ParseDuration`).
+fn duration_flag(name: &str, v: &Option<String>) -> Result<i64, Error> {
+    match v {
+        None => Ok(0),
+        Some(s) => crate::fields::go_parse_duration(s)
+            .map(|ns| ns / 1_000_000_000)
+            .map_err(|e| Error::Usage(format!("invalid value \"{s}\" for flag -{name}: {e}"))),
+    }
+}
+
+fn auth_enable(run: &Run, a: cli::AuthEnableArgs) -> Result<(), Error> {
+    expect_args(&a.args, 1, 1)?;
+    let kind = a.args[0].clone();
+    let req = mounts::EnableRequest {
+        kind: kind.clone(),
+        path: a.path.clone().unwrap_or_else(|| kind.clone()),
+        description: a.description.clone().unwrap_or_default(),
+        default_lease_ttl: duration_flag("default-lease-ttl", &a.default_lease_ttl)?,
+        max_lease_ttl: duration_flag("max-lease-ttl", &a.max_lease_ttl)?,
+        token_type: a.token_type.clone().unwrap_or_default(),
+    };
+    let context = format!("Error enabling {kind} auth");
+    let store = run.open()?;
+    let row = mounts::enable(&store, &req).map_err(|e| api(&context, e))?;
+    store.commit()?;
+    out(&format!(
+        "Success! Enabled {kind} auth method at: {}\n",
+        row.path
+    ));
+    Ok(())
+}
+
+fn auth_disable(run: &Run, a: cli::PositionalArgs) -> Result<(), Error> {
+    expect_args(&a.args, 1, 1)?;
+    let path = mounts::mount_path(&a.args[0]);
+    let store = run.open()?;
+    mounts::disable(&store, &a.args[0])
+        .map_err(|e| api(&format!("Error disabling auth method at {path}"), e))?;
+    store.commit()?;
+    out(&format!(
+        "Success! Disabled the auth method (if it existed) at: {path}\n"
+    ));
+    Ok(())
+}
+
+fn auth_list(run: &Run, a: cli::AuthListArgs) -> Result<(), Error> {
+    if !a.args.is_empty() {
+        return Err(Error::Usage(format!(
+            "Too many arguments (expected 0, got {})",
+            a.args.len()
+        )));
+    }
+    let store = run.open()?;
+    let list = store.list_mounts()?;
+    store.commit()?;
+    match run.format {
+        Format::Table => {
+            let (headers, rows) = mounts::list_rows(&list, a.detailed);
+            out(&output::table(&headers, &rows));
+        }
+        Format::Json => out(&output::to_json(&Value::Object(mounts::list_json(&list)))),
+        Format::Yaml => out(&output::to_yaml(&Value::Object(mounts::list_json(&list)))),
+    }
+    Ok(())
+}
+
+fn completion(a: cli::CompletionArgs) -> Result<(), Error> {
+    expect_args(&a.args, 1, 1)?;
+    let script = crate::completion::generate(&a.args[0]).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown shell \"{}\": expected one of bash, zsh, fish, powershell, elvish",
+            a.args[0]
+        ))
+    })?;
+    out(&script);
+    Ok(())
+}
+
+/// Prints an error as the Vault CLI does, and returns the exit status.
+pub fn report(run: Option<&Run>, e: &Error) -> i32 {
+    let color = run.is_some_and(Run::color);
+    let json = run.is_some_and(|r| r.format == Format::Json);
+    match e {
+        Error::Usage(m) | Error::Failed(m) => {
+            err(&output::colorize_error(&format!("{m}\n"), color))
+        }
+        Error::UsageWithHelp { message, help } => err(&format!("{message}\n\n{help}")),
+        Error::UnknownCommand { help } => err(help),
+        Error::Api { context, error } => {
+            err(&output::colorize_error(
+                &output::api_error(context, error),
+                color,
+            ));
+            if json {
+                err(&output::api_error_json(error));
+            }
+        }
+        Error::Store(s) => err(&output::colorize_error(&format!("{s}\n"), color)),
+        Error::Silent(_) => {}
+    }
+    e.exit_code()
+}
+
+/// Writes the token to the helper file.
+pub fn store_token(run: &Run, raw: &str) -> Result<(), String> {
+    let path = token::helper_path(run.env.get("JWTVAULT_TOKEN_PATH"))
+        .ok_or_else(|| "cannot find the home folder; set JWTVAULT_TOKEN_PATH".to_string())?;
+    token::helper_store(&path, raw).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The token a `token …` command acts with: `JWTVAULT_TOKEN`, else the helper file.
+pub fn caller_token(run: &Run) -> Result<Option<String>, Error> {
+    if let Some(t) = run.env.get("JWTVAULT_TOKEN") {
+        if !t.is_empty() {
+            return Ok(Some(t.to_string()));
+        }
+    }
+    let Some(path) = token::helper_path(run.env.get("JWTVAULT_TOKEN_PATH")) else {
+        return Ok(None);
+    };
+    token::helper_get(&path).map_err(|e| {
+        Error::Failed(format!(
+            "failed to get token from token helper: {}: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// Output helpers shared by the other command files.
+pub mod print {
+    pub use super::{err, out, print_field, print_secret, print_warnings};
+}

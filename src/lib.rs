@@ -1,0 +1,156 @@
+//! jwtvault: HashiCorp Vault's JWT auth method as one local, offline command-line tool.
+//!
+//! The data goes one way: `cli` (argv) → `commands` (a `Request`) → `paths` (one module per
+//! Vault API path) → `store` / `verify` + `claims` / `fetch` → `Response` → `output`.
+
+pub mod acl;
+pub mod api;
+pub mod claims;
+pub mod cli;
+pub mod commands;
+pub mod completion;
+pub mod demo;
+pub mod error;
+pub mod fetch;
+pub mod fields;
+pub mod ids;
+pub mod jwt_cmd;
+pub mod keycache;
+pub mod keys;
+pub mod kv;
+pub mod login_cmd;
+pub mod output;
+pub mod paths;
+pub mod policy_cmd;
+pub mod store;
+pub mod token;
+pub mod token_cmd;
+pub mod verify;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::commands::{Env, Run};
+use crate::error::Error;
+
+/// The grouped command list, as `jwtvault` alone prints it.
+pub fn grouped_help() -> String {
+    "Usage: jwtvault <command> [args]
+
+Common commands:
+    read        Read data (config, roles, identity, key cache)
+    write       Write configuration and roles, log in (auth/<mount>/login)
+    delete      Delete roles
+    list        List roles, entities and groups
+    login       Log in with a JWT and store the token
+
+Other commands:
+    auth        Interact with auth methods (enable, disable, list)
+    token       Interact with tokens (lookup, renew, revoke, capabilities)
+    policy      Interact with policies (write, read, list, delete, fmt)
+    jwt         Make keys, sign and decode JWTs (no identity provider needed)
+    demo        Run the walkthrough end to end on a temporary state
+    completion  Print a shell completion script
+    version     Print the version
+
+Run `jwtvault <command> -help` for a command's flags and an example.
+"
+    .to_string()
+}
+
+/// Runs the command line `args` (without the program name) and returns the exit status.
+pub fn run(args: Vec<String>, env: Env) -> i32 {
+    match run_inner(args, env) {
+        Ok(()) => 0,
+        Err((run, e)) => commands::report(run.as_ref(), &e),
+    }
+}
+
+fn run_inner(args: Vec<String>, env: Env) -> Result<(), (Option<Run>, Error)> {
+    if args.is_empty() {
+        return Err((
+            None,
+            Error::UnknownCommand {
+                help: grouped_help(),
+            },
+        ));
+    }
+    if args.len() == 1 && matches!(args[0].as_str(), "-v" | "-version" | "--version") {
+        print!("jwtvault v{}\n", env!("CARGO_PKG_VERSION"));
+        return Ok(());
+    }
+    let root = cli::Cli::command();
+    let first = &args[0];
+    if first.starts_with('-') && !matches!(first.as_str(), "-h" | "-help" | "--help") {
+        return Err((
+            None,
+            Error::UsageWithHelp {
+                message: "Invalid flags before the subcommand. If these flags are for\nthe subcommand, please put them after the subcommand.".into(),
+                help: grouped_help(),
+            },
+        ));
+    }
+    if matches!(first.as_str(), "-h" | "-help" | "--help") {
+        print!("{}", grouped_help());
+        return Ok(());
+    }
+    if root.find_subcommand(first).is_none() {
+        return Err((
+            None,
+            Error::UnknownCommand {
+                help: grouped_help(),
+            },
+        ));
+    }
+    let norm = cli::normalise(&root, &args);
+    let mut argv = vec!["jwtvault".to_string()];
+    argv.extend(norm.argv.iter().map(|a| {
+        if a == "-help" {
+            "--help".to_string()
+        } else {
+            a.clone()
+        }
+    }));
+    let matches = match root.clone().try_get_matches_from(&argv) {
+        Ok(m) => m,
+        Err(e) => return Err((None, clap_error(e))),
+    };
+    let parsed = cli::Cli::from_arg_matches(&matches).map_err(|e| (None, clap_error(e)))?;
+    let run = Run::new(env, &parsed.global).map_err(|e| (None, e))?;
+    match commands::dispatch(&run, parsed, &norm.trailing_flags) {
+        Ok(()) => Ok(()),
+        Err(e) => Err((Some(run), e)),
+    }
+}
+
+/// Maps clap's errors to Vault's: help and version print and succeed; an unknown flag is
+/// `flag provided but not defined: -x` (exit 1); a parent without a subcommand prints its help
+/// (exit 1).
+fn clap_error(e: clap::Error) -> Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            Error::Silent(0)
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            Error::UsageWithHelp {
+                message: "A subcommand is required.".into(),
+                help: e.render().to_string(),
+            }
+        }
+        ErrorKind::UnknownArgument => {
+            let arg = match e.get(ContextKind::InvalidArg) {
+                Some(ContextValue::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            let name = arg
+                .trim_start_matches('-')
+                .split('=')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            Error::Usage(format!("flag provided but not defined: -{name}"))
+        }
+        _ => Error::Usage(e.render().to_string().trim_end().to_string()),
+    }
+}

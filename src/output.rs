@@ -1,0 +1,2774 @@
+//! Every byte the user sees, rendered as the Vault CLI renders it.
+//!
+//! This module owns the text: Vault's `Key`/`Value` tables (columnize with `n/a`), Go `%v`
+//! and `%q` value rendering, humanised durations, the JSON envelope (Go `MarshalIndent` with
+//! its HTML escaping), the YAML output (a port of the go-yaml v2 emitter decisions that
+//! `sigs.k8s.io/yaml` makes), `-field` lookups, the warnings block, the kr/text
+//! minimum-raggedness wrap, API error text with jwtvault's `Hint:` block, the login banner
+//! and the ANSI colours.
+//!
+//! It must not do I/O, read the environment or decide exit codes: it returns strings and the
+//! caller writes them to stdout or stderr. Convention: every function that renders a whole
+//! block returns exactly the bytes to write, trailing newline included (an empty string means
+//! "print nothing"); only the value helpers (`format_value`, `go_duration`, `human_duration`,
+//! `wrap_at_length`) return bare text. `field` is the one exception: it returns the raw value,
+//! and the caller appends `\n` only when stdout is a terminal (Vault's `PrintRaw`).
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use crate::api::{ApiError, Auth, Response};
+
+/// The `-format` values that render a response (raw is `Table` for `-field`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Yaml,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Go value rendering
+// ---------------------------------------------------------------------------------------------
+
+/// Go's `%v` on a JSON-decoded value (numbers are `json.Number`, so they keep their text).
+pub fn format_value(v: &Value) -> String {
+    let mut out = String::new();
+    write_go_v(&mut out, v);
+    out
+}
+
+fn write_go_v(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("<nil>"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => out.push_str(s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                write_go_v(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            // serde_json's Map is a BTreeMap here: byte order, as Go's fmt sorts string keys.
+            out.push_str("map[");
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(k);
+                out.push(':');
+                write_go_v(out, item);
+            }
+            out.push(']');
+        }
+    }
+}
+
+/// Go's `%q` on a `[]string`: `["a" "b"]`; an empty (nil) list is `[]`.
+fn go_quote_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
+    format!("[{}]", quoted.join(" "))
+}
+
+/// Go's `strconv.Quote`.
+fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if go_is_print(c) => out.push(c),
+            c if (c as u32) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if (c as u32) < 0x10000 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\U{:08x}", c as u32);
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An approximation of Go's `unicode.IsPrint`: graphic characters and the ASCII space.
+/// Controls, non-ASCII spaces, format characters and private-use characters are not printable.
+fn go_is_print(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    let u = c as u32;
+    !(c.is_control()
+        || c.is_whitespace()
+        || u == 0xAD
+        || (0x200B..=0x200F).contains(&u)
+        || (0x202A..=0x202E).contains(&u)
+        || (0x2060..=0x206F).contains(&u)
+        || u == 0xFEFF
+        || (0xFFF9..=0xFFFB).contains(&u)
+        || (0xE000..=0xF8FF).contains(&u)
+        || u >= 0xF0000
+        || (u & 0xFFFE) == 0xFFFE)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Durations
+// ---------------------------------------------------------------------------------------------
+
+/// Go's `time.Duration(secs * time.Second).String()`, including Go's silent overflow.
+pub fn go_duration(secs: i64) -> String {
+    go_duration_nanos(secs.wrapping_mul(1_000_000_000))
+}
+
+/// Vault's `humanDuration`: the Go duration with zero minutes and seconds dropped.
+pub fn human_duration(secs: i64) -> String {
+    if secs == 0 {
+        return "0s".to_string();
+    }
+    let mut s = go_duration(secs);
+    if s.ends_with("m0s") {
+        s.truncate(s.len() - 2);
+    }
+    if let Some(idx) = s.find("h0m") {
+        if idx > 0 {
+            s.replace_range(idx + 1..idx + 3, "");
+        }
+    }
+    s
+}
+
+fn go_duration_nanos(d: i64) -> String {
+    let neg = d < 0;
+    let mut u = d.unsigned_abs();
+    let mut out = String::new();
+    if u < 1_000_000_000 {
+        let (prec, unit) = match u {
+            0 => return "0s".to_string(),
+            1..=999 => (0, "ns"),
+            1_000..=999_999 => (3, "µs"),
+            _ => (6, "ms"),
+        };
+        let frac = fmt_frac(&mut u, prec);
+        let _ = write!(out, "{u}{frac}{unit}");
+    } else {
+        let frac = fmt_frac(&mut u, 9);
+        let secs = u % 60;
+        u /= 60;
+        if u > 0 {
+            let mins = u % 60;
+            u /= 60;
+            if u > 0 {
+                let _ = write!(out, "{u}h");
+            }
+            let _ = write!(out, "{mins}m");
+        }
+        let _ = write!(out, "{secs}{frac}s");
+    }
+    if neg {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Go's `fmtFrac`: the fraction of `v / 10^prec` without trailing zeros (no point when zero);
+/// leaves the integer part in `v`.
+fn fmt_frac(v: &mut u64, prec: u32) -> String {
+    let mut digits = Vec::new();
+    let mut print = false;
+    for _ in 0..prec {
+        let digit = *v % 10;
+        print = print || digit != 0;
+        if print {
+            digits.push(char::from(b'0' + digit as u8));
+        }
+        *v /= 10;
+    }
+    if !print {
+        return String::new();
+    }
+    digits.push('.');
+    digits.iter().rev().collect()
+}
+
+fn looks_like_duration(k: &str) -> bool {
+    k == "period"
+        || k.ends_with("_period")
+        || k == "ttl"
+        || k.ends_with("_ttl")
+        || k == "duration"
+        || k.ends_with("_duration")
+        || k == "lease_max"
+        || k == "ttl_max"
+}
+
+/// Vault's `humanDurationInt` on a data value: only integer JSON numbers change.
+fn humanize_value(v: &Value) -> String {
+    if let Value::Number(n) = v {
+        if let Ok(secs) = n.to_string().parse::<i64>() {
+            return human_duration(secs);
+        }
+    }
+    format_value(v)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------
+
+/// Vault's `tableOutput`: a header row, a dashed underline, then the rows, laid out by
+/// columnize (cells trimmed, empty cells `n/a`, 4-space gaps, the last column unpadded).
+/// Returns the block with its trailing newline.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut lines: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 2);
+    lines.push(headers.iter().map(|h| h.to_string()).collect());
+    // Go repeats `-` len(header) times: bytes, which is the same for ASCII headers.
+    lines.push(headers.iter().map(|h| "-".repeat(h.trim().len())).collect());
+    lines.extend(rows.iter().cloned());
+    columnize(&lines)
+}
+
+/// ryanuber/columnize with Vault's config, plus the newline `ui.Output` adds.
+fn columnize(lines: &[Vec<String>]) -> String {
+    let cells: Vec<Vec<String>> = lines
+        .iter()
+        .map(|line| {
+            line.iter()
+                .map(|c| {
+                    let t = c.trim();
+                    if t.is_empty() {
+                        "n/a".to_string()
+                    } else {
+                        t.to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut widths: Vec<usize> = Vec::new();
+    for line in &cells {
+        for (i, c) in line.iter().enumerate() {
+            let w = c.chars().count();
+            match widths.get_mut(i) {
+                Some(cur) => *cur = (*cur).max(w),
+                None => widths.push(w),
+            }
+        }
+    }
+    let mut out = String::new();
+    for line in &cells {
+        for (i, c) in line.iter().enumerate() {
+            if i + 1 == line.len() {
+                out.push_str(c);
+            } else {
+                out.push_str(c);
+                let pad = widths[i].saturating_sub(c.chars().count());
+                out.extend(std::iter::repeat_n(' ', pad + 4));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The `Key`/`Value` table of a response (§3.1), or `""` when there is nothing to show.
+/// Warnings are not part of it: print [`warnings_block`] to stderr first.
+pub fn secret_table(resp: &Response) -> String {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if let Some(auth) = &resp.auth {
+        rows.push(vec!["token".into(), auth.client_token.clone()]);
+        rows.push(vec!["token_accessor".into(), auth.accessor.clone()]);
+        let duration = if auth.lease_duration == 0 {
+            "∞".to_string()
+        } else {
+            human_duration(auth.lease_duration)
+        };
+        rows.push(vec!["token_duration".into(), duration]);
+        rows.push(vec!["token_renewable".into(), auth.renewable.to_string()]);
+        rows.push(vec![
+            "token_policies".into(),
+            go_quote_list(&auth.token_policies),
+        ]);
+        rows.push(vec![
+            "identity_policies".into(),
+            go_quote_list(&auth.identity_policies),
+        ]);
+        rows.push(vec!["policies".into(), go_quote_list(&auth.policies)]);
+        // Vault walks the metadata map in random order; sorted is the stable choice.
+        for (k, v) in &auth.metadata {
+            rows.push(vec![format!("token_meta_{k}"), v.clone()]);
+        }
+    }
+    if let Some(data) = &resp.data {
+        for (k, v) in data {
+            let cell = if looks_like_duration(k) {
+                humanize_value(v)
+            } else {
+                format_value(v)
+            };
+            rows.push(vec![k.clone(), cell]);
+        }
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    table(&["Key", "Value"], &rows)
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON (Go encoding/json MarshalIndent with two spaces)
+// ---------------------------------------------------------------------------------------------
+
+/// A JSON value whose objects may keep the field order given: Go marshals struct fields in
+/// declaration order (e.g. the `auth list -format=json` mount objects) and map keys sorted
+/// (a plain [`Value`]). YAML output sorts every key anyway.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// A plain JSON value; its object keys print sorted.
+    Value(Value),
+    /// An object whose fields print in this order.
+    Ordered(Vec<(String, Node)>),
+}
+
+impl From<Value> for Node {
+    fn from(v: Value) -> Self {
+        Node::Value(v)
+    }
+}
+
+/// [`to_json`] for a [`Node`]: struct-ordered objects, indented, with a trailing newline.
+pub fn to_json_ordered(node: &Node) -> String {
+    let mut out = String::new();
+    write_json_node(&mut out, node, 0);
+    out.push('\n');
+    out
+}
+
+/// [`to_yaml`] for a [`Node`] (YAML sorts the keys, so the order given does not matter).
+pub fn to_yaml_ordered(node: &Node) -> String {
+    to_yaml(&node_to_value(node.clone()))
+}
+
+/// Go's `json.MarshalIndent(v, "", "  ")` plus the newline `ui.Output` adds.
+pub fn to_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_json_value(&mut out, v, 0);
+    out.push('\n');
+    out
+}
+
+fn write_json_node(out: &mut String, node: &Node, level: usize) {
+    match node {
+        Node::Value(v) => write_json_value(out, v, level),
+        Node::Ordered(fields) => {
+            if fields.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push('{');
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_newline(out, level + 1);
+                write_json_string(out, k);
+                out.push_str(": ");
+                write_json_node(out, v, level + 1);
+            }
+            json_newline(out, level);
+            out.push('}');
+        }
+    }
+}
+
+fn write_json_value(out: &mut String, v: &Value, level: usize) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => write_json_string(out, s),
+        Value::Array(items) => {
+            if items.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_newline(out, level + 1);
+                write_json_value(out, item, level + 1);
+            }
+            json_newline(out, level);
+            out.push(']');
+        }
+        Value::Object(map) => {
+            if map.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_newline(out, level + 1);
+                write_json_string(out, k);
+                out.push_str(": ");
+                write_json_value(out, item, level + 1);
+            }
+            json_newline(out, level);
+            out.push('}');
+        }
+    }
+}
+
+fn json_newline(out: &mut String, level: usize) {
+    out.push('\n');
+    for _ in 0..level {
+        out.push_str("  ");
+    }
+}
+
+/// Go's JSON string encoding with HTML escaping (`<`, `>`, `&`) and U+2028/U+2029 escaped.
+fn write_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn string_list(items: &[String]) -> Value {
+    // A Go nil slice marshals as null; jwtvault keeps empty lists as nil like Vault does.
+    if items.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(items.iter().map(|s| Value::String(s.clone())).collect())
+    }
+}
+
+fn auth_node(auth: &Auth) -> Node {
+    let metadata = if auth.metadata.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(
+            auth.metadata
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        )
+    };
+    Node::Ordered(vec![
+        (
+            "client_token".into(),
+            Node::Value(auth.client_token.clone().into()),
+        ),
+        ("accessor".into(), Node::Value(auth.accessor.clone().into())),
+        ("policies".into(), Node::Value(string_list(&auth.policies))),
+        (
+            "token_policies".into(),
+            Node::Value(string_list(&auth.token_policies)),
+        ),
+        (
+            "identity_policies".into(),
+            Node::Value(string_list(&auth.identity_policies)),
+        ),
+        ("metadata".into(), Node::Value(metadata)),
+        ("orphan".into(), Node::Value(auth.orphan.into())),
+        (
+            "entity_id".into(),
+            Node::Value(auth.entity_id.clone().into()),
+        ),
+        (
+            "lease_duration".into(),
+            Node::Value(auth.lease_duration.into()),
+        ),
+        ("renewable".into(), Node::Value(auth.renewable.into())),
+        ("mfa_requirement".into(), Node::Value(Value::Null)),
+    ])
+}
+
+/// The secret envelope in Vault's field order. jwtvault has no request ids or leases, so
+/// those fields are empty or zero.
+fn secret_node(resp: &Response) -> Node {
+    let data = match &resp.data {
+        Some(map) => Value::Object(map.clone()),
+        None => Value::Null,
+    };
+    let mut fields = vec![
+        (
+            "request_id".into(),
+            Node::Value(Value::String(String::new())),
+        ),
+        ("lease_id".into(), Node::Value(Value::String(String::new()))),
+        ("lease_duration".into(), Node::Value(0.into())),
+        ("renewable".into(), Node::Value(false.into())),
+        ("data".into(), Node::Value(data)),
+        ("warnings".into(), Node::Value(string_list(&resp.warnings))),
+    ];
+    if let Some(auth) = &resp.auth {
+        fields.push(("auth".into(), auth_node(auth)));
+    }
+    if let Some(mount_type) = resp.mount_type.as_ref().filter(|m| !m.is_empty()) {
+        fields.push(("mount_type".into(), Node::Value(mount_type.clone().into())));
+    }
+    Node::Ordered(fields)
+}
+
+fn node_to_value(node: Node) -> Value {
+    match node {
+        Node::Value(v) => v,
+        Node::Ordered(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, node_to_value(v)))
+                .collect::<Map<String, Value>>(),
+        ),
+    }
+}
+
+/// `-format=json` of a response: the whole envelope, indented, with a trailing newline.
+pub fn secret_json(resp: &Response) -> String {
+    to_json_ordered(&secret_node(resp))
+}
+
+/// `-format=yaml` of a response: the envelope through JSON into YAML (keys sorted).
+pub fn secret_yaml(resp: &Response) -> String {
+    to_yaml(&node_to_value(secret_node(resp)))
+}
+
+/// Vault's YAML output of any value: go-yaml's text, whitespace-trimmed, plus a newline.
+pub fn to_yaml(v: &Value) -> String {
+    let mut s = yaml::marshal(v).trim().to_string();
+    s.push('\n');
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// -field, lists, capabilities
+// ---------------------------------------------------------------------------------------------
+
+/// A `-field` value: either a JSON value or a Go nil `[]string` (`[]` with `%v`, `null` in JSON).
+enum FieldValue {
+    Value(Value),
+    NilList,
+}
+
+/// `-field=NAME` (§3.5): the value's text, or `None` when the field is not present (the
+/// caller prints `Field "NAME" not present in secret` and exits 1). The text has no trailing
+/// newline from the value itself (YAML keeps go-yaml's own final newline); the caller appends
+/// `\n` only when stdout is a terminal.
+pub fn field(resp: &Response, name: &str, format: Format) -> Option<String> {
+    let data_field = |name: &str| -> Option<FieldValue> {
+        match resp.data.as_ref()?.get(name)? {
+            Value::Null => None,
+            v => Some(FieldValue::Value(v.clone())),
+        }
+    };
+    let list = |items: &[String]| -> FieldValue {
+        if items.is_empty() {
+            FieldValue::NilList
+        } else {
+            FieldValue::Value(string_list(items))
+        }
+    };
+    let value = match &resp.auth {
+        Some(auth) => match name {
+            "token" => FieldValue::Value(auth.client_token.clone().into()),
+            "token_accessor" => FieldValue::Value(auth.accessor.clone().into()),
+            "token_duration" => FieldValue::Value(auth.lease_duration.into()),
+            "token_renewable" => FieldValue::Value(auth.renewable.into()),
+            "token_policies" => list(&auth.token_policies),
+            "identity_policies" => list(&auth.identity_policies),
+            "policies" => list(&auth.policies),
+            _ => data_field(name)?,
+        },
+        None => match name {
+            "lease_id" | "request_id" => FieldValue::Value(String::new().into()),
+            "lease_duration" | "refresh_interval" => FieldValue::Value(0.into()),
+            "renewable" => FieldValue::Value(false.into()),
+            "data" => match &resp.data {
+                // Vault returns data.data when it exists (kv v2), else the whole map; a
+                // present-but-null data.data is Go's nil, so "not present".
+                Some(map) => match map.get("data") {
+                    Some(Value::Null) => return None,
+                    Some(inner) => FieldValue::Value(inner.clone()),
+                    None => FieldValue::Value(Value::Object(map.clone())),
+                },
+                None => FieldValue::Value(Value::Null),
+            },
+            _ => data_field(name)?,
+        },
+    };
+    Some(match (value, format) {
+        (FieldValue::NilList, Format::Table) => "[]".to_string(),
+        // A nil data map: `%v` prints an empty map.
+        (FieldValue::Value(Value::Null), Format::Table) => "map[]".to_string(),
+        (FieldValue::Value(v), Format::Table) => format_value(&v),
+        (FieldValue::NilList, Format::Json) => "null".to_string(),
+        (FieldValue::Value(v), Format::Json) => {
+            let mut out = String::new();
+            write_json_value(&mut out, &v, 0);
+            out
+        }
+        (FieldValue::NilList, Format::Yaml) => yaml::marshal(&Value::Null),
+        (FieldValue::Value(v), Format::Yaml) => yaml::marshal(&v),
+    })
+}
+
+/// `list` output: a `Keys` table of the sorted keys, or the keys array as the handler gave
+/// it in JSON/YAML (`{}` when there are none; the caller exits 2 then).
+pub fn list_keys(keys: &[String], format: Format) -> String {
+    match format {
+        Format::Table => {
+            let mut sorted = keys.to_vec();
+            sorted.sort();
+            let rows: Vec<Vec<String>> = sorted.into_iter().map(|k| vec![k]).collect();
+            table(&["Keys"], &rows)
+        }
+        Format::Json | Format::Yaml if keys.is_empty() => {
+            format_data(&Value::Object(Map::new()), format)
+        }
+        Format::Json | Format::Yaml => format_data(&string_list(keys), format),
+    }
+}
+
+/// `token capabilities`: sorted and comma-joined in table mode; the list as given otherwise.
+pub fn capabilities(caps: &[String], format: Format) -> String {
+    match format {
+        Format::Table => {
+            let mut sorted = caps.to_vec();
+            sorted.sort();
+            format!("{}\n", sorted.join(", "))
+        }
+        _ => {
+            let list = Value::Array(caps.iter().map(|c| Value::String(c.clone())).collect());
+            format_data(&list, format)
+        }
+    }
+}
+
+/// Vault's `OutputData` for JSON and YAML (table callers use [`table`] instead).
+fn format_data(v: &Value, format: Format) -> String {
+    match format {
+        Format::Yaml => to_yaml(v),
+        _ => to_json(v),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wrapping, warnings, banner
+// ---------------------------------------------------------------------------------------------
+
+/// kr/text `Wrap`: minimum-raggedness wrap of `text` at `limit` runes (§3.9).
+pub fn wrap_at_length(text: &str, limit: usize) -> String {
+    let flat = text.trim().replace('\n', " ");
+    let words: Vec<&str> = flat.split(' ').collect();
+    let n = words.len();
+    let widths: Vec<i64> = words.iter().map(|w| w.chars().count() as i64).collect();
+    // prefix[i] = total width of words[..i]; line i..=j is prefix[j+1]-prefix[i] + (j-i) spaces.
+    let mut prefix = vec![0i64; n + 1];
+    for i in 0..n {
+        prefix[i + 1] = prefix[i] + widths[i];
+    }
+    let length = |i: usize, j: usize| prefix[j + 1] - prefix[i] + (j - i) as i64;
+    let lim = limit as i64;
+    const PENALTY: i64 = 100_000;
+    let mut cost = vec![i64::from(i32::MAX); n];
+    let mut nbrk = vec![0usize; n];
+    for i in (0..n).rev() {
+        if length(i, n - 1) <= lim || i == n - 1 {
+            cost[i] = 0;
+            nbrk[i] = n;
+        } else {
+            for j in i + 1..n {
+                let d = lim - length(i, j - 1);
+                let mut c = d.saturating_mul(d).saturating_add(cost[j]);
+                if length(i, j - 1) > lim {
+                    c = c.saturating_add(PENALTY);
+                }
+                if c < cost[i] {
+                    cost[i] = c;
+                    nbrk[i] = j;
+                }
+            }
+            // Only reachable with absurd inputs (costs beyond i32::MAX): break after one word
+            // rather than loop forever.
+            if nbrk[i] <= i {
+                nbrk[i] = i + 1;
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    let mut i = 0;
+    while i < n {
+        lines.push(words[i..nbrk[i]].join(" "));
+        i = nbrk[i];
+    }
+    lines.join("\n")
+}
+
+/// Vault's `wrapAtLengthWithPadding`: wrap at `78 - pad`, then indent every line by `pad`.
+pub fn wrap_at_length_with_padding(text: &str, pad: usize) -> String {
+    let indent = " ".repeat(pad);
+    wrap_at_length(text, 78usize.saturating_sub(pad))
+        .split('\n')
+        .map(|line| format!("{indent}{line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const WARN_HEADER: &str = "WARNING! The following warnings were returned from Vault:";
+
+/// The stderr warnings block (§3.6), or `""` when there are no warnings.
+pub fn warnings_block(warnings: &[String]) -> String {
+    warnings_block_colored(warnings, false)
+}
+
+/// [`warnings_block`] in yellow, coloured per message as Vault's `ui.Warn` calls are.
+pub fn warnings_block_colored(warnings: &[String], enabled: bool) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
+    let warn = |s: &str| format!("{}\n", colorize(s, 33, enabled));
+    let mut out = warn(&format!("{WARN_HEADER}\n"));
+    for w in warnings {
+        out.push_str(&warn(&wrap_at_length_with_padding(&format!("* {w}"), 2)));
+        out.push_str(&warn(""));
+    }
+    out
+}
+
+/// The login banner (§3.9 and §4.7.2 step 10) with jwtvault's wording, followed by the blank
+/// line that separates it from the auth table.
+pub fn login_banner() -> String {
+    let text = "Success! You are now authenticated. The token information displayed below \
+                is already stored in the token helper. You do NOT need to run \"jwtvault login\" \
+                again. Future jwtvault requests will automatically use this token.";
+    format!("{}\n\n", wrap_at_length(text, 78))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors and colour
+// ---------------------------------------------------------------------------------------------
+
+/// An API error as contract §6 prints it: Vault's text without the `Error making API request.`
+/// and `URL:` lines, errors joined as Vault joins them (no separator), then jwtvault's
+/// `Hint:` block. Ends with a newline.
+pub fn api_error(prefix: &str, err: &ApiError) -> String {
+    let mut out = format!("{prefix}: Code: {}. Errors:\n\n", err.code);
+    for e in &err.errors {
+        out.push_str("* ");
+        out.push_str(e);
+    }
+    out.push('\n');
+    if !err.hints.is_empty() {
+        out.push('\n');
+        for (i, hint) in err.hints.iter().enumerate() {
+            for (j, line) in hint.split('\n').enumerate() {
+                let lead = if i == 0 && j == 0 { "Hint: " } else { "      " };
+                out.push_str(lead);
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// An API error for `-format=json`: `{"errors": [...]}` indented, with a trailing newline.
+pub fn api_error_json(err: &ApiError) -> String {
+    let errors = Value::Array(
+        err.errors
+            .iter()
+            .map(|e| Value::String(e.clone()))
+            .collect(),
+    );
+    let mut out = String::new();
+    write_json_node(
+        &mut out,
+        &Node::Ordered(vec![("errors".into(), Node::Value(errors))]),
+        0,
+    );
+    out.push('\n');
+    out
+}
+
+fn colorize(s: &str, code: u8, enabled: bool) -> String {
+    if enabled {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Wraps one stderr message in red (fatih/color); a trailing newline stays outside the colour.
+pub fn colorize_error(s: &str, enabled: bool) -> String {
+    match s.strip_suffix('\n') {
+        Some(body) => format!("{}\n", colorize(body, 31, enabled)),
+        None => colorize(s, 31, enabled),
+    }
+}
+
+/// Wraps one stderr message in yellow; a trailing newline stays outside the colour.
+pub fn colorize_warning(s: &str, enabled: bool) -> String {
+    match s.strip_suffix('\n') {
+        Some(body) => format!("{}\n", colorize(body, 33, enabled)),
+        None => colorize(s, 33, enabled),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML: the decisions of sigs.k8s.io/yaml (JSON -> go-yaml v2 values -> go-yaml v2 emitter)
+// ---------------------------------------------------------------------------------------------
+
+mod yaml {
+    //! A port of the parts of go-yaml v2's encoder and libyaml emitter that Vault's output
+    //! reaches: block mappings and sequences, `{}`/`[]` for empty ones, the scalar style
+    //! choice (plain, single-quoted, double-quoted, literal), line folding at 80 columns,
+    //! and go-yaml's "natural" key order. No I/O.
+
+    use std::fmt::Write as _;
+
+    use serde_json::Value;
+
+    const BEST_WIDTH: usize = 80;
+    const BEST_INDENT: i64 = 2;
+
+    /// `yaml.Marshal` of a JSON value: the untrimmed text, ending with a newline.
+    pub(super) fn marshal(v: &Value) -> String {
+        let mut e = Emitter {
+            out: String::new(),
+            column: 0,
+            whitespace: true,
+            indention: true,
+            indent: -1,
+            indents: Vec::new(),
+        };
+        e.node(v, false, false);
+        // Document end: an implicit end still breaks the last line.
+        e.indent = -1;
+        e.write_indent();
+        e.out
+    }
+
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    enum Style {
+        Plain,
+        Single,
+        Double,
+        Literal,
+    }
+
+    struct Emitter {
+        out: String,
+        column: usize,
+        whitespace: bool,
+        indention: bool,
+        indent: i64,
+        indents: Vec<i64>,
+    }
+
+    impl Emitter {
+        fn put(&mut self, c: char) {
+            self.out.push(c);
+            self.column += 1;
+        }
+
+        fn put_break(&mut self) {
+            self.out.push('\n');
+            self.column = 0;
+        }
+
+        fn write_indicator(&mut self, ind: &str, need_ws: bool, is_ws: bool, is_ind: bool) {
+            if need_ws && !self.whitespace {
+                self.put(' ');
+            }
+            for c in ind.chars() {
+                self.put(c);
+            }
+            self.whitespace = is_ws;
+            self.indention = self.indention && is_ind;
+        }
+
+        fn write_indent(&mut self) {
+            let indent = self.indent.max(0) as usize;
+            if !self.indention
+                || self.column > indent
+                || (self.column == indent && !self.whitespace)
+            {
+                self.put_break();
+            }
+            while self.column < indent {
+                self.put(' ');
+            }
+            self.whitespace = true;
+            self.indention = true;
+        }
+
+        fn increase_indent(&mut self, flow: bool, indentless: bool) {
+            self.indents.push(self.indent);
+            if self.indent < 0 {
+                self.indent = if flow { BEST_INDENT } else { 0 };
+            } else if !indentless {
+                self.indent += BEST_INDENT;
+            }
+        }
+
+        fn pop_indent(&mut self) {
+            self.indent = self.indents.pop().unwrap_or(-1);
+        }
+
+        /// Emits one node; `mapping` is true for a mapping value, `simple_key` for a key.
+        fn node(&mut self, v: &Value, mapping: bool, simple_key: bool) {
+            match v {
+                Value::Object(map) if map.is_empty() => self.empty_flow("{", "}"),
+                Value::Array(items) if items.is_empty() => self.empty_flow("[", "]"),
+                Value::Object(map) => {
+                    let mut keys: Vec<&String> = map.keys().collect();
+                    sort_keys(&mut keys);
+                    self.increase_indent(false, false);
+                    for k in keys {
+                        self.write_indent();
+                        let key_style = string_style(k);
+                        let simple = k.len() <= 128 && !analyze(k).multiline;
+                        if simple {
+                            self.scalar(k, key_style, true);
+                            self.write_indicator(":", false, false, false);
+                        } else {
+                            self.write_indicator("?", true, false, true);
+                            self.scalar(k, key_style, false);
+                            self.write_indent();
+                            self.write_indicator(":", true, false, true);
+                        }
+                        if let Some(item) = map.get(k.as_str()) {
+                            self.node(item, true, false);
+                        }
+                    }
+                    self.pop_indent();
+                }
+                Value::Array(items) => {
+                    let indentless = mapping && !self.indention;
+                    self.increase_indent(false, indentless);
+                    for item in items {
+                        self.write_indent();
+                        self.write_indicator("-", true, false, true);
+                        self.node(item, false, false);
+                    }
+                    self.pop_indent();
+                }
+                Value::String(s) => {
+                    let style = string_style(s);
+                    self.scalar(s, style, simple_key);
+                }
+                Value::Null => self.scalar("null", Style::Plain, simple_key),
+                Value::Bool(b) => {
+                    self.scalar(if *b { "true" } else { "false" }, Style::Plain, simple_key)
+                }
+                Value::Number(n) => {
+                    let text = number_text(&n.to_string());
+                    self.scalar(&text, Style::Plain, simple_key);
+                }
+            }
+        }
+
+        fn empty_flow(&mut self, open: &str, close: &str) {
+            self.write_indicator(open, true, true, false);
+            self.write_indicator(close, false, false, false);
+        }
+
+        fn scalar(&mut self, value: &str, requested: Style, simple_key: bool) {
+            let a = analyze(value);
+            let mut style = requested;
+            if style == Style::Plain && (!a.block_plain_allowed || (value.is_empty() && simple_key))
+            {
+                style = Style::Single;
+            }
+            if style == Style::Single && !a.single_quoted_allowed {
+                style = Style::Double;
+            }
+            if style == Style::Literal && (!a.block_allowed || simple_key) {
+                style = Style::Double;
+            }
+            self.increase_indent(true, false);
+            let allow_breaks = !simple_key;
+            match style {
+                Style::Plain => self.write_plain(value, allow_breaks),
+                Style::Single => self.write_single(value, allow_breaks),
+                Style::Double => self.write_double(value, allow_breaks),
+                Style::Literal => self.write_literal(value),
+            }
+            self.pop_indent();
+        }
+
+        fn write_plain(&mut self, value: &str, allow_breaks: bool) {
+            if !self.whitespace {
+                self.put(' ');
+            }
+            let chars: Vec<char> = value.chars().collect();
+            let mut spaces = false;
+            for (i, &c) in chars.iter().enumerate() {
+                if c == ' ' {
+                    let next_space = chars.get(i + 1) == Some(&' ');
+                    if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_space {
+                        self.write_indent();
+                    } else {
+                        self.put(c);
+                    }
+                    spaces = true;
+                } else {
+                    self.put(c);
+                    self.indention = false;
+                    spaces = false;
+                }
+            }
+            self.whitespace = false;
+            self.indention = false;
+        }
+
+        fn write_single(&mut self, value: &str, allow_breaks: bool) {
+            self.write_indicator("'", true, false, false);
+            let chars: Vec<char> = value.chars().collect();
+            let mut spaces = false;
+            let mut breaks = false;
+            for (i, &c) in chars.iter().enumerate() {
+                if c == ' ' {
+                    let next_space = chars.get(i + 1) == Some(&' ');
+                    if allow_breaks
+                        && !spaces
+                        && self.column > BEST_WIDTH
+                        && i > 0
+                        && i + 1 < chars.len()
+                        && !next_space
+                    {
+                        self.write_indent();
+                    } else {
+                        self.put(c);
+                    }
+                    spaces = true;
+                } else if is_break(c) {
+                    // Only U+2028/U+2029 get here (a line feed selects another style): libyaml
+                    // writes the character itself and counts it as a line break.
+                    self.out.push(c);
+                    self.column = 0;
+                    self.indention = true;
+                    breaks = true;
+                } else {
+                    if breaks {
+                        self.write_indent();
+                    }
+                    if c == '\'' {
+                        self.put('\'');
+                    }
+                    self.put(c);
+                    self.indention = false;
+                    spaces = false;
+                    breaks = false;
+                }
+            }
+            self.write_indicator("'", false, false, false);
+            self.whitespace = false;
+            self.indention = false;
+        }
+
+        fn write_double(&mut self, value: &str, allow_breaks: bool) {
+            self.write_indicator("\"", true, false, false);
+            let chars: Vec<char> = value.chars().collect();
+            let mut spaces = false;
+            for (i, &c) in chars.iter().enumerate() {
+                if !is_printable(c) || c == '\u{FEFF}' || is_break(c) || c == '"' || c == '\\' {
+                    let esc = match c {
+                        '\0' => "\\0".to_string(),
+                        '\u{7}' => "\\a".to_string(),
+                        '\u{8}' => "\\b".to_string(),
+                        '\t' => "\\t".to_string(),
+                        '\n' => "\\n".to_string(),
+                        '\u{b}' => "\\v".to_string(),
+                        '\u{c}' => "\\f".to_string(),
+                        '\r' => "\\r".to_string(),
+                        '\u{1b}' => "\\e".to_string(),
+                        '"' => "\\\"".to_string(),
+                        '\\' => "\\\\".to_string(),
+                        '\u{85}' => "\\N".to_string(),
+                        '\u{a0}' => "\\_".to_string(),
+                        '\u{2028}' => "\\L".to_string(),
+                        '\u{2029}' => "\\P".to_string(),
+                        c if (c as u32) <= 0xFF => format!("\\x{:02X}", c as u32),
+                        c if (c as u32) <= 0xFFFF => format!("\\u{:04X}", c as u32),
+                        c => format!("\\U{:08X}", c as u32),
+                    };
+                    for e in esc.chars() {
+                        self.put(e);
+                    }
+                    spaces = false;
+                } else if c == ' ' {
+                    if allow_breaks
+                        && !spaces
+                        && self.column > BEST_WIDTH
+                        && i > 0
+                        && i + 1 < chars.len()
+                    {
+                        self.write_indent();
+                        if chars.get(i + 1) == Some(&' ') {
+                            self.put('\\');
+                        }
+                    } else {
+                        self.put(c);
+                    }
+                    spaces = true;
+                } else {
+                    self.put(c);
+                    spaces = false;
+                }
+            }
+            self.write_indicator("\"", false, false, false);
+            self.whitespace = false;
+            self.indention = false;
+        }
+
+        fn write_literal(&mut self, value: &str) {
+            self.write_indicator("|", true, false, false);
+            self.block_scalar_hints(value);
+            self.put_break();
+            self.indention = true;
+            self.whitespace = true;
+            let mut breaks = true;
+            for c in value.chars() {
+                if is_break(c) {
+                    // go-yaml writes a line feed for "\n" and the character itself otherwise.
+                    if c == '\n' {
+                        self.put_break();
+                    } else {
+                        self.out.push(c);
+                        self.column = 0;
+                    }
+                    self.indention = true;
+                    breaks = true;
+                } else {
+                    if breaks {
+                        self.write_indent();
+                        breaks = false;
+                    }
+                    self.put(c);
+                    self.indention = false;
+                }
+            }
+        }
+
+        fn block_scalar_hints(&mut self, value: &str) {
+            let chars: Vec<char> = value.chars().collect();
+            if let Some(&first) = chars.first() {
+                if first == ' ' || is_break(first) {
+                    let _ = write!(self.out, "{BEST_INDENT}");
+                    self.column += 1;
+                }
+            }
+            let chomp = match chars.len() {
+                0 => Some('-'),
+                len => {
+                    if !is_break(chars[len - 1]) {
+                        Some('-')
+                    } else if len == 1 || is_break(chars[len - 2]) {
+                        Some('+')
+                    } else {
+                        None
+                    }
+                }
+            };
+            if let Some(c) = chomp {
+                self.put(c);
+            }
+        }
+    }
+
+    fn is_break(c: char) -> bool {
+        matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+    }
+
+    /// libyaml's `is_printable` (it works on UTF-8 bytes; this is the same set by code point).
+    fn is_printable(c: char) -> bool {
+        let u = c as u32;
+        u == 0x0A
+            || (0x20..=0x7E).contains(&u)
+            || (0xA0..=0xD7FF).contains(&u)
+            || ((0xE000..=0xFFFD).contains(&u) && u != 0xFEFF)
+    }
+
+    #[derive(Default)]
+    struct Analysis {
+        multiline: bool,
+        block_plain_allowed: bool,
+        single_quoted_allowed: bool,
+        block_allowed: bool,
+    }
+
+    /// libyaml's `yaml_emitter_analyze_scalar`, for the block context only (flow is used
+    /// only for empty collections).
+    fn analyze(value: &str) -> Analysis {
+        if value.is_empty() {
+            return Analysis {
+                multiline: false,
+                block_plain_allowed: true,
+                single_quoted_allowed: true,
+                block_allowed: false,
+            };
+        }
+        let chars: Vec<char> = value.chars().collect();
+        let n = chars.len();
+        let mut block_indicators = value.starts_with("---") || value.starts_with("...");
+        let (mut line_breaks, mut special) = (false, false);
+        let (mut leading_space, mut leading_break) = (false, false);
+        let (mut trailing_space, mut trailing_break) = (false, false);
+        let (mut break_space, mut space_break) = (false, false);
+        let (mut previous_space, mut previous_break) = (false, false);
+        let mut preceded_by_ws = true;
+        for (i, &c) in chars.iter().enumerate() {
+            let followed_by_ws = i + 1 >= n || matches!(chars[i + 1], ' ' | '\t');
+            if i == 0 {
+                match c {
+                    '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\''
+                    | '"' | '%' | '@' | '`' => block_indicators = true,
+                    '?' | ':' | '-' if followed_by_ws => block_indicators = true,
+                    _ => {}
+                }
+            } else {
+                match c {
+                    ':' if followed_by_ws => block_indicators = true,
+                    '#' if preceded_by_ws => block_indicators = true,
+                    _ => {}
+                }
+            }
+            if !is_printable(c) {
+                special = true;
+            }
+            if is_break(c) {
+                line_breaks = true;
+            }
+            if c == ' ' {
+                leading_space |= i == 0;
+                trailing_space |= i + 1 == n;
+                break_space |= previous_break;
+                previous_space = true;
+                previous_break = false;
+            } else if is_break(c) {
+                leading_break |= i == 0;
+                trailing_break |= i + 1 == n;
+                space_break |= previous_space;
+                previous_break = true;
+                previous_space = false;
+            } else {
+                previous_space = false;
+                previous_break = false;
+            }
+            preceded_by_ws = matches!(c, ' ' | '\t' | '\0') || is_break(c);
+        }
+        let mut a = Analysis {
+            multiline: line_breaks,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+        if leading_space || leading_break || trailing_space || trailing_break {
+            a.block_plain_allowed = false;
+        }
+        if trailing_space {
+            a.block_allowed = false;
+        }
+        if break_space {
+            a.block_plain_allowed = false;
+            a.single_quoted_allowed = false;
+        }
+        if space_break || special {
+            a.block_plain_allowed = false;
+            a.single_quoted_allowed = false;
+            a.block_allowed = false;
+        }
+        if line_breaks || block_indicators {
+            a.block_plain_allowed = false;
+        }
+        a
+    }
+
+    /// go-yaml's `stringv`: literal for text with a line feed, plain when the text would read
+    /// back as a string, double-quoted otherwise.
+    fn string_style(s: &str) -> Style {
+        if s.contains('\n') {
+            Style::Literal
+        } else if resolves_to_str(s) && !is_base60_float(s) {
+            Style::Plain
+        } else {
+            Style::Double
+        }
+    }
+
+    /// go-yaml v2 `resolve` for an untagged plain scalar: does it stay a string?
+    fn resolves_to_str(s: &str) -> bool {
+        const SPECIAL: &[&str] = &[
+            "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
+            "on", "On", "ON", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off",
+            "OFF", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+            "-.inf", "-.Inf", "-.INF", "<<",
+        ];
+        let first = match s.chars().next() {
+            None => return false,
+            Some(c) => c,
+        };
+        let hint = match first {
+            '+' | '-' => 'S',
+            '0'..='9' => 'D',
+            'y' | 'Y' | 'n' | 'N' | 't' | 'T' | 'f' | 'F' | 'o' | 'O' | '~' => 'M',
+            '.' => '.',
+            _ => return true,
+        };
+        if SPECIAL.contains(&s) {
+            return false;
+        }
+        match hint {
+            '.' => go_parse_float(s).is_none(),
+            'D' | 'S' => {
+                if is_timestamp(s) {
+                    return false;
+                }
+                let plain = s.replace('_', "");
+                if go_parse_int_base0(&plain) || is_yaml_style_float(&plain) {
+                    return false;
+                }
+                true
+            }
+            _ => true,
+        }
+    }
+
+    /// `strconv.ParseInt(s, 0, 64)` or `ParseUint(s, 0, 64)` succeeds.
+    fn go_parse_int_base0(s: &str) -> bool {
+        let (neg, body) = match s.as_bytes().first() {
+            Some(b'+') => (false, &s[1..]),
+            Some(b'-') => (true, &s[1..]),
+            _ => (false, s),
+        };
+        let lower = body.to_ascii_lowercase();
+        let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+            (16, d)
+        } else if let Some(d) = lower.strip_prefix("0o") {
+            (8, d)
+        } else if let Some(d) = lower.strip_prefix("0b") {
+            (2, d)
+        } else if lower.len() > 1 && lower.starts_with('0') {
+            (8, &lower[1..])
+        } else {
+            (10, lower.as_str())
+        };
+        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+            return false;
+        }
+        match u128::from_str_radix(digits, radix) {
+            Ok(v) if neg => v <= 1u128 << 63,
+            Ok(v) => v <= u128::from(u64::MAX),
+            Err(_) => false,
+        }
+    }
+
+    /// go-yaml's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+    fn is_yaml_style_float(s: &str) -> bool {
+        let b = s.as_bytes();
+        let mut i = 0;
+        if matches!(b.first(), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let digits = |i: &mut usize| {
+            let start = *i;
+            while *i < b.len() && b[*i].is_ascii_digit() {
+                *i += 1;
+            }
+            *i - start
+        };
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            if digits(&mut i) == 0 {
+                return false;
+            }
+        } else {
+            if digits(&mut i) == 0 {
+                return false;
+            }
+            if b.get(i) == Some(&b'.') {
+                i += 1;
+                digits(&mut i);
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if digits(&mut i) == 0 {
+                return false;
+            }
+        }
+        i == b.len()
+    }
+
+    /// Go's `strconv.ParseFloat(s, 64)` for the strings that start with `.` (the only place
+    /// go-yaml calls it unguarded): a decimal fraction with an optional exponent.
+    fn go_parse_float(s: &str) -> Option<f64> {
+        if is_yaml_style_float(s) {
+            s.parse::<f64>().ok().filter(|f| f.is_finite())
+        } else {
+            None
+        }
+    }
+
+    /// go-yaml's `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.
+    fn is_base60_float(s: &str) -> bool {
+        let b = s.as_bytes();
+        let mut i = 0;
+        if matches!(b.first(), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !b.get(i).is_some_and(u8::is_ascii_digit) {
+            return false;
+        }
+        i += 1;
+        while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_') {
+            i += 1;
+        }
+        let mut groups = 0;
+        while b.get(i) == Some(&b':') {
+            i += 1;
+            // [0-5]?[0-9]: one digit, or two digits with the first in 0..=5.
+            match (b.get(i), b.get(i + 1)) {
+                (Some(d1), Some(d2)) if (b'0'..=b'5').contains(d1) && d2.is_ascii_digit() => i += 2,
+                (Some(d1), _) if d1.is_ascii_digit() => i += 1,
+                _ => return false,
+            }
+            groups += 1;
+        }
+        if groups == 0 {
+            return false;
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_') {
+                i += 1;
+            }
+        }
+        i == b.len()
+    }
+
+    /// go-yaml v2 `parseTimestamp`: the layouts `2006-1-2T15:4:5.999999999Z07:00`, the same
+    /// with `t`, `2006-1-2 15:4:5.999999999` and `2006-1-2`, as Go's `time.Parse` reads them.
+    fn is_timestamp(s: &str) -> bool {
+        let b = s.as_bytes();
+        let year_digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        if year_digits != 4 || b.get(4) != Some(&b'-') {
+            return false;
+        }
+        let mut i = 5;
+        let month = match num12(b, &mut i) {
+            Some(m) if (1..=12).contains(&m) => m,
+            _ => return false,
+        };
+        if b.get(i) != Some(&b'-') {
+            return false;
+        }
+        i += 1;
+        let day = match num12(b, &mut i) {
+            Some(d) => d,
+            None => return false,
+        };
+        let year: u32 = s[..4].parse().unwrap_or(0);
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let days_in_month = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if day < 1 || day > days_in_month {
+            return false;
+        }
+        if i == b.len() {
+            return true;
+        }
+        let zoned = match b[i] {
+            b'T' | b't' => true,
+            b' ' => false,
+            _ => return false,
+        };
+        i += 1;
+        for (k, max) in [23u32, 59, 59].into_iter().enumerate() {
+            if k > 0 {
+                if b.get(i) != Some(&b':') {
+                    return false;
+                }
+                i += 1;
+            }
+            match num12(b, &mut i) {
+                Some(v) if v <= max => {}
+                _ => return false,
+            }
+        }
+        if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        if !zoned {
+            return i == b.len();
+        }
+        match b.get(i) {
+            Some(b'Z') => i + 1 == b.len(),
+            Some(b'+' | b'-') => {
+                let rest = &b[i + 1..];
+                rest.len() == 5
+                    && rest[0].is_ascii_digit()
+                    && rest[1].is_ascii_digit()
+                    && rest[2] == b':'
+                    && rest[3].is_ascii_digit()
+                    && rest[4].is_ascii_digit()
+                    && (rest[0] - b'0') * 10 + (rest[1] - b'0') <= 24
+                    && (rest[3] - b'0') * 10 + (rest[4] - b'0') <= 60
+            }
+            _ => false,
+        }
+    }
+
+    /// Go's `getnum(value, false)`: one digit, or two when the second is a digit.
+    fn num12(b: &[u8], i: &mut usize) -> Option<u32> {
+        let d1 = *b.get(*i).filter(|c| c.is_ascii_digit())?;
+        *i += 1;
+        let mut v = u32::from(d1 - b'0');
+        if let Some(d2) = b.get(*i).filter(|c| c.is_ascii_digit()) {
+            v = v * 10 + u32::from(d2 - b'0');
+            *i += 1;
+        }
+        Some(v)
+    }
+
+    /// A JSON number as go-yaml re-emits it: integers that fit int64/uint64 keep their digits,
+    /// other numbers go through float64 and Go's `FormatFloat(f, 'g', -1, 64)`.
+    fn number_text(lit: &str) -> String {
+        if let Ok(i) = lit.parse::<i64>() {
+            return i.to_string();
+        }
+        if let Ok(u) = lit.parse::<u64>() {
+            return u.to_string();
+        }
+        match lit.parse::<f64>() {
+            Ok(f) if f.is_finite() => go_format_float_g(f),
+            // Out of float64 range: go-yaml reads the token back as a string.
+            _ => lit.to_string(),
+        }
+    }
+
+    /// Go's `strconv.FormatFloat(f, 'g', -1, 64)`.
+    fn go_format_float_g(f: f64) -> String {
+        // Rust's `{:e}` gives the shortest round-trip digits: "d.ddde±x".
+        let sci = format!("{:e}", f.abs());
+        let (mant, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+        let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+        let exp: i64 = exp.parse().unwrap_or(0);
+        let sign = if f.is_sign_negative() { "-" } else { "" };
+        if f == 0.0 {
+            return format!("{sign}0");
+        }
+        let nd = digits.len() as i64;
+        // Shortest formatting decides with precision 6: %e below 1e-4 and from 1e6 up.
+        if !(-4..6).contains(&exp) {
+            // %e with the shortest digits: d.ddd, then e±dd (at least two exponent digits).
+            let mut m = digits[..1].to_string();
+            if nd > 1 {
+                m.push('.');
+                m.push_str(&digits[1..]);
+            }
+            let esign = if exp < 0 { '-' } else { '+' };
+            return format!("{sign}{m}e{esign}{:02}", exp.abs());
+        }
+        // %f with just enough fraction digits.
+        let dp = exp + 1; // position of the decimal point within the digits
+        let mut out = String::from(sign);
+        if dp <= 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', (-dp) as usize));
+            out.push_str(&digits);
+        } else if dp >= nd {
+            out.push_str(&digits);
+            out.extend(std::iter::repeat_n('0', (dp - nd) as usize));
+        } else {
+            out.push_str(&digits[..dp as usize]);
+            out.push('.');
+            out.push_str(&digits[dp as usize..]);
+        }
+        out
+    }
+
+    /// Sorts keys with go-yaml v2's `keyList.Less`, with a panic-free insertion sort (the
+    /// order is not guaranteed total, and Rust's sort may panic on such comparators).
+    fn sort_keys(keys: &mut [&String]) {
+        for i in 1..keys.len() {
+            let mut j = i;
+            while j > 0 && key_less(keys[j], keys[j - 1]) {
+                keys.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+    }
+
+    /// go-yaml v2's natural order: letters after other characters, digit runs by value.
+    fn key_less(a: &str, b: &str) -> bool {
+        let ar: Vec<char> = a.chars().collect();
+        let br: Vec<char> = b.chars().collect();
+        for i in 0..ar.len().min(br.len()) {
+            if ar[i] == br[i] {
+                continue;
+            }
+            let al = ar[i].is_alphabetic();
+            let bl = br[i].is_alphabetic();
+            if al && bl {
+                return ar[i] < br[i];
+            }
+            if al || bl {
+                return bl;
+            }
+            let (mut an, mut bn) = (0i64, 0i64);
+            if ar[i] == '0' || br[i] == '0' {
+                let mut j = i;
+                while j > 0 && ar[j - 1].is_ascii_digit() {
+                    j -= 1;
+                    if ar[j] != '0' {
+                        an = 1;
+                        bn = 1;
+                        break;
+                    }
+                }
+            }
+            let mut ai = i;
+            while ai < ar.len() && ar[ai].is_ascii_digit() {
+                an = an
+                    .wrapping_mul(10)
+                    .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+                ai += 1;
+            }
+            let mut bi = i;
+            while bi < br.len() && br[bi].is_ascii_digit() {
+                bn = bn
+                    .wrapping_mul(10)
+                    .wrapping_add(i64::from(br[bi] as u8 - b'0'));
+                bi += 1;
+            }
+            if an != bn {
+                return an < bn;
+            }
+            if ai != bi {
+                return ai < bi;
+            }
+            return ar[i] < br[i];
+        }
+        ar.len() < br.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn data(v: Value) -> Option<Map<String, Value>> {
+        match v {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// The login response of the JWT role used against OpenBao (bao output captured then).
+    fn login_response() -> Response {
+        let mut metadata = BTreeMap::new();
+        metadata.insert("role".to_string(), "r".to_string());
+        metadata.insert("mail".to_string(), "x@y".to_string());
+        Response {
+            data: None,
+            auth: Some(Auth {
+                client_token: "s.uqfZmMwGdnuHcS8ymypYEV12".into(),
+                accessor: "Elv2tB9sj4oNtQchP1n6gOVA".into(),
+                policies: strings(&["b", "default", "dev"]),
+                token_policies: strings(&["b", "default", "dev"]),
+                identity_policies: vec![],
+                metadata,
+                orphan: true,
+                entity_id: "a2f8db28-6d47-927f-7e69-0661bd3e56ef".into(),
+                lease_duration: 1800,
+                renewable: true,
+                token_type: "service".into(),
+                num_uses: 0,
+            }),
+            warnings: strings(&[
+                "TTL of \"1h\" exceeded the effective max_ttl of \"30m\"; TTL value is capped accordingly",
+            ]),
+            mount_type: None,
+        }
+    }
+
+    #[test]
+    fn format_value_is_go_percent_v() {
+        let cases: Vec<(Value, &str)> = vec![
+            (json!("plain"), "plain"),
+            (json!(""), ""),
+            (json!(null), "<nil>"),
+            (json!(true), "true"),
+            (json!(false), "false"),
+            (json!(42), "42"),
+            (json!([]), "[]"),
+            (json!({}), "map[]"),
+            (json!(["a", "b c", 1]), "[a b c 1]"),
+            (json!({"groups": ["eng", "ops"]}), "map[groups:[eng ops]]"),
+            (json!({"b": 1, "a": null}), "map[a:<nil> b:1]"),
+            (json!([{"a": "b", "c": "d"}]), "[map[a:b c:d]]"),
+            (
+                json!({"K": 3, "_a": 4, "k10": 1, "k9": 2}),
+                "map[K:3 _a:4 k10:1 k9:2]",
+            ),
+            (
+                json!({"a": {}, "z": [1, {"b": null, "a": [true, "x y"]}]}),
+                "map[a:map[] z:[1 map[a:[true x y] b:<nil>]]]",
+            ),
+            (
+                json!(["-----BEGIN\nx\n-----END"]),
+                "[-----BEGIN\nx\n-----END]",
+            ),
+        ];
+        for (v, want) in cases {
+            assert_eq!(format_value(&v), want, "{v}");
+        }
+        // Numbers keep the text serde_json stored (json.Number), not a float rendering;
+        // serde_json's arbitrary_precision writes an exponent's sign explicitly.
+        let n: Value = serde_json::from_str("[1.50, 1e3, 12345678901234567890123]").unwrap();
+        assert_eq!(format_value(&n), "[1.50 1e+3 12345678901234567890123]");
+    }
+
+    #[test]
+    fn go_duration_matches_time_duration_string() {
+        let cases = [
+            (0, "0s"),
+            (1, "1s"),
+            (59, "59s"),
+            (60, "1m0s"),
+            (90, "1m30s"),
+            (3599, "59m59s"),
+            (3600, "1h0m0s"),
+            (3605, "1h0m5s"),
+            (2764800, "768h0m0s"),
+            (-1, "-1s"),
+            (-90, "-1m30s"),
+            // secs * 1e9 overflows int64 and wraps, as in Go.
+            (9223372036, "2562047h47m16s"),
+            (9223372037, "-2562047h47m16.709551616s"),
+        ];
+        for (secs, want) in cases {
+            assert_eq!(go_duration(secs), want, "{secs}");
+        }
+        let nanos = [
+            (1, "1ns"),
+            (999, "999ns"),
+            (1_000, "1µs"),
+            (1_500, "1.5µs"),
+            (1_500_000, "1.5ms"),
+            (999_999_999, "999.999999ms"),
+            (1_000_000_000, "1s"),
+            (1_500_000_000, "1.5s"),
+            (-1_500_000, "-1.5ms"),
+        ];
+        for (ns, want) in nanos {
+            assert_eq!(go_duration_nanos(ns), want, "{ns}");
+        }
+    }
+
+    #[test]
+    fn human_duration_drops_zero_units() {
+        let cases = [
+            (0, "0s"),
+            (1, "1s"),
+            (59, "59s"),
+            (60, "1m"),
+            (61, "1m1s"),
+            (90, "1m30s"),
+            (3599, "59m59s"),
+            (3600, "1h"),
+            (3601, "1h1s"),
+            (3605, "1h5s"),
+            (3660, "1h1m"),
+            (5400, "1h30m"),
+            (7201, "2h1s"),
+            (86400, "24h"),
+            (2764800, "768h"),
+            (-3600, "-1h"),
+            (-90, "-1m30s"),
+        ];
+        for (secs, want) in cases {
+            assert_eq!(human_duration(secs), want, "{secs}");
+        }
+    }
+
+    #[test]
+    fn table_lays_out_like_columnize() {
+        let rows = vec![
+            strings(&["jwt/", "jwt", "auth_jwt_661363eb", "", "n/a"]),
+            strings(&[
+                "token/",
+                "token",
+                "auth_token_be7543d4",
+                "token based credentials",
+                "n/a",
+            ]),
+        ];
+        let got = table(
+            &["Path", "Type", "Accessor", "Description", "Version"],
+            &rows,
+        );
+        let want = "\
+Path      Type     Accessor               Description                Version
+----      ----     --------               -----------                -------
+jwt/      jwt      auth_jwt_661363eb      n/a                        n/a
+token/    token    auth_token_be7543d4    token based credentials    n/a
+";
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn table_trims_cells_counts_chars_and_leaves_last_column_unpadded() {
+        let rows = vec![
+            strings(&["  ∞∞  ", " x "]),
+            strings(&["", "  "]),
+            strings(&["a", "long value"]),
+        ];
+        let got = table(&["K", "V"], &rows);
+        assert_eq!(
+            got,
+            "K      V\n-      -\n∞∞     x\nn/a    n/a\na      long value\n"
+        );
+        // Headers only.
+        assert_eq!(table(&["Keys"], &[]), "Keys\n----\n");
+    }
+
+    #[test]
+    fn secret_table_of_a_login() {
+        let got = secret_table(&login_response());
+        let want = "\
+Key                  Value
+---                  -----
+token                s.uqfZmMwGdnuHcS8ymypYEV12
+token_accessor       Elv2tB9sj4oNtQchP1n6gOVA
+token_duration       30m
+token_renewable      true
+token_policies       [\"b\" \"default\" \"dev\"]
+identity_policies    []
+policies             [\"b\" \"default\" \"dev\"]
+token_meta_mail      x@y
+token_meta_role      r
+";
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn secret_table_root_and_batch_tokens() {
+        let resp = Response {
+            auth: Some(Auth {
+                client_token: "b.AAAA".into(),
+                accessor: String::new(),
+                policies: strings(&["root"]),
+                token_policies: strings(&["root"]),
+                lease_duration: 0,
+                ..Auth::default()
+            }),
+            ..Response::default()
+        };
+        let want = "\
+Key                  Value
+---                  -----
+token                b.AAAA
+token_accessor       n/a
+token_duration       ∞
+token_renewable      false
+token_policies       [\"root\"]
+identity_policies    []
+policies             [\"root\"]
+";
+        assert_eq!(secret_table(&resp), want);
+    }
+
+    #[test]
+    fn secret_table_of_token_lookup_data_matches_bao() {
+        let resp = Response {
+            data: data(json!({
+                "accessor": "jEKr220nRvCsLMWemVwMJvpE",
+                "creation_time": 1796006260,
+                "creation_ttl": 0,
+                "display_name": "token",
+                "entity_id": "",
+                "expire_time": null,
+                "explicit_max_ttl": 0,
+                "id": "root",
+                "issue_time": "2026-11-30T02:37:40.519133955Z",
+                "meta": null,
+                "num_uses": 0,
+                "orphan": true,
+                "path": "auth/token/create",
+                "policies": ["root"],
+                "renewable": false,
+                "ttl": 0,
+                "type": "service"
+            })),
+            ..Response::default()
+        };
+        let want = "\
+Key                 Value
+---                 -----
+accessor            jEKr220nRvCsLMWemVwMJvpE
+creation_time       1796006260
+creation_ttl        0s
+display_name        token
+entity_id           n/a
+expire_time         <nil>
+explicit_max_ttl    0s
+id                  root
+issue_time          2026-11-30T02:37:40.519133955Z
+meta                <nil>
+num_uses            0
+orphan              true
+path                auth/token/create
+policies            [root]
+renewable           false
+ttl                 0s
+type                service
+";
+        assert_eq!(secret_table(&resp), want);
+    }
+
+    #[test]
+    fn secret_table_humanises_only_integer_duration_keys() {
+        let resp = Response {
+            data: data(
+                serde_json::from_str(
+                    r#"{"token_ttl": 3600, "token_max_ttl": "90", "period": 90.0,
+                        "lease_max": 2764800, "ttl_max": 60, "token_period": -60,
+                        "duration": 5400, "some_duration": 1.5, "max_age": 3600,
+                        "clock_skew_leeway": 60, "ttl_other": 60, "xttl": 60}"#,
+                )
+                .unwrap(),
+            ),
+            ..Response::default()
+        };
+        let want = "\
+Key                  Value
+---                  -----
+clock_skew_leeway    60
+duration             1h30m
+lease_max            768h
+max_age              3600
+period               90.0
+some_duration        1.5
+token_max_ttl        90
+token_period         -1m
+token_ttl            1h
+ttl_max              1m
+ttl_other            60
+xttl                 60
+";
+        assert_eq!(secret_table(&resp), want);
+    }
+
+    #[test]
+    fn secret_table_is_empty_without_rows() {
+        assert_eq!(secret_table(&Response::default()), "");
+        let empty = Response {
+            data: Some(Map::new()),
+            warnings: strings(&["only a warning"]),
+            ..Response::default()
+        };
+        assert_eq!(secret_table(&empty), "");
+    }
+
+    #[test]
+    fn secret_json_of_a_login_matches_bao() {
+        let want = r#"{
+  "request_id": "",
+  "lease_id": "",
+  "lease_duration": 0,
+  "renewable": false,
+  "data": null,
+  "warnings": [
+    "TTL of \"1h\" exceeded the effective max_ttl of \"30m\"; TTL value is capped accordingly"
+  ],
+  "auth": {
+    "client_token": "s.uqfZmMwGdnuHcS8ymypYEV12",
+    "accessor": "Elv2tB9sj4oNtQchP1n6gOVA",
+    "policies": [
+      "b",
+      "default",
+      "dev"
+    ],
+    "token_policies": [
+      "b",
+      "default",
+      "dev"
+    ],
+    "identity_policies": null,
+    "metadata": {
+      "mail": "x@y",
+      "role": "r"
+    },
+    "orphan": true,
+    "entity_id": "a2f8db28-6d47-927f-7e69-0661bd3e56ef",
+    "lease_duration": 1800,
+    "renewable": true,
+    "mfa_requirement": null
+  }
+}
+"#;
+        assert_eq!(secret_json(&login_response()), want);
+    }
+
+    #[test]
+    fn secret_json_of_data_with_mount_type_and_escaping() {
+        let resp = Response {
+            data: data(
+                serde_json::from_str(
+                    r#"{"z": [], "a": {}, "html": "<a&b>", "ctl": "\b\f\u0001\u007f\u2028",
+                        "n": 1.50, "nested": {"k": [1, {"x": null}]}}"#,
+                )
+                .unwrap(),
+            ),
+            mount_type: Some("jwt".into()),
+            ..Response::default()
+        };
+        let want = "{
+  \"request_id\": \"\",
+  \"lease_id\": \"\",
+  \"lease_duration\": 0,
+  \"renewable\": false,
+  \"data\": {
+    \"a\": {},
+    \"ctl\": \"\\b\\f\\u0001\u{7f}\\u2028\",
+    \"html\": \"\\u003ca\\u0026b\\u003e\",
+    \"n\": 1.50,
+    \"nested\": {
+      \"k\": [
+        1,
+        {
+          \"x\": null
+        }
+      ]
+    },
+    \"z\": []
+  },
+  \"warnings\": null,
+  \"mount_type\": \"jwt\"
+}
+";
+        assert_eq!(secret_json(&resp), want);
+    }
+
+    #[test]
+    fn secret_yaml_of_a_login_matches_bao() {
+        let want = r#"auth:
+  accessor: Elv2tB9sj4oNtQchP1n6gOVA
+  client_token: s.uqfZmMwGdnuHcS8ymypYEV12
+  entity_id: a2f8db28-6d47-927f-7e69-0661bd3e56ef
+  identity_policies: null
+  lease_duration: 1800
+  metadata:
+    mail: x@y
+    role: r
+  mfa_requirement: null
+  orphan: true
+  policies:
+  - b
+  - default
+  - dev
+  renewable: true
+  token_policies:
+  - b
+  - default
+  - dev
+data: null
+lease_duration: 0
+lease_id: ""
+renewable: false
+request_id: ""
+warnings:
+- TTL of "1h" exceeded the effective max_ttl of "30m"; TTL value is capped accordingly
+"#;
+        assert_eq!(secret_yaml(&login_response()), want);
+    }
+
+    #[test]
+    fn secret_yaml_of_token_lookup_matches_bao() {
+        let resp = Response {
+            data: data(json!({
+                "entity_id": "",
+                "expire_time": null,
+                "issue_time": "2026-11-30T02:37:40.519133955Z",
+                "meta": null,
+                "policies": ["root"],
+                "ttl": 0
+            })),
+            ..Response::default()
+        };
+        let want = r#"data:
+  entity_id: ""
+  expire_time: null
+  issue_time: "2026-11-30T02:37:40.519133955Z"
+  meta: null
+  policies:
+  - root
+  ttl: 0
+lease_duration: 0
+lease_id: ""
+renewable: false
+request_id: ""
+warnings: null
+"#;
+        assert_eq!(secret_yaml(&resp), want);
+    }
+
+    #[test]
+    fn field_lookup_and_formats() {
+        let login = login_response();
+        let lookup = Response {
+            data: data(json!({
+                "policies": ["default", "dev"],
+                "ttl": 3600,
+                "meta": null,
+                "display_name": "jwt-user",
+                "nested": {"b": [1, 2], "a": "x"}
+            })),
+            ..Response::default()
+        };
+        let kv2 = Response {
+            data: data(json!({"data": {"k": "v"}, "metadata": {}})),
+            ..Response::default()
+        };
+        let batch = Response {
+            auth: Some(Auth::default()),
+            ..Response::default()
+        };
+        let nil = Response::default();
+        let cases: Vec<(&Response, &str, Format, Option<&str>)> = vec![
+            (&login, "token", Format::Table, Some("s.uqfZmMwGdnuHcS8ymypYEV12")),
+            (&login, "token", Format::Json, Some("\"s.uqfZmMwGdnuHcS8ymypYEV12\"")),
+            (&login, "token", Format::Yaml, Some("s.uqfZmMwGdnuHcS8ymypYEV12\n")),
+            (&login, "token_accessor", Format::Table, Some("Elv2tB9sj4oNtQchP1n6gOVA")),
+            (&login, "token_duration", Format::Table, Some("1800")),
+            (&login, "token_duration", Format::Json, Some("1800")),
+            (&login, "token_renewable", Format::Table, Some("true")),
+            (&login, "token_policies", Format::Table, Some("[b default dev]")),
+            (
+                &login,
+                "token_policies",
+                Format::Json,
+                Some("[\n  \"b\",\n  \"default\",\n  \"dev\"\n]"),
+            ),
+            (&login, "token_policies", Format::Yaml, Some("- b\n- default\n- dev\n")),
+            (&login, "identity_policies", Format::Table, Some("[]")),
+            (&login, "identity_policies", Format::Json, Some("null")),
+            (&login, "identity_policies", Format::Yaml, Some("null\n")),
+            (&login, "policies", Format::Table, Some("[b default dev]")),
+            // With auth, the lease fields are not special and data is nil.
+            (&login, "lease_id", Format::Table, None),
+            (&login, "missing", Format::Table, None),
+            (&batch, "token_accessor", Format::Table, Some("")),
+            (&lookup, "policies", Format::Table, Some("[default dev]")),
+            (&lookup, "ttl", Format::Table, Some("3600")),
+            (&lookup, "display_name", Format::Json, Some("\"jwt-user\"")),
+            (&lookup, "nested", Format::Table, Some("map[a:x b:[1 2]]")),
+            (
+                &lookup,
+                "nested",
+                Format::Json,
+                Some("{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    2\n  ]\n}"),
+            ),
+            (&lookup, "nested", Format::Yaml, Some("a: x\nb:\n- 1\n- 2\n")),
+            (&lookup, "meta", Format::Table, None),
+            (&lookup, "nope", Format::Json, None),
+            (&lookup, "lease_id", Format::Table, Some("")),
+            (&lookup, "lease_id", Format::Json, Some("\"\"")),
+            (&lookup, "request_id", Format::Table, Some("")),
+            (&lookup, "lease_duration", Format::Table, Some("0")),
+            (&lookup, "refresh_interval", Format::Table, Some("0")),
+            (&lookup, "renewable", Format::Table, Some("false")),
+            (&lookup, "data", Format::Table, Some("map[display_name:jwt-user meta:<nil> nested:map[a:x b:[1 2]] policies:[default dev] ttl:3600]")),
+            (&kv2, "data", Format::Table, Some("map[k:v]")),
+            (&nil, "data", Format::Table, Some("map[]")),
+            (&nil, "data", Format::Json, Some("null")),
+            (&nil, "anything", Format::Table, None),
+        ];
+        for (resp, name, format, want) in cases {
+            assert_eq!(
+                field(resp, name, format).as_deref(),
+                want,
+                "{name} {format:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn list_keys_in_every_format() {
+        let keys = strings(&["dev", "demo", "Admin"]);
+        assert_eq!(
+            list_keys(&keys, Format::Table),
+            "Keys\n----\nAdmin\ndemo\ndev\n"
+        );
+        assert_eq!(
+            list_keys(&keys, Format::Json),
+            "[\n  \"dev\",\n  \"demo\",\n  \"Admin\"\n]\n"
+        );
+        assert_eq!(list_keys(&keys, Format::Yaml), "- dev\n- demo\n- Admin\n");
+        assert_eq!(list_keys(&[], Format::Json), "{}\n");
+        assert_eq!(list_keys(&[], Format::Yaml), "{}\n");
+        assert_eq!(list_keys(&[], Format::Table), "Keys\n----\n");
+    }
+
+    #[test]
+    fn capabilities_in_every_format() {
+        let caps = strings(&["read", "create", "list"]);
+        assert_eq!(capabilities(&caps, Format::Table), "create, list, read\n");
+        assert_eq!(
+            capabilities(&caps, Format::Json),
+            "[\n  \"read\",\n  \"create\",\n  \"list\"\n]\n"
+        );
+        assert_eq!(capabilities(&strings(&["root"]), Format::Yaml), "- root\n");
+        assert_eq!(capabilities(&strings(&["deny"]), Format::Table), "deny\n");
+    }
+
+    #[test]
+    fn warnings_block_matches_bao_layout() {
+        let got = warnings_block(&login_response().warnings);
+        let want = "\
+WARNING! The following warnings were returned from Vault:
+
+  * TTL of \"1h\" exceeded the effective max_ttl of \"30m\"; TTL value is capped
+  accordingly
+
+";
+        assert_eq!(got, want);
+        let two = warnings_block(&strings(&[
+            "Policy \"x\" does not exist",
+            "Policy \"y\" does not exist",
+        ]));
+        assert_eq!(
+            two,
+            "WARNING! The following warnings were returned from Vault:\n\n  \
+             * Policy \"x\" does not exist\n\n  * Policy \"y\" does not exist\n\n"
+        );
+        assert_eq!(warnings_block(&[]), "");
+    }
+
+    #[test]
+    fn warnings_block_colours_each_message() {
+        let got = warnings_block_colored(&strings(&["w"]), true);
+        let want = "\x1b[33mWARNING! The following warnings were returned from Vault:\n\x1b[0m\n\
+                    \x1b[33m  * w\x1b[0m\n\x1b[33m\x1b[0m\n";
+        assert_eq!(got, want);
+        assert_eq!(
+            warnings_block_colored(&strings(&["w"]), false),
+            warnings_block(&strings(&["w"]))
+        );
+    }
+
+    #[test]
+    fn wrap_matches_vault_fixtures() {
+        let banner = "Success! You are now authenticated. The token information displayed \
+                      below is already stored in the token helper. You do NOT need to run \
+                      \"vault login\" again. Future Vault requests will automatically use \
+                      this token.";
+        assert_eq!(
+            wrap_at_length(banner, 78),
+            "Success! You are now authenticated. The token information displayed below\n\
+             is already stored in the token helper. You do NOT need to run \"vault login\"\n\
+             again. Future Vault requests will automatically use this token."
+        );
+        let env = "WARNING! The VAULT_TOKEN environment variable is set! The value of this \
+                   variable will take precedence; if this is unwanted please unset \
+                   VAULT_TOKEN or update its value accordingly.";
+        assert_eq!(
+            wrap_at_length(env, 78),
+            "WARNING! The VAULT_TOKEN environment variable is set! The value of this\n\
+             variable will take precedence; if this is unwanted please unset VAULT_TOKEN or\n\
+             update its value accordingly."
+        );
+    }
+
+    #[test]
+    fn wrap_edge_cases() {
+        let cases: Vec<(&str, usize, &str)> = vec![
+            ("", 10, ""),
+            ("  short  ", 10, "short"),
+            // Exactly at the limit stays on one line; one more rune breaks.
+            ("aaaa bbbbb", 10, "aaaa bbbbb"),
+            ("aaaa bbbbbb", 10, "aaaa\nbbbbbb"),
+            // Newlines become spaces; double spaces survive as empty words.
+            ("a\nb  c", 10, "a b  c"),
+            // A word longer than the limit stands alone.
+            ("a bbbbbbbbbbbbbbbb c", 5, "a\nbbbbbbbbbbbbbbbb\nc"),
+            ("bbbbbbbbbbbbbbbb", 5, "bbbbbbbbbbbbbbbb"),
+            // Minimum raggedness, not greedy: greedy "aaa bb"/"cc"/"ddddd" costs 16, this 10.
+            ("aaa bb cc ddddd", 6, "aaa\nbb cc\nddddd"),
+            // Runes, not bytes.
+            ("ééé ééé", 7, "ééé ééé"),
+        ];
+        for (text, lim, want) in cases {
+            assert_eq!(wrap_at_length(text, lim), want, "{text:?} at {lim}");
+        }
+        assert_eq!(wrap_at_length_with_padding("* a b", 2), "  * a b");
+    }
+
+    #[test]
+    fn login_banner_uses_jwtvault_wording() {
+        assert_eq!(
+            login_banner(),
+            "Success! You are now authenticated. The token information displayed below is\n\
+             already stored in the token helper. You do NOT need to run \"jwtvault login\"\n\
+             again. Future jwtvault requests will automatically use this token.\n\n"
+        );
+    }
+
+    #[test]
+    fn api_error_text() {
+        let err = ApiError::bad_request(
+            "error validating token: invalid audience (aud) claim: audience claim does not match any expected audience",
+        );
+        assert_eq!(
+            api_error("Error writing data to auth/jwt/login", &err),
+            "Error writing data to auth/jwt/login: Code: 400. Errors:\n\n\
+             * error validating token: invalid audience (aud) claim: audience claim does not match any expected audience\n"
+        );
+        assert_eq!(
+            api_error("Error reading sys/mounts", &ApiError::permission_denied()),
+            "Error reading sys/mounts: Code: 403. Errors:\n\n* permission denied\n"
+        );
+        let two = ApiError {
+            code: 403,
+            errors: strings(&["permission denied", "invalid token"]),
+            hints: vec![],
+        };
+        assert_eq!(
+            api_error("Error looking up token", &two),
+            "Error looking up token: Code: 403. Errors:\n\n* permission denied* invalid token\n"
+        );
+        let hinted = ApiError::bad_request("error validating token: token is expired")
+            .with_hint("the token expired 120s ago (exp 1700000000)")
+            .with_hint("expiration_leeway: 150s (default)\nnot used: the claim is present");
+        assert_eq!(
+            api_error("Error authenticating", &hinted),
+            "Error authenticating: Code: 400. Errors:\n\n\
+             * error validating token: token is expired\n\n\
+             Hint: the token expired 120s ago (exp 1700000000)\n      \
+             expiration_leeway: 150s (default)\n      \
+             not used: the claim is present\n"
+        );
+        assert_eq!(
+            api_error("Error x", &ApiError::internal("database is broken")),
+            "Error x: Code: 500. Errors:\n\n* database is broken\n"
+        );
+    }
+
+    #[test]
+    fn api_error_json_shape() {
+        let err = ApiError::bad_request("role \"r\" could not be found").with_hint("ignored");
+        assert_eq!(
+            api_error_json(&err),
+            "{\n  \"errors\": [\n    \"role \\\"r\\\" could not be found\"\n  ]\n}\n"
+        );
+        let none = ApiError {
+            code: 500,
+            errors: vec![],
+            hints: vec![],
+        };
+        assert_eq!(api_error_json(&none), "{\n  \"errors\": []\n}\n");
+    }
+
+    #[test]
+    fn colours() {
+        assert_eq!(colorize_error("boom\n", true), "\x1b[31mboom\x1b[0m\n");
+        assert_eq!(colorize_error("boom", true), "\x1b[31mboom\x1b[0m");
+        assert_eq!(colorize_error("boom\n", false), "boom\n");
+        assert_eq!(
+            colorize_warning("careful\n", true),
+            "\x1b[33mcareful\x1b[0m\n"
+        );
+        assert_eq!(colorize_warning("careful\n", false), "careful\n");
+    }
+
+    #[test]
+    fn go_quote_lists() {
+        assert_eq!(go_quote_list(&[]), "[]");
+        assert_eq!(go_quote_list(&strings(&["default"])), "[\"default\"]");
+        assert_eq!(
+            go_quote_list(&strings(&["a\"b", "c\\d", "tab\t", "é", "\u{1}", "\u{a0}"])),
+            "[\"a\\\"b\" \"c\\\\d\" \"tab\\t\" \"é\" \"\\x01\" \"\\u00a0\"]"
+        );
+    }
+
+    /// Pairs of (JSON input, go-yaml text) captured from `bao kv get -format=yaml -field=...`.
+    #[test]
+    fn yaml_scalars_match_go_yaml() {
+        let cases: Vec<(&str, &str)> = vec![
+            (r#""""#, "\"\"\n"),
+            (r#""plain""#, "plain\n"),
+            (r#""123""#, "\"123\"\n"),
+            (r#""1e3""#, "\"1e3\"\n"),
+            (r#""1.""#, "\"1.\"\n"),
+            (r#"".5""#, "\".5\"\n"),
+            (r#""+1""#, "\"+1\"\n"),
+            (r#""-1""#, "\"-1\"\n"),
+            (r#""0x1F""#, "\"0x1F\"\n"),
+            (r#""0x""#, "0x\n"),
+            (r#""0o17""#, "\"0o17\"\n"),
+            (r#""0o8""#, "0o8\n"),
+            (r#""0755""#, "\"0755\"\n"),
+            (r#""09""#, "\"09\"\n"),
+            (r#""0b101""#, "\"0b101\"\n"),
+            (r#""1_000""#, "\"1_000\"\n"),
+            (r#""1_000.5""#, "\"1_000.5\"\n"),
+            (r#""123456789012345678901""#, "\"123456789012345678901\"\n"),
+            (r#""1e""#, "1e\n"),
+            (r#""true""#, "\"true\"\n"),
+            (r#""yes""#, "\"yes\"\n"),
+            (r#""Y""#, "\"Y\"\n"),
+            (r#""n""#, "\"n\"\n"),
+            (r#""on""#, "\"on\"\n"),
+            (r#""OFF""#, "\"OFF\"\n"),
+            (r#""null""#, "\"null\"\n"),
+            (r#""Null""#, "\"Null\"\n"),
+            (r#""~""#, "\"~\"\n"),
+            (r#"".inf""#, "\".inf\"\n"),
+            (r#""NaN""#, "NaN\n"),
+            (r#""Infinity""#, "Infinity\n"),
+            (r#""<<""#, "<<\n"),
+            (r#""12:30""#, "\"12:30\"\n"),
+            (r#""1:5""#, "\"1:5\"\n"),
+            (r#""1:60""#, "1:60\n"),
+            (r#""190:20:30""#, "\"190:20:30\"\n"),
+            (r#""1_2:3""#, "\"1_2:3\"\n"),
+            (r#""2024-01-01""#, "\"2024-01-01\"\n"),
+            (r#""2000-02-29""#, "\"2000-02-29\"\n"),
+            (r#""2001-02-29""#, "2001-02-29\n"),
+            (r#""2001-13-01""#, "2001-13-01\n"),
+            (r#""2001-1-1T1:2:3Z""#, "\"2001-1-1T1:2:3Z\"\n"),
+            (
+                r#""2001-12-14t21:59:43.10-05:00""#,
+                "\"2001-12-14t21:59:43.10-05:00\"\n",
+            ),
+            (
+                r#""2001-12-14 21:59:43.10""#,
+                "\"2001-12-14 21:59:43.10\"\n",
+            ),
+            (
+                r#""2001-01-01T00:00:00+0100""#,
+                "2001-01-01T00:00:00+0100\n",
+            ),
+            (r#""20011-01-01""#, "20011-01-01\n"),
+            (
+                r#""2026-11-30T02:37:40.519133955Z""#,
+                "\"2026-11-30T02:37:40.519133955Z\"\n",
+            ),
+            (r#""&x""#, "'&x'\n"),
+            (r#""-""#, "'-'\n"),
+            (r#""- x""#, "'- x'\n"),
+            (r#""-x""#, "-x\n"),
+            (r#""--""#, "--\n"),
+            (r#""---""#, "'---'\n"),
+            (r#""...""#, "'...'\n"),
+            (r#""?x""#, "?x\n"),
+            (r#""? x""#, "'? x'\n"),
+            (r#"":x""#, ":x\n"),
+            (r#""x:y""#, "x:y\n"),
+            (r#""a: b""#, "'a: b'\n"),
+            (r#""a:""#, "'a:'\n"),
+            (r#""a #b""#, "'a #b'\n"),
+            (r#""a#b""#, "a#b\n"),
+            (r#""'""#, "''''\n"),
+            (r#""it's""#, "it's\n"),
+            (r#""say \"hi\"""#, "say \"hi\"\n"),
+            (r#""<a&b>""#, "<a&b>\n"),
+            (r#""a,b""#, "a,b\n"),
+            (r#"" lead""#, "' lead'\n"),
+            (r#""trail ""#, "'trail '\n"),
+            (r#""a\tb""#, "\"a\\tb\"\n"),
+            (r#""a\rb""#, "\"a\\rb\"\n"),
+            (r#""\u0001""#, "\"\\x01\"\n"),
+            (
+                r#""x\by\fz\u2028w\u00a0e\ud83d\ude00é""#,
+                "\"x\\by\\fz\\Lw\u{a0}e\\U0001F600é\"\n",
+            ),
+            (r#""a\u2028b""#, "'a\u{2028}  b'\n"),
+            (r#""é∞""#, "é∞\n"),
+            (r#""line1\nline2\n""#, "|\n  line1\n  line2\n"),
+            (r#""a\nb""#, "|-\n  a\n  b\n"),
+            (r#""\n""#, "|2+\n\n"),
+            (r#""\n\n""#, "|2+\n\n\n"),
+            (r#""a\n\nb\n\n""#, "|+\n  a\n\n  b\n\n"),
+            (r#""\na""#, "|2-\n\n  a\n"),
+            (r#"" a\nb""#, "|2-\n   a\n  b\n"),
+            (r#""a\n b""#, "|-\n  a\n   b\n"),
+            (r#""a \nb""#, "\"a \\nb\"\n"),
+            (r#""a\n ""#, "\"a\\n \"\n"),
+            (r#""a\n\tb""#, "\"a\\n\\tb\"\n"),
+            ("null", "null\n"),
+            ("true", "true\n"),
+            ("[]", "[]\n"),
+            ("{}", "{}\n"),
+        ];
+        for (input, want) in cases {
+            let v: Value = serde_json::from_str(input).unwrap();
+            assert_eq!(yaml::marshal(&v), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn yaml_numbers_follow_go_yaml_types() {
+        let cases = [
+            ("0", "0"),
+            ("-0", "0"),
+            ("1000", "1000"),
+            ("-5", "-5"),
+            ("9223372036854775807", "9223372036854775807"),
+            ("18446744073709551615", "18446744073709551615"),
+            ("18446744073709551616", "1.8446744073709552e+19"),
+            ("-9223372036854775809", "-9.223372036854776e+18"),
+            ("1.0", "1"),
+            ("1.5", "1.5"),
+            ("1e3", "1000"),
+            ("100000.0", "100000"),
+            ("1e6", "1e+06"),
+            ("1234567.5", "1.2345675e+06"),
+            ("123456.5", "123456.5"),
+            ("0.0001", "0.0001"),
+            ("0.00001", "1e-05"),
+            ("-0.0", "-0"),
+            ("1e21", "1e+21"),
+            ("1.5e-300", "1.5e-300"),
+            // Beyond float64: go-yaml reads the token back as a plain string.
+            ("1e400", "1e+400"),
+        ];
+        for (input, want) in cases {
+            let v: Value = serde_json::from_str(input).unwrap();
+            assert_eq!(yaml::marshal(&v), format!("{want}\n"), "{input}");
+        }
+    }
+
+    #[test]
+    fn yaml_structures_and_key_order_match_go_yaml() {
+        let v: Value = serde_json::from_str(
+            r#"{"nested": {"a": {}, "z": [1, {"b": null, "a": [true, "x y"]}]},
+                "seqseq": [[1, 2], [], {}, [{"a": "b"}]],
+                "k10": 1, "k9": 2, "K": 3, "_a": 4, "{": 5, "y": "<<", "": 1,
+                "lit": ["a\nb", " c\n"], "deep": {"x": [{"y": "z\nw"}]}}"#,
+        )
+        .unwrap();
+        let want = "\
+\"\": 1
+_a: 4
+'{': 5
+K: 3
+deep:
+  x:
+  - \"y\": |-
+      z
+      w
+k9: 2
+k10: 1
+lit:
+- |-
+  a
+  b
+- |2
+   c
+nested:
+  a: {}
+  z:
+  - 1
+  - a:
+    - true
+    - x y
+    b: null
+seqseq:
+- - 1
+  - 2
+- []
+- {}
+- - a: b
+\"y\": <<
+";
+        assert_eq!(yaml::marshal(&v), want);
+    }
+
+    #[test]
+    fn yaml_folds_long_lines_at_80_columns() {
+        let long = "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr ssss";
+        assert_eq!(
+            yaml::marshal(&json!(long)),
+            "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq\n  rrrr ssss\n"
+        );
+        let v = json!({"data": {"long": long}});
+        assert_eq!(
+            yaml::marshal(&v),
+            "data:\n  long: aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo\n    pppp qqqq rrrr ssss\n"
+        );
+        let words = |w: &str, n: usize| vec![w; n].join(" ");
+        let v = json!({
+            "longsingle": format!("&{}", words("word", 30)),
+            "longdouble": format!("yes{}\t", words("wd", 40)),
+            "dblspace": format!("tab\t{}", vec!["wd"; 30].join("  ")),
+            "plain2": vec!["wd"; 30].join("  "),
+        });
+        let want = "\
+dblspace: \"tab\\twd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd
+  \\ wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd\"
+longdouble: \"yeswd wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd
+  wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd wd\\t\"
+longsingle: '&word word word word word word word word word word word word word word
+  word word word word word word word word word word word word word word word word'
+plain2: wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd
+";
+        assert_eq!(yaml::marshal(&v), want);
+    }
+
+    #[test]
+    fn yaml_complex_keys() {
+        let long_key = "k".repeat(130);
+        let short_key = "k".repeat(128);
+        let v = json!({ long_key.clone(): "v", short_key.clone(): "v", "kk\nx": "v" });
+        let want = format!("? |-\n  kk\n  x\n: v\n{short_key}: v\n? {long_key}\n: v\n");
+        assert_eq!(yaml::marshal(&v), want);
+    }
+
+    #[test]
+    fn to_yaml_trims_and_to_json_indents() {
+        assert_eq!(to_yaml(&json!("a\n")), "|\n  a\n");
+        assert_eq!(to_yaml(&json!({"a": 1})), "a: 1\n");
+        assert_eq!(
+            to_json(&json!({"policy": "path \"x\" {}"})),
+            "{\n  \"policy\": \"path \\\"x\\\" {}\"\n}\n"
+        );
+        assert_eq!(to_json(&json!([])), "[]\n");
+    }
+
+    #[test]
+    fn ordered_json_keeps_struct_field_order() {
+        let mount = |uuid: &str, ty: &str, desc: &str, acc: &str, dep: &str| {
+            Node::Ordered(vec![
+                ("uuid".into(), json!(uuid).into()),
+                ("type".into(), json!(ty).into()),
+                ("description".into(), json!(desc).into()),
+                ("accessor".into(), json!(acc).into()),
+                (
+                    "config".into(),
+                    Node::Ordered(vec![
+                        ("default_lease_ttl".into(), json!(0).into()),
+                        ("max_lease_ttl".into(), json!(0).into()),
+                        ("force_no_cache".into(), json!(false).into()),
+                        ("token_type".into(), json!("default-service").into()),
+                    ]),
+                ),
+                ("options".into(), Value::Null.into()),
+                ("deprecation_status".into(), json!(dep).into()),
+            ])
+        };
+        let list = Node::Ordered(vec![
+            (
+                "jwt/".into(),
+                mount("cd98", "jwt", "", "auth_jwt_661363eb", "supported"),
+            ),
+            (
+                "token/".into(),
+                mount(
+                    "6358",
+                    "token",
+                    "token based credentials",
+                    "auth_token_be7543d4",
+                    "",
+                ),
+            ),
+        ]);
+        let want = r#"{
+  "jwt/": {
+    "uuid": "cd98",
+    "type": "jwt",
+    "description": "",
+    "accessor": "auth_jwt_661363eb",
+    "config": {
+      "default_lease_ttl": 0,
+      "max_lease_ttl": 0,
+      "force_no_cache": false,
+      "token_type": "default-service"
+    },
+    "options": null,
+    "deprecation_status": "supported"
+  },
+  "token/": {
+    "uuid": "6358",
+    "type": "token",
+    "description": "token based credentials",
+    "accessor": "auth_token_be7543d4",
+    "config": {
+      "default_lease_ttl": 0,
+      "max_lease_ttl": 0,
+      "force_no_cache": false,
+      "token_type": "default-service"
+    },
+    "options": null,
+    "deprecation_status": ""
+  }
+}
+"#;
+        assert_eq!(to_json_ordered(&list), want);
+        let yaml = to_yaml_ordered(&Node::Ordered(vec![
+            ("type".into(), json!("jwt").into()),
+            ("accessor".into(), json!("a").into()),
+        ]));
+        assert_eq!(yaml, "accessor: a\ntype: jwt\n");
+        assert_eq!(to_json_ordered(&Node::Ordered(vec![])), "{}\n");
+    }
+}

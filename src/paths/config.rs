@@ -1,0 +1,367 @@
+//! `auth/<mount>/config`: the JWT method's configuration (vault-jwt-reference §2).
+//!
+//! Every write is a full replace, checked in Vault's order (§2.3). Writes that name a key URL
+//! fetch it now (through `keycache`, which alone calls `fetch`) and store what they fetched; a
+//! failed check leaves the stored config and the key cache as they were.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::api::{ApiError, Response};
+use crate::fields;
+use crate::keycache;
+use crate::keys;
+use crate::paths::{data, not_found, Ctx};
+use crate::store::{MountRow, Store};
+use crate::verify::Alg;
+
+/// One element of `jwks_pairs`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct JwksPair {
+    #[serde(default)]
+    pub jwks_url: String,
+    #[serde(default)]
+    pub jwks_ca_pem: String,
+}
+
+/// The stored config, with Vault's field names.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub oidc_discovery_url: String,
+    pub oidc_discovery_ca_pem: String,
+    pub oidc_client_id: String,
+    pub oidc_client_secret: String,
+    pub oidc_response_mode: String,
+    pub oidc_response_types: Vec<String>,
+    pub jwks_url: String,
+    pub jwks_ca_pem: String,
+    pub jwks_pairs: Vec<JwksPair>,
+    pub jwt_validation_pubkeys: Vec<String>,
+    pub jwt_supported_algs: Vec<String>,
+    pub bound_issuer: String,
+    pub default_role: String,
+    pub provider_config: Map<String, Value>,
+    pub namespace_in_state: bool,
+    pub unsupported_critical_cert_extensions: Vec<String>,
+    /// jwtvault extension: audiences bound for the whole mount (contract §1).
+    pub token_audiences: Vec<String>,
+}
+
+/// Where a mount's keys come from (reference §2.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    Static,
+    Jwks,
+    MultiJwks,
+    OidcDiscovery,
+    /// OIDC browser flow (client id and secret set) or nothing: JWT login cannot use it.
+    Unsupported,
+}
+
+impl Config {
+    /// The key source a login uses, first match wins.
+    pub fn key_source(&self) -> KeySource {
+        if !self.jwt_validation_pubkeys.is_empty() {
+            KeySource::Static
+        } else if !self.jwks_url.is_empty() {
+            KeySource::Jwks
+        } else if !self.jwks_pairs.is_empty() {
+            KeySource::MultiJwks
+        } else if !self.oidc_discovery_url.is_empty()
+            && (self.oidc_client_id.is_empty() || self.oidc_client_secret.is_empty())
+        {
+            KeySource::OidcDiscovery
+        } else {
+            KeySource::Unsupported
+        }
+    }
+
+    /// The algorithms a login accepts: `jwt_supported_algs`, or all ten.
+    pub fn allowed_algs(&self) -> Vec<Alg> {
+        if self.jwt_supported_algs.is_empty() {
+            Alg::ALL.to_vec()
+        } else {
+            self.jwt_supported_algs
+                .iter()
+                .filter_map(|a| Alg::parse(a))
+                .collect()
+        }
+    }
+}
+
+/// The providers Vault knows for `provider_config`.
+const PROVIDERS: &[&str] = &["azure", "gsuite", "secureauth", "ibmisam", "okta"];
+
+/// Loads the stored config of a mount.
+pub fn load(store: &Store, mount: &MountRow) -> Result<Option<Config>, ApiError> {
+    Ok(store.get_config::<Config>(&mount.accessor)?)
+}
+
+/// `read auth/<mount>/config`: Vault's 15 keys plus `token_audiences`; never the secret.
+pub fn read(store: &Store, mount: &MountRow) -> Result<Response, ApiError> {
+    let Some(c) = load(store, mount)? else {
+        return Err(not_found());
+    };
+    for pem in &c.jwt_validation_pubkeys {
+        keys::parse_pem(pem)
+            .map_err(|e| ApiError::internal(format!("error parsing public key: {e}")))?;
+    }
+    let pairs: Vec<Value> = c
+        .jwks_pairs
+        .iter()
+        .map(|p| json!({"jwks_url": p.jwks_url, "jwks_ca_pem": p.jwks_ca_pem}))
+        .collect();
+    let provider = public_provider_config(&c.provider_config);
+    let m = json!({
+        "oidc_discovery_url": c.oidc_discovery_url,
+        "oidc_discovery_ca_pem": c.oidc_discovery_ca_pem,
+        "oidc_client_id": c.oidc_client_id,
+        "oidc_response_mode": c.oidc_response_mode,
+        "oidc_response_types": c.oidc_response_types,
+        "default_role": c.default_role,
+        "jwt_validation_pubkeys": c.jwt_validation_pubkeys,
+        "jwt_supported_algs": c.jwt_supported_algs,
+        "jwks_url": c.jwks_url,
+        "jwks_pairs": pairs,
+        "jwks_ca_pem": c.jwks_ca_pem,
+        "bound_issuer": c.bound_issuer,
+        "provider_config": provider,
+        "namespace_in_state": c.namespace_in_state,
+        "unsupported_critical_cert_extensions": c.unsupported_critical_cert_extensions,
+        "token_audiences": c.token_audiences,
+    });
+    match m {
+        Value::Object(m) => Ok(data(m)),
+        _ => Err(ApiError::internal("config did not render as an object")),
+    }
+}
+
+/// `provider_config` without the providers' sensitive keys.
+fn public_provider_config(pc: &Map<String, Value>) -> Map<String, Value> {
+    const SENSITIVE: &[&str] = &["gsuite_service_account", "client_secret", "api_token"];
+    pc.iter()
+        .filter(|(k, _)| !SENSITIVE.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Parses the request into a new config (full replace). Field conversion errors come first,
+/// in sorted field order, as Vault validates every field before the handler runs.
+/// Config field errors carry Vault's `Field validation failed: ` prefix.
+fn validation(e: fields::FieldError) -> ApiError {
+    ApiError::bad_request(e.validation_message())
+}
+
+/// `jwks_pairs` comes back raw: its elements are checked in Vault's order, at step 8.
+fn parse(
+    body: &Map<String, Value>,
+    previous: Option<&Config>,
+) -> Result<(Config, Vec<Value>), ApiError> {
+    let s = |k: &str| -> Result<String, ApiError> {
+        body.get(k)
+            .map(|v| fields::string(k, v))
+            .transpose()
+            .map(|o| o.unwrap_or_default())
+            .map_err(validation)
+    };
+    let list = |k: &str| -> Result<Vec<String>, ApiError> {
+        body.get(k)
+            .map(|v| fields::comma_string_slice(k, v))
+            .transpose()
+            .map(|o| o.unwrap_or_default())
+            .map_err(validation)
+    };
+    let mut c = Config {
+        bound_issuer: s("bound_issuer")?,
+        default_role: s("default_role")?.to_lowercase(),
+        jwks_ca_pem: s("jwks_ca_pem")?,
+        jwks_url: s("jwks_url")?,
+        jwt_supported_algs: list("jwt_supported_algs")?,
+        jwt_validation_pubkeys: list("jwt_validation_pubkeys")?,
+        oidc_client_id: s("oidc_client_id")?,
+        oidc_client_secret: s("oidc_client_secret")?,
+        oidc_discovery_ca_pem: s("oidc_discovery_ca_pem")?,
+        oidc_discovery_url: s("oidc_discovery_url")?,
+        oidc_response_mode: s("oidc_response_mode")?,
+        oidc_response_types: list("oidc_response_types")?,
+        token_audiences: list("token_audiences")?,
+        unsupported_critical_cert_extensions: list("unsupported_critical_cert_extensions")?,
+        ..Config::default()
+    };
+    c.provider_config = match body.get("provider_config") {
+        Some(v) => fields::map("provider_config", v)
+            .map_err(validation)?
+            .unwrap_or_default(),
+        None => Map::new(),
+    };
+    c.namespace_in_state = match body.get("namespace_in_state") {
+        Some(v) => fields::bool("namespace_in_state", v).map_err(validation)?,
+        None => previous.map(|p| p.namespace_in_state).unwrap_or(true),
+    };
+    let pairs = match body.get("jwks_pairs") {
+        Some(v) => fields::slice(v),
+        None => Vec::new(),
+    };
+    Ok((c, pairs))
+}
+
+/// Vault's step 8: every element a JSON object with string fields.
+fn check_pairs(pairs: &[Value]) -> Result<Vec<JwksPair>, ApiError> {
+    let shape = "invalid jwks_pairs: jwks_pairs must be provided as a list of json objects with the fields jwks_url and jwks_ca_pem";
+    let mut out = Vec::new();
+    for p in pairs {
+        let Value::Object(o) = p else {
+            return Err(ApiError::bad_request(shape));
+        };
+        let field = |k: &str| -> Result<String, ApiError> {
+            match o.get(k) {
+                None | Some(Value::Null) => Ok(String::new()),
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(other) => Err(ApiError::bad_request(format!(
+                    "invalid jwks_pairs: 1 error(s) decoding:\n\n* '{k}' expected type 'string', got unconvertible type '{}', value: '{}'",
+                    go_type(other),
+                    crate::output::format_value(other)
+                ))),
+            }
+        };
+        out.push(JwksPair {
+            jwks_url: field("jwks_url")?,
+            jwks_ca_pem: field("jwks_ca_pem")?,
+        });
+    }
+    Ok(out)
+}
+
+/// Go's type name of a decoded JSON value, as mapstructure reports it.
+fn go_type(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "float64",
+        Value::String(_) => "string",
+        Value::Array(_) => "[]interface {}",
+        Value::Object(_) => "map[string]interface {}",
+        Value::Null => "<nil>",
+    }
+}
+
+/// `write auth/<mount>/config`.
+pub fn write(
+    store: &Store,
+    ctx: &Ctx,
+    mount: &MountRow,
+    body: &Map<String, Value>,
+) -> Result<Response, ApiError> {
+    let previous = load(store, mount)?;
+    let (mut c, raw_pairs) = parse(body, previous.as_ref())?;
+
+    let methods = [
+        !c.oidc_discovery_url.is_empty(),
+        !c.jwt_validation_pubkeys.is_empty(),
+        !c.jwks_url.is_empty(),
+        !raw_pairs.is_empty(),
+    ];
+    let mut fetched = Vec::new();
+    let mut warnings = Vec::new();
+    let id_set = !c.oidc_client_id.is_empty();
+    let secret_set = !c.oidc_client_secret.is_empty();
+    if methods.iter().filter(|m| **m).count() != 1 {
+        return Err(ApiError::bad_request(
+            "exactly one of 'jwt_validation_pubkeys', 'jwks_url', 'jwks_pairs' or 'oidc_discovery_url' must be set",
+        ));
+    } else if id_set != secret_set {
+        return Err(ApiError::bad_request(
+            "both 'oidc_client_id' and 'oidc_client_secret' must be set for OIDC",
+        ));
+    } else if !c.oidc_discovery_url.is_empty() {
+        let probe =
+            keycache::probe_discovery(ctx, &c.oidc_discovery_url, &c.oidc_discovery_ca_pem)?;
+        fetched = probe.docs;
+        warnings = probe.warnings;
+    } else if id_set {
+        return Err(ApiError::bad_request(
+            "'oidc_discovery_url' must be set for OIDC",
+        ));
+    } else if !c.jwks_ca_pem.is_empty() && !raw_pairs.is_empty() {
+        return Err(ApiError::bad_request(
+            "CA PEMs must be provided as part of the 'jwks_pairs' when using multiple JWKS URLs",
+        ));
+    } else if !raw_pairs.is_empty() && !c.bound_issuer.is_empty() {
+        return Err(ApiError::bad_request(
+            "Bound issuer is not supported for use with 'jwks_pairs'",
+        ));
+    } else if !c.jwks_url.is_empty() {
+        fetched.push(keycache::probe_jwks(ctx, &c.jwks_url, &c.jwks_ca_pem)?);
+    } else if !raw_pairs.is_empty() {
+        c.jwks_pairs = check_pairs(&raw_pairs)?;
+        for p in &c.jwks_pairs {
+            fetched.push(keycache::probe_jwks(ctx, &p.jwks_url, &p.jwks_ca_pem)?);
+        }
+    } else {
+        for pem in &c.jwt_validation_pubkeys {
+            keys::parse_pem(pem)
+                .map_err(|e| ApiError::bad_request(format!("error parsing public key: {e}")))?;
+        }
+    }
+    for alg in &c.jwt_supported_algs {
+        if Alg::parse(alg).is_none() {
+            return Err(ApiError::bad_request(format!(
+                "invalid jwt_supported_algs: unsupported signing algorithm \"{alg}\""
+            )));
+        }
+    }
+    if c.oidc_response_types
+        .iter()
+        .any(|t| t != "code" && t != "id_token")
+    {
+        return Err(ApiError::bad_request(format!(
+            "invalid response_types [{}]. 'code' and 'id_token' are allowed",
+            c.oidc_response_types.join(" ")
+        )));
+    }
+    match c.oidc_response_mode.as_str() {
+        "" | "query" if c.oidc_response_types.iter().any(|t| t == "id_token") => {
+            return Err(ApiError::bad_request(
+                "query response_mode may not be used with an id_token response_type",
+            ));
+        }
+        "" | "query" | "form_post" => {}
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "invalid response_mode: \"{other}\""
+            )))
+        }
+    }
+    if !c.provider_config.is_empty() {
+        match c.provider_config.get("provider") {
+            None => {
+                return Err(ApiError::bad_request(
+                    "invalid provider_config: 'provider' field not found in provider_config",
+                ))
+            }
+            Some(p) => {
+                let name = p
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| crate::output::format_value(p));
+                if !PROVIDERS.contains(&name.as_str()) {
+                    return Err(ApiError::bad_request(format!(
+                        "invalid provider_config: provider \"{name}\" not found in custom providers"
+                    )));
+                }
+            }
+        }
+    }
+
+    store.put_config(&mount.accessor, &c)?;
+    // A config write discards the old key cache (Vault: the next login starts cold) and keeps
+    // what this write fetched.
+    store.clear_cached_docs(&mount.accessor)?;
+    for doc in &fetched {
+        store.put_cached_doc(&mount.accessor, doc)?;
+    }
+    Ok(Response {
+        warnings,
+        ..Response::default()
+    })
+}

@@ -1,0 +1,130 @@
+//! `auth/<mount>/jwks` (jwtvault extension): the cached key sets, `jwks/refresh` to fetch them
+//! now, and `jwks/import` to seed them with no network (air-gapped CI).
+
+use serde_json::{json, Map, Value};
+
+use crate::api::{ApiError, Response};
+use crate::fields;
+use crate::keycache;
+use crate::keys;
+use crate::paths::config::{self, KeySource};
+use crate::paths::{data, not_found, Ctx};
+use crate::store::{CachedDoc, MountRow, Store};
+use crate::token::rfc3339;
+
+fn describe(doc: &CachedDoc) -> Value {
+    let keys = keys::parse_jwks(&doc.body).unwrap_or_default();
+    json!({
+        "url": doc.url,
+        "fetched_at": rfc3339(doc.fetched_at as f64),
+        "key_ids": keys.iter().map(|k| k.kid.clone().unwrap_or_default()).collect::<Vec<_>>(),
+        "key_types": keys.iter().map(|k| k.kty.clone()).collect::<Vec<_>>(),
+        "algorithms": keys.iter().map(|k| k.alg.clone().unwrap_or_default()).collect::<Vec<_>>(),
+    })
+}
+
+/// `read auth/<mount>/jwks`: one entry per cached JWKS, plus the discovery document's URL.
+pub fn read(store: &Store, mount: &MountRow) -> Result<Response, ApiError> {
+    let docs = store.cached_docs(&mount.accessor)?;
+    if docs.is_empty() {
+        return Err(not_found());
+    }
+    let mut m = Map::new();
+    let sets: Vec<Value> = docs
+        .iter()
+        .filter(|d| d.kind == "jwks")
+        .map(describe)
+        .collect();
+    m.insert("key_sets".into(), Value::Array(sets));
+    if let Some(d) = docs.iter().find(|d| d.kind == "discovery") {
+        m.insert("discovery_url".into(), json!(d.url));
+        m.insert(
+            "discovery_fetched_at".into(),
+            json!(rfc3339(d.fetched_at as f64)),
+        );
+    }
+    Ok(data(m))
+}
+
+/// `write -f auth/<mount>/jwks/refresh`.
+pub fn refresh(store: &Store, ctx: &Ctx, mount: &MountRow) -> Result<Response, ApiError> {
+    let Some(cfg) = config::load(store, mount)? else {
+        return Err(ApiError::bad_request("could not load configuration"));
+    };
+    let docs = keycache::refresh_now(ctx, store, mount, &cfg)?;
+    let mut m = Map::new();
+    m.insert(
+        "key_sets".into(),
+        Value::Array(
+            docs.iter()
+                .filter(|d| d.kind == "jwks")
+                .map(describe)
+                .collect(),
+        ),
+    );
+    Ok(data(m))
+}
+
+/// `write auth/<mount>/jwks/import jwks=@file.json [url=U]`: replaces the cached set of `url`
+/// (default: the mount's own JWKS URL) with the given document, which must parse.
+pub fn import(
+    store: &Store,
+    ctx: &Ctx,
+    mount: &MountRow,
+    body: &Map<String, Value>,
+) -> Result<Response, ApiError> {
+    let Some(cfg) = config::load(store, mount)? else {
+        return Err(ApiError::bad_request("could not load configuration"));
+    };
+    let text = match body.get("jwks") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Object(_)) => body["jwks"].to_string(),
+        Some(other) => fields::string("jwks", other)
+            .map_err(|e| ApiError::bad_request(e.validation_message()))?,
+        None => String::new(),
+    };
+    if text.trim().is_empty() {
+        return Err(ApiError::bad_request("missing jwks")
+            .with_hint("give jwks=@file.json holding {\"keys\": [...]}"));
+    }
+    let parsed = keys::parse_jwks(text.as_bytes())
+        .map_err(|e| ApiError::bad_request(format!("invalid jwks: {e}")))?;
+    let url = match body.get("url") {
+        Some(v) => {
+            fields::string("url", v).map_err(|e| ApiError::bad_request(e.validation_message()))?
+        }
+        None => {
+            let urls = keycache::jwks_urls(store, mount, &cfg)?;
+            match (cfg.key_source(), urls.as_slice()) {
+                (KeySource::Jwks | KeySource::OidcDiscovery, [one]) => one.clone(),
+                (KeySource::OidcDiscovery, []) => {
+                    return Err(ApiError::bad_request(
+                        "url must be given: the discovery document is not cached",
+                    )
+                    .with_hint("give url=<the issuer's jwks_uri>"))
+                }
+                (KeySource::MultiJwks, _) => {
+                    return Err(ApiError::bad_request("url must be given with jwks_pairs")
+                        .with_hint(format!("one of: {}", urls.join(", "))))
+                }
+                _ => {
+                    return Err(ApiError::bad_request(
+                        "the config has no key URL to import keys for",
+                    )
+                    .with_hint("jwt_validation_pubkeys are used as they are"))
+                }
+            }
+        }
+    };
+    let doc = CachedDoc {
+        url,
+        kind: "jwks".into(),
+        body: text.into_bytes(),
+        fetched_at: ctx.now as i64,
+    };
+    store.put_cached_doc(&mount.accessor, &doc)?;
+    let mut m = Map::new();
+    m.insert("url".into(), json!(doc.url));
+    m.insert("keys".into(), json!(parsed.len()));
+    Ok(data(m))
+}

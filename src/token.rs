@@ -1,0 +1,559 @@
+//! Tokens as Vault core makes them: issuing, hashing, TTL arithmetic, lookup, renewal,
+//! revocation, and the token helper file.
+//!
+//! A raw token exists only in the command's output and the helper file; the state file keeps
+//! its SHA-256. Service tokens are `jvs.` + 24 base62 characters with a 24-character accessor;
+//! batch tokens are `jvb.` + 32 base62 characters with no accessor.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::api::{ApiError, Auth};
+use crate::ids;
+use crate::output;
+use crate::paths::mounts::SYSTEM_TTL;
+use crate::store::{MountRow, Store, TokenKeys};
+
+/// The stored part of a token entry (Vault's fields, cli-reference §6.5).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TokenEntry {
+    pub accessor: String,
+    /// `service` or `batch`.
+    pub token_type: String,
+    /// The token's own policies, sanitised and sorted (without identity policies).
+    pub policies: Vec<String>,
+    pub path: String,
+    pub meta: BTreeMap<String, String>,
+    pub display_name: String,
+    /// Remaining uses; 0 is unlimited.
+    pub num_uses: i64,
+    /// Unix seconds.
+    pub creation_time: i64,
+    pub creation_ttl: i64,
+    pub explicit_max_ttl: i64,
+    pub period: i64,
+    pub entity_id: String,
+    pub bound_cidrs: Vec<String>,
+    /// Unix seconds with fractions.
+    pub issue_time: f64,
+    /// None: never expires.
+    pub expire_time: Option<f64>,
+    pub last_renewal_time: Option<f64>,
+    pub renewable: bool,
+    /// The effective max TTL at issue (seconds, 0 none), enforcing `issue_time + max_ttl`.
+    pub max_ttl: i64,
+    pub mount_accessor: String,
+    pub mount_path: String,
+    pub role: String,
+}
+
+/// What a login asks Vault core to issue.
+pub struct IssueRequest<'a> {
+    pub mount: &'a MountRow,
+    pub role_name: &'a str,
+    pub policies: &'a [String],
+    pub no_default_policy: bool,
+    pub ttl: i64,
+    pub max_ttl: i64,
+    pub explicit_max_ttl: i64,
+    pub period: i64,
+    pub num_uses: i64,
+    /// Role's `token_type`: `default`, `service` or `batch`.
+    pub token_type: &'a str,
+    pub bound_cidrs: &'a [String],
+    pub display_name: String,
+    pub metadata: BTreeMap<String, String>,
+    pub entity_id: String,
+    pub identity_policies: Vec<String>,
+    pub now: f64,
+}
+
+/// A freshly issued token: the raw value exists only here.
+pub struct Issued {
+    pub auth: Auth,
+    pub warnings: Vec<String>,
+}
+
+/// Vault's sanitising of token policies: trimmed, lower-cased, empty dropped, de-duplicated,
+/// sorted; `default` added unless refused; `root` collapses the list.
+pub fn sanitize_policies(list: &[String], add_default: bool) -> Vec<String> {
+    let mut v: Vec<String> = list
+        .iter()
+        .map(|p| p.trim().to_lowercase())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if v.iter().any(|p| p == "root") {
+        return vec!["root".into()];
+    }
+    if add_default {
+        v.push("default".into());
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The TTL arithmetic of Vault core (cli-reference §6.3) for an issue or a renewal.
+/// Returns (ttl, effective max, warnings). `requested` is the role TTL or a renewal increment.
+pub fn calculate_ttl(
+    mount: &MountRow,
+    requested: i64,
+    role_max: i64,
+    explicit_max: i64,
+    period: i64,
+) -> (i64, i64, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mount_default = if mount.default_lease_ttl > 0 {
+        mount.default_lease_ttl
+    } else {
+        SYSTEM_TTL
+    };
+    let mut max = if mount.max_lease_ttl > 0 {
+        mount.max_lease_ttl
+    } else {
+        SYSTEM_TTL
+    };
+    if role_max > 0 && role_max < max {
+        max = role_max;
+    }
+    if explicit_max > 0 && explicit_max < max {
+        max = explicit_max;
+    }
+    let ttl = if period > 0 {
+        if period > max {
+            warnings.push(format!(
+                "period of \"{}\" exceeded the effective max_ttl of \"{}\"; period value is capped accordingly",
+                output::human_duration(period),
+                output::human_duration(max)
+            ));
+            max
+        } else {
+            period
+        }
+    } else {
+        let t = if requested > 0 {
+            requested
+        } else {
+            mount_default.min(max)
+        };
+        if t > max {
+            warnings.push(format!(
+                "TTL of \"{}\" exceeded the effective max_ttl of \"{}\"; TTL value is capped accordingly",
+                output::human_duration(t),
+                output::human_duration(max)
+            ));
+            max
+        } else {
+            t
+        }
+    };
+    (ttl, max, warnings)
+}
+
+/// Which type a login produces: the mount's tuned type combined with the role's.
+fn effective_type(mount_type: &str, role_type: &str) -> &'static str {
+    match (mount_type, role_type) {
+        ("service", _) => "service",
+        ("batch", _) => "batch",
+        ("default-batch", "service") => "service",
+        ("default-batch", _) => "batch",
+        (_, "batch") => "batch",
+        _ => "service",
+    }
+}
+
+/// Issues and stores a token for a successful login.
+pub fn issue(store: &Store, req: IssueRequest<'_>) -> Result<Issued, ApiError> {
+    let token_policies = sanitize_policies(req.policies, !req.no_default_policy);
+    if token_policies.iter().any(|p| p == "root") {
+        return Err(ApiError::bad_request(
+            "auth methods cannot create root tokens",
+        ));
+    }
+    let kind = effective_type(&req.mount.token_type, req.token_type);
+    let (ttl, max, warnings) = calculate_ttl(
+        req.mount,
+        req.ttl,
+        req.max_ttl,
+        req.explicit_max_ttl,
+        req.period,
+    );
+    let (raw, accessor) = if kind == "batch" {
+        (format!("jvb.{}", ids::base62(32)), String::new())
+    } else {
+        (format!("jvs.{}", ids::base62(24)), ids::base62(24))
+    };
+    let path = format!("auth/{}login", req.mount.path);
+    let entry = TokenEntry {
+        accessor: accessor.clone(),
+        token_type: kind.into(),
+        policies: token_policies.clone(),
+        path: path.clone(),
+        meta: req.metadata.clone(),
+        display_name: req.display_name,
+        num_uses: if kind == "batch" { 0 } else { req.num_uses },
+        creation_time: req.now as i64,
+        creation_ttl: ttl,
+        explicit_max_ttl: req.explicit_max_ttl,
+        period: req.period,
+        entity_id: req.entity_id.clone(),
+        bound_cidrs: req.bound_cidrs.to_vec(),
+        issue_time: req.now,
+        expire_time: if ttl > 0 {
+            Some(req.now + ttl as f64)
+        } else {
+            None
+        },
+        last_renewal_time: None,
+        renewable: kind == "service",
+        max_ttl: if req.period > 0 {
+            req.explicit_max_ttl
+        } else {
+            max
+        },
+        mount_accessor: req.mount.accessor.clone(),
+        mount_path: req.mount.path.clone(),
+        role: req.role_name.into(),
+    };
+    let keys = TokenKeys {
+        hash: ids::sha256(raw.as_bytes()),
+        accessor: accessor.clone(),
+        path,
+        mount_accessor: req.mount.accessor.clone(),
+        entity_id: req.entity_id.clone(),
+    };
+    store.insert_token(&keys, &entry)?;
+    let mut all = token_policies.clone();
+    all.extend(req.identity_policies.iter().cloned());
+    all.sort();
+    all.dedup();
+    Ok(Issued {
+        auth: Auth {
+            client_token: raw,
+            accessor,
+            policies: all,
+            token_policies,
+            identity_policies: req.identity_policies,
+            metadata: req.metadata,
+            orphan: true,
+            entity_id: req.entity_id,
+            lease_duration: ttl,
+            renewable: kind == "service",
+            token_type: kind.into(),
+            num_uses: entry.num_uses,
+        },
+        warnings,
+    })
+}
+
+/// RFC 3339 with nanoseconds in UTC, as Go's `time.RFC3339Nano` prints it (trailing zeros of
+/// the fraction dropped).
+pub fn rfc3339(t: f64) -> String {
+    let secs = t.floor() as i64;
+    let nanos = ((t - secs as f64) * 1e9).round() as i64;
+    let (secs, nanos) = if nanos >= 1_000_000_000 {
+        (secs + 1, 0)
+    } else {
+        (secs, nanos)
+    };
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let mut s = format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    );
+    if nanos > 0 {
+        let frac = format!("{nanos:09}");
+        s.push('.');
+        s.push_str(frac.trim_end_matches('0'));
+    }
+    s.push('Z');
+    s
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// A token found by its raw value or accessor, with its hash.
+pub struct Found {
+    pub hash: Vec<u8>,
+    pub entry: TokenEntry,
+}
+
+/// Why a token cannot be used.
+fn bad_token() -> ApiError {
+    ApiError {
+        code: 403,
+        errors: vec!["bad token".into()],
+        hints: Vec::new(),
+    }
+}
+
+/// Whether the entry is past its expiry at `now`.
+pub fn expired(entry: &TokenEntry, now: f64) -> bool {
+    entry.expire_time.is_some_and(|e| now >= e)
+}
+
+/// Finds a live token by its raw value; an expired one is removed and reported as missing.
+pub fn find(store: &Store, raw: &str, now: f64) -> Result<Option<Found>, ApiError> {
+    let hash = ids::sha256(raw.trim().as_bytes());
+    let Some(entry) = store.get_token::<TokenEntry>(&hash)? else {
+        return Ok(None);
+    };
+    if expired(&entry, now) {
+        store.delete_token(&hash)?;
+        return Ok(None);
+    }
+    Ok(Some(Found { hash, entry }))
+}
+
+/// Finds a live token by accessor.
+pub fn find_by_accessor(
+    store: &Store,
+    accessor: &str,
+    now: f64,
+) -> Result<Option<Found>, ApiError> {
+    let Some((hash, entry)) = store.get_token_by_accessor::<TokenEntry>(accessor)? else {
+        return Ok(None);
+    };
+    if expired(&entry, now) {
+        store.delete_token(&hash)?;
+        return Ok(None);
+    }
+    Ok(Some(Found { hash, entry }))
+}
+
+/// Spends one use of a token that authenticates a request; the last use revokes it. A token
+/// that is missing, expired or used up is `permission denied`.
+pub fn use_token(store: &Store, raw: &str, now: f64) -> Result<Found, ApiError> {
+    let Some(mut f) = find(store, raw, now)? else {
+        return Err(ApiError::permission_denied());
+    };
+    if f.entry.num_uses > 0 {
+        f.entry.num_uses -= 1;
+        if f.entry.num_uses == 0 {
+            // The last use revokes the token; Vault shows such an entry with -1 uses.
+            store.delete_token(&f.hash)?;
+            f.entry.num_uses = -1;
+        } else {
+            store.update_token(&f.hash, &f.entry)?;
+        }
+    }
+    Ok(f)
+}
+
+/// The `data` of `token lookup`.
+pub fn lookup_data(
+    f: &Found,
+    raw: Option<&str>,
+    identity_policies: &[String],
+    now: f64,
+) -> Map<String, Value> {
+    let e = &f.entry;
+    let ttl = e
+        .expire_time
+        .map(|x| (x - now).max(0.0) as i64)
+        .unwrap_or(0);
+    let mut m = json!({
+        "accessor": e.accessor,
+        "creation_time": e.creation_time,
+        "creation_ttl": e.creation_ttl,
+        "display_name": e.display_name,
+        "entity_id": e.entity_id,
+        "expire_time": e.expire_time.map(rfc3339),
+        "explicit_max_ttl": e.explicit_max_ttl,
+        "id": raw.unwrap_or(""),
+        "meta": if e.meta.is_empty() { Value::Null } else { json!(e.meta) },
+        "num_uses": e.num_uses,
+        "orphan": true,
+        "path": e.path,
+        "policies": e.policies,
+        "ttl": ttl,
+        "type": e.token_type,
+    });
+    if let Value::Object(obj) = &mut m {
+        if !identity_policies.is_empty() {
+            obj.insert("identity_policies".into(), json!(identity_policies));
+            obj.insert("external_namespace_policies".into(), json!({}));
+        }
+        if e.expire_time.is_some() {
+            obj.insert("issue_time".into(), json!(rfc3339(e.issue_time)));
+            obj.insert("renewable".into(), json!(e.renewable));
+        }
+        if let Some(t) = e.last_renewal_time {
+            obj.insert("last_renewal".into(), json!(rfc3339(t)));
+            obj.insert("last_renewal_time".into(), json!(t as i64));
+        }
+        if e.period > 0 {
+            obj.insert("period".into(), json!(e.period));
+        }
+        if !e.bound_cidrs.is_empty() {
+            obj.insert("bound_cidrs".into(), json!(e.bound_cidrs));
+        }
+    }
+    match m {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// Checks a token presented as an argument (`token lookup TOKEN`): unknown is `bad token`.
+pub fn require(store: &Store, raw: &str, now: f64) -> Result<Found, ApiError> {
+    find(store, raw, now)?.ok_or_else(bad_token)
+}
+
+// ---- the token helper file -----------------------------------------------------------------
+
+/// The helper file: `JWTVAULT_TOKEN_PATH`, else `~/.jwtvault-token`.
+pub fn helper_path(env_path: Option<&str>) -> Option<PathBuf> {
+    match env_path {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => dirs::home_dir().map(|h| h.join(".jwtvault-token")),
+    }
+}
+
+/// Reads the stored token (whitespace-trimmed); a missing file means no token.
+pub fn helper_get(path: &Path) -> std::io::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => {
+            let t = s.trim().to_string();
+            Ok(if t.is_empty() { None } else { Some(t) })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Stores a token: written 0600 to a temporary file beside it, then renamed over it, with no
+/// trailing newline.
+pub fn helper_store(path: &Path, token: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".jwtvault-token.{}.tmp", ids::random_hex(6)));
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let result = (|| {
+        let mut f = o.open(&tmp)?;
+        f.write_all(token.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mount(default: i64, max: i64) -> MountRow {
+        MountRow {
+            path: "jwt/".into(),
+            kind: "jwt".into(),
+            accessor: "auth_jwt_1".into(),
+            uuid: "u".into(),
+            description: String::new(),
+            default_lease_ttl: default,
+            max_lease_ttl: max,
+            token_type: "default-service".into(),
+        }
+    }
+
+    #[test]
+    fn policies_are_sanitised_as_vault_core_does() {
+        let p = |v: &[&str], d| {
+            sanitize_policies(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>(), d)
+        };
+        assert_eq!(
+            p(&["developer-policy"], true),
+            ["default", "developer-policy"]
+        );
+        assert_eq!(p(&[" B", "a", "", "a"], false), ["a", "b"]);
+        assert_eq!(p(&["x", "Root"], true), ["root"]);
+        assert_eq!(p(&[], true), ["default"]);
+    }
+
+    #[test]
+    fn ttl_arithmetic() {
+        let m = mount(0, 0);
+        assert_eq!(calculate_ttl(&m, 0, 0, 0, 0).0, SYSTEM_TTL);
+        assert_eq!(calculate_ttl(&m, 3600, 0, 0, 0).0, 3600);
+        let (t, max, w) = calculate_ttl(&m, 7200, 3600, 0, 0);
+        assert_eq!((t, max), (3600, 3600));
+        assert_eq!(w, ["TTL of \"2h\" exceeded the effective max_ttl of \"1h\"; TTL value is capped accordingly"]);
+        let (t, _, w) = calculate_ttl(&m, 0, 0, 1800, 3600);
+        assert_eq!(t, 1800);
+        assert_eq!(w, ["period of \"1h\" exceeded the effective max_ttl of \"30m\"; period value is capped accordingly"]);
+        // The mount's tuned default and max apply when the role sets none.
+        assert_eq!(calculate_ttl(&mount(600, 0), 0, 0, 0, 0).0, 600);
+        assert_eq!(calculate_ttl(&mount(0, 900), 0, 0, 0, 0).0, 900);
+        // A role max above the mount's is lowered to the mount's, without a warning.
+        let (t, max, w) = calculate_ttl(&mount(0, 900), 0, 5000, 0, 0);
+        assert_eq!((t, max, w.len()), (900, 900, 0));
+    }
+
+    #[test]
+    fn token_types_combine_like_vault() {
+        assert_eq!(effective_type("default-service", "default"), "service");
+        assert_eq!(effective_type("default-service", "batch"), "batch");
+        assert_eq!(effective_type("default-batch", "default"), "batch");
+        assert_eq!(effective_type("default-batch", "service"), "service");
+        assert_eq!(effective_type("service", "batch"), "service");
+        assert_eq!(effective_type("batch", "service"), "batch");
+    }
+
+    #[test]
+    fn rfc3339_matches_go() {
+        assert_eq!(rfc3339(0.0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1716199999.5), "2024-05-20T10:13:19.5Z");
+        assert_eq!(rfc3339(951782400.0), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn helper_file_is_private_and_has_no_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("tok");
+        assert_eq!(helper_get(&p).unwrap(), None);
+        helper_store(&p, "jvs.abc").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"jvs.abc");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        helper_store(&p, "jvs.def").unwrap();
+        assert_eq!(helper_get(&p).unwrap().as_deref(), Some("jvs.def"));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
