@@ -1,1 +1,14 @@
-fn main() {}
+//! jwtvault's integration tests: the real binary on an isolated temp state and HOME.
+//!
+//! One test binary (`autotests = false`), one module per area. `support` holds the builder
+//! that runs the binary and the key/token factories.
+
+mod support;
+
+mod attacks;
+mod first_run;
+mod foundation;
+mod login;
+mod network;
+mod reliability;
+mod tokens;

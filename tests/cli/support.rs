@@ -1,0 +1,200 @@
+//! Test support: run the real `jwtvault` binary on an isolated state, HOME and token file,
+//! and make keys and tokens at test time.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Map, Value};
+
+pub use jwtvault::verify::Alg;
+
+/// The binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_jwtvault"))
+}
+
+/// Where the shared test data (Wycheproof, jwt.io) lives: `JWTVAULT_TESTDATA`, which
+/// `.ci/run` sets, else `../shared/testdata` beside the checkout.
+pub fn testdata() -> PathBuf {
+    match std::env::var_os("JWTVAULT_TESTDATA") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata"),
+    }
+}
+
+/// The result of one run.
+#[derive(Debug, Clone)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    /// Asserts success and returns self.
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// Asserts the exit code.
+    #[track_caller]
+    pub fn code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "wrong exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// Parses stdout as JSON.
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+}
+
+/// An isolated jwtvault environment: its own state file, HOME and token helper file, in a
+/// temporary folder removed at the end of the test.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub vars: Vec<(String, String)>,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&home).expect("home");
+        let vars = vec![
+            ("HOME".to_string(), home.display().to_string()),
+            ("JWTVAULT_STATE".to_string(), dir.path().join("state/state.db").display().to_string()),
+            ("JWTVAULT_TOKEN_PATH".to_string(), home.join(".jwtvault-token").display().to_string()),
+            ("NO_COLOR".to_string(), "1".to_string()),
+        ];
+        Env { dir, vars }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn state(&self) -> PathBuf {
+        self.path("state/state.db")
+    }
+
+    /// Sets (or replaces) an environment variable for later runs.
+    pub fn set(&mut self, k: &str, v: &str) {
+        self.vars.retain(|(k2, _)| k2 != k);
+        self.vars.push((k.to_string(), v.to_string()));
+    }
+
+    /// Writes a file in the environment's folder and returns its path.
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let p = self.path(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(&p, contents).expect("write file");
+        p
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(bin());
+        c.args(args).current_dir(self.dir.path()).env_clear();
+        if let Some(p) = std::env::var_os("PATH") {
+            c.env("PATH", p);
+        }
+        for (k, v) in &self.vars {
+            c.env(k, v);
+        }
+        c
+    }
+
+    /// Runs `jwtvault ARGS` with empty stdin.
+    pub fn run(&self, args: &[&str]) -> Out {
+        self.run_stdin(args, "")
+    }
+
+    /// Runs `jwtvault ARGS` with `stdin`.
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Out {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn jwtvault");
+        if let Some(mut s) = child.stdin.take() {
+            // The command may not read stdin at all; a broken pipe is fine then.
+            let _ = s.write_all(stdin.as_bytes());
+        }
+        let out = child.wait_with_output().expect("wait jwtvault");
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `auth enable jwt` + a static-key config + a role: the usual starting point of login
+    /// tests. Returns the issuer's key.
+    pub fn jwt_mount_with_key(&self, alg: Alg, config_extra: &[&str]) -> Key {
+        let key = Key::new(alg);
+        self.run(&["auth", "enable", "jwt"]).ok();
+        let pem = self.file("pub.pem", &key.public);
+        let mut args = vec!["write".to_string(), "auth/jwt/config".into(), format!("jwt_validation_pubkeys=@{}", pem.display())];
+        args.extend(config_extra.iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(&refs).ok();
+        key
+    }
+}
+
+/// A key pair made at test time.
+#[derive(Clone)]
+pub struct Key {
+    pub alg: Alg,
+    pub private: String,
+    pub public: String,
+}
+
+impl Key {
+    pub fn new(alg: Alg) -> Key {
+        let (private, public) = jwtvault::verify::generate_key(alg).expect("generate key");
+        Key { alg, private, public }
+    }
+
+    /// Signs `claims` (a JSON object) with this key.
+    pub fn sign(&self, claims: &Value) -> String {
+        self.sign_kid(claims, None)
+    }
+
+    pub fn sign_kid(&self, claims: &Value, kid: Option<&str>) -> String {
+        let map: Map<String, Value> = claims.as_object().cloned().expect("claims object");
+        jwtvault::verify::sign(self.alg, &self.private, kid, &map).expect("sign")
+    }
+
+    /// The one-key JWKS of this key.
+    pub fn jwks(&self, kid: Option<&str>) -> Value {
+        let k = jwtvault::keys::parse_pem(&self.public).expect("public key");
+        json!({ "keys": [jwtvault::jwt_cmd::public_jwk(&k, self.alg, kid)] })
+    }
+}
+
+/// Unix seconds now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64
+}
+
+/// The walkthrough's claims (sub user-12345, groups developers+ops, aud vault-aud-value),
+/// valid for an hour from now.
+pub fn walkthrough_claims(iss: &str) -> Value {
+    let t = now();
+    json!({
+        "iss": iss, "sub": "user-12345", "aud": "vault-aud-value", "iat": t, "exp": t + 3600,
+        "name": "Alice Smith", "email": "alice@example.com", "groups": ["developers", "ops"],
+    })
+}
