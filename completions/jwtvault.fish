@@ -1,0 +1,201 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_jwtvault_global_optspecs
+    string join \n format= state= offline h/help V/version
+end
+
+function __fish_jwtvault_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_jwtvault_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_jwtvault_using_subcommand
+    set -l cmd (__fish_jwtvault_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -s V -l version -d 'Print version'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "write" -d 'Write data, configuration, and roles (`write auth/jwt/role/dev user_claim=sub ...`)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "read" -d 'Read data (`read auth/jwt/config`)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "list" -d 'List data (`list auth/jwt/role`)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "delete" -d 'Delete configuration and roles (`delete auth/jwt/role/dev`)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "login" -d 'Log in with a JWT (or check and store a token) and store the token in the helper file'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "auth" -d 'Interact with auth methods (enable, disable, list)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "token" -d 'Interact with tokens (lookup, renew, revoke, capabilities)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "policy" -d 'Interact with ACL policies (write, read, list, delete, fmt)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "jwt" -d 'Make keys, sign and decode JWTs, for trying roles without an identity provider'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "demo" -d 'Run the walkthrough end to end against a local issuer, on a temporary state'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "version" -d 'Print the version'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l field -d 'Print only this field of the response' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -s f -l force -d 'Allow a write with no data'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l explain -d 'On a login path: print every check in order, passed or failed, to stderr'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l field -d 'Print only this field of the response' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l detailed -d 'Accepted for Vault compatibility'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand delete" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand delete" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand delete" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l method -d 'Auth method: `jwt` or `token` (default `token`, or `jwt` when --jwt is given)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l path -d 'Mount path of the auth method (default: the method\'s name)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l jwt -d 'The JWT (`T`, `@file` or `-` for stdin): the short form of `-method=jwt jwt=T`' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l role -d 'The role for --jwt (default: the config\'s default_role)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l field -d 'Print only this field of the response' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l no-store -d 'Do not store the token in the token helper file'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l no-print -d 'Do not print anything on success'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l token-only -d 'Print only the token, and do not store it'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l explain -d 'Print every check in order, passed or failed, to stderr'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -f -a "enable" -d 'Enable an auth method (jwt or oidc) at a path'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -f -a "disable" -d 'Disable an auth method, revoking its tokens'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -f -a "list" -d 'List the enabled auth methods'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l path -d 'Where to mount the method (default: its type)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l description -d 'A human-friendly description' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l default-lease-ttl -d 'Default TTL of tokens issued through this mount' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l max-lease-ttl -d 'Maximum TTL of tokens issued through this mount' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l token-type -d 'Token type: service, batch, default-service or default-batch' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l detailed -d 'Show more columns'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -f -a "lookup" -d 'Show a token\'s properties'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -f -a "renew" -d 'Renew a token\'s lease'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -f -a "revoke" -d 'Revoke a token'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -f -a "capabilities" -d 'Show what a token may do on a path'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l field -d 'Print only this field' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l accessor -d 'Treat the argument as an accessor'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -s i -l increment -d 'Requested extension of the TTL' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l field -d 'Print only this field' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l accessor -d 'Treat the argument as an accessor'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l mode -d '`path` revokes every token created under a path prefix' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l self -d 'Revoke the token in use'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l accessor -d 'Treat the argument as an accessor'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "write" -d 'Upload a policy from a file or stdin'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "read" -d 'Print a policy'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "list" -d 'List policies'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "delete" -d 'Delete a policy'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "fmt" -d 'Format a policy file in place'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -f -a "keygen" -d 'Generate a key pair and a one-key JWKS'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -f -a "sign" -d 'Sign claims into a JWT'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -f -a "decode" -d 'Show a JWT\'s header and claims without verifying it'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l alg -d 'Algorithm: RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l kid -d 'Key id for the JWKS' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l out -d 'Output folder (default: current folder)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l key -d 'Private key PEM (PKCS#8)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l alg -d 'Algorithm (default: from the key type; RS256 for RSA)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l kid -d 'Key id to put in the header' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l ttl -d 'Lifetime when the claims have no exp (default 5m)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand version" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand version" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand version" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand version" -s h -l help -d 'Print help'
