@@ -30,6 +30,9 @@ pub struct Request {
 /// A successful response: Vault's `logical.Response` reduced to what the CLI shows.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Response {
+    /// `request_id` of the JSON envelope: a fresh UUID per request, as Vault prints (empty when
+    /// the response did not come from a request, e.g. a locally built table).
+    pub request_id: String,
     /// `data` of the secret; `None` is Vault's nil response (HTTP 204).
     pub data: Option<Map<String, Value>>,
     /// Present for logins and token renewals.

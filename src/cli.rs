@@ -94,7 +94,7 @@ pub struct WriteArgs {
     #[arg(long)]
     pub explain: bool,
     /// PATH followed by K=V data, @file.json or -.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
@@ -104,7 +104,7 @@ pub struct ReadArgs {
     #[arg(long)]
     pub field: Option<String>,
     /// PATH.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
@@ -114,14 +114,14 @@ pub struct ListArgs {
     #[arg(long)]
     pub detailed: bool,
     /// PATH.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
 #[derive(Args, Debug, Default)]
 pub struct DeleteArgs {
     /// PATH.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
@@ -155,7 +155,7 @@ pub struct LoginArgs {
     #[arg(long)]
     pub explain: bool,
     /// K=V data (role=R jwt=T) or a token.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
@@ -190,7 +190,7 @@ pub struct AuthEnableArgs {
     #[arg(long = "token-type")]
     pub token_type: Option<String>,
     /// TYPE (jwt or oidc).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
@@ -199,13 +199,13 @@ pub struct AuthListArgs {
     /// Show more columns.
     #[arg(long)]
     pub detailed: bool,
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    #[arg(trailing_var_arg = true, hide = true)]
     pub args: Vec<String>,
 }
 
 #[derive(Args, Debug, Default)]
 pub struct PositionalArgs {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
@@ -233,7 +233,7 @@ pub struct TokenLookupArgs {
     /// Print only this field.
     #[arg(long)]
     pub field: Option<String>,
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
@@ -248,7 +248,7 @@ pub struct TokenRenewArgs {
     /// Print only this field.
     #[arg(long)]
     pub field: Option<String>,
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
@@ -263,7 +263,7 @@ pub struct TokenRevokeArgs {
     /// `path` revokes every token created under a path prefix.
     #[arg(long)]
     pub mode: Option<String>,
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
@@ -312,7 +312,7 @@ pub struct KeygenArgs {
     /// Output folder (default: current folder).
     #[arg(long, default_value = ".")]
     pub out: String,
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    #[arg(trailing_var_arg = true, hide = true)]
     pub args: Vec<String>,
 }
 
@@ -331,20 +331,20 @@ pub struct SignArgs {
     #[arg(long)]
     pub ttl: Option<String>,
     /// CLAIMS.json or - for stdin.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
 #[derive(Args, Debug, Default)]
 pub struct DemoArgs {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    #[arg(trailing_var_arg = true, hide = true)]
     pub args: Vec<String>,
 }
 
 #[derive(Args, Debug, Default)]
 pub struct CompletionArgs {
     /// bash, zsh, fish, powershell or elvish.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
 }
 
@@ -563,6 +563,32 @@ mod tests {
             norm("write p k=v -format=json"),
             ["write", "--format=json", "--", "p", "k=v", "-format=json"]
         );
+    }
+
+    #[test]
+    fn unknown_flags_before_positionals_stay_flags() {
+        // Go's flag package refuses them (`flag provided but not defined`); clap must too, so
+        // they may not be swallowed as the first positional.
+        for line in [
+            "read -foo x",
+            "write -foo p a=b",
+            "auth list -foo",
+            "read -x p",
+        ] {
+            let mut argv = vec!["jwtvault".to_string()];
+            argv.extend(norm(line));
+            let err = Cli::try_parse_from(argv).expect_err(line);
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::UnknownArgument,
+                "{line}"
+            );
+        }
+        // After the first positional, flag-looking words are data.
+        match parse("write p -foo=1").command {
+            Command::Write(w) => assert_eq!(w.args, ["p", "-foo=1"]),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

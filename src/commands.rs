@@ -198,14 +198,15 @@ pub fn execute(run: &Run, req: &Request, explain: bool) -> Result<Response, ApiE
     let plan = ctx.refetch.borrow_mut().take();
     let result = match (result, plan) {
         (Err(_), Some(plan)) => {
-            let notes =
+            let report =
                 keycache::run_refetch(&|| run.open(), &plan, ctx.now).map_err(ApiError::from)?;
             let retry = Ctx {
                 explain,
                 ..run.ctx()
             };
             retry.refetched.set(true);
-            *retry.refetch_notes.borrow_mut() = notes;
+            *retry.refetch_notes.borrow_mut() = report.notes;
+            *retry.refetch_error.borrow_mut() = report.error;
             ctx.trace.borrow_mut().clear();
             let r = execute_once(run, &retry, req);
             print_trace(&retry);
@@ -225,8 +226,10 @@ fn print_trace(ctx: &Ctx) {
 
 fn execute_once(run: &Run, ctx: &Ctx, req: &Request) -> Result<Response, ApiError> {
     let store = run.open().map_err(ApiError::from)?;
-    let resp = paths::route(&store, ctx, req)?;
+    let mut resp = paths::route(&store, ctx, req)?;
     store.commit()?;
+    // Vault gives every request a fresh id and prints it in the JSON envelope.
+    resp.request_id = crate::ids::uuid();
     Ok(resp)
 }
 
@@ -331,6 +334,9 @@ fn read(run: &Run, a: cli::ReadArgs) -> Result<(), Error> {
         ));
     }
     let path = sanitize_path(&a.args[0]);
+    // Vault sends trailing K=V arguments as query parameters; no jwtvault path reads them, but
+    // malformed ones are refused as Vault refuses them.
+    build_data(run, &a.args[1..])?;
     let req = Request {
         operation: Operation::Read,
         path: path.clone(),
@@ -471,7 +477,7 @@ fn auth_list(run: &Run, a: cli::AuthListArgs) -> Result<(), Error> {
             let (headers, rows) = mounts::list_rows(&list, a.detailed);
             out(&output::table(&headers, &rows));
         }
-        Format::Json => out(&output::to_json(&Value::Object(mounts::list_json(&list)))),
+        Format::Json => out(&output::to_json_ordered(&mounts::list_json_node(&list))),
         Format::Yaml => out(&output::to_yaml(&Value::Object(mounts::list_json(&list)))),
     }
     Ok(())
@@ -497,6 +503,7 @@ pub fn report(run: Option<&Run>, e: &Error) -> i32 {
         Error::Usage(m) | Error::Failed(m) => {
             err(&output::colorize_error(&format!("{m}\n"), color))
         }
+        Error::UsageWithHelp { message, help } if message.is_empty() => err(help),
         Error::UsageWithHelp { message, help } => err(&format!("{message}\n\n{help}")),
         Error::UnknownCommand { help } => err(help),
         Error::Api { context, error } => {

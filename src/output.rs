@@ -521,8 +521,8 @@ fn auth_node(auth: &Auth) -> Node {
     ])
 }
 
-/// The secret envelope in Vault's field order. jwtvault has no request ids or leases, so
-/// those fields are empty or zero.
+/// The secret envelope in Vault's field order. jwtvault has no leases, so those fields are
+/// empty or zero; `request_id` is the response's.
 fn secret_node(resp: &Response) -> Node {
     let data = match &resp.data {
         Some(map) => Value::Object(map.clone()),
@@ -531,7 +531,7 @@ fn secret_node(resp: &Response) -> Node {
     let mut fields = vec![
         (
             "request_id".into(),
-            Node::Value(Value::String(String::new())),
+            Node::Value(Value::String(resp.request_id.clone())),
         ),
         ("lease_id".into(), Node::Value(Value::String(String::new()))),
         ("lease_duration".into(), Node::Value(0.into())),
@@ -617,7 +617,8 @@ pub fn field(resp: &Response, name: &str, format: Format) -> Option<String> {
             _ => data_field(name)?,
         },
         None => match name {
-            "lease_id" | "request_id" => FieldValue::Value(String::new().into()),
+            "lease_id" => FieldValue::Value(String::new().into()),
+            "request_id" => FieldValue::Value(resp.request_id.clone().into()),
             "lease_duration" | "refresh_interval" => FieldValue::Value(0.into()),
             "renewable" => FieldValue::Value(false.into()),
             "data" => match &resp.data {
@@ -1747,6 +1748,7 @@ mod tests {
                 "TTL of \"1h\" exceeded the effective max_ttl of \"30m\"; TTL value is capped accordingly",
             ]),
             mount_type: None,
+            request_id: String::new(),
         }
     }
 

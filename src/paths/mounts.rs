@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 
 use crate::api::ApiError;
 use crate::ids;
+use crate::output::Node;
 use crate::store::{MountRow, Store};
 
 /// System default and maximum lease TTL (Vault's 768h).
@@ -129,6 +130,60 @@ pub fn list_json(mounts: &[MountRow]) -> Map<String, Value> {
             (m.path.clone(), v)
         })
         .collect()
+}
+
+/// `auth list -format=json`: Vault marshals a map of `api.AuthMount` structs, so the paths are
+/// sorted and each mount's fields (and its config's) keep the struct's order.
+pub fn list_json_node(mounts: &[MountRow]) -> Node {
+    let mut sorted: Vec<&MountRow> = mounts.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let json = list_json(mounts);
+    let ordered = |v: &Value, keys: &[&str]| -> Vec<(String, Node)> {
+        keys.iter()
+            .map(|k| {
+                (
+                    k.to_string(),
+                    Node::Value(v.get(*k).cloned().unwrap_or(Value::Null)),
+                )
+            })
+            .collect()
+    };
+    Node::Ordered(
+        sorted
+            .into_iter()
+            .map(|m| {
+                let v = json.get(&m.path).cloned().unwrap_or(Value::Null);
+                let mut fields = ordered(&v, &["uuid", "type", "description", "accessor"]);
+                let config = v.get("config").cloned().unwrap_or(Value::Null);
+                fields.push((
+                    "config".into(),
+                    Node::Ordered(ordered(
+                        &config,
+                        &[
+                            "default_lease_ttl",
+                            "max_lease_ttl",
+                            "force_no_cache",
+                            "token_type",
+                        ],
+                    )),
+                ));
+                fields.extend(ordered(
+                    &v,
+                    &[
+                        "options",
+                        "local",
+                        "seal_wrap",
+                        "external_entropy_access",
+                        "plugin_version",
+                        "running_plugin_version",
+                        "running_sha256",
+                        "deprecation_status",
+                    ],
+                ));
+                (m.path.clone(), Node::Ordered(fields))
+            })
+            .collect(),
+    )
 }
 
 /// Rows of the `auth list` table (5 columns, or 16 with `-detailed`).

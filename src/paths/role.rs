@@ -216,7 +216,8 @@ fn sanitize_policies(list: &[String]) -> Vec<String> {
 /// `bound_claims` in Vault's form (a JSON object) or the contract's extra forms: a JSON
 /// object held in a string (also what `@file.json` gives), or `key=value[,key=value…]` where a
 /// repeated key makes a list.
-fn parse_bound_claims(v: &Value) -> Result<Map<String, Value>, ApiError> {
+/// `None` is a JSON null, which OpenBao stores as a nil map (clearing the claims).
+fn parse_bound_claims(v: &Value) -> Result<Option<Map<String, Value>>, ApiError> {
     let text = match v {
         Value::String(s) => s.trim().to_string(),
         Value::Array(items) if items.iter().all(Value::is_string) => {
@@ -227,13 +228,13 @@ fn parse_bound_claims(v: &Value) -> Result<Map<String, Value>, ApiError> {
                 .collect::<Vec<_>>()
                 .join(",")
         }
-        other => return Ok(fields::map("bound_claims", other)?.unwrap_or_default()),
+        other => return Ok(fields::map("bound_claims", other)?),
     };
     if text.starts_with('{') {
         return match serde_json::from_str::<Value>(&text) {
-            Ok(Value::Object(m)) => Ok(m),
+            Ok(Value::Object(m)) => Ok(Some(m)),
             _ => Err(ApiError::bad_request(format!(
-                "Field validation failed: error converting input for field \"bound_claims\": \
+                "error converting input for field \"bound_claims\": \
                  expected a JSON object or key=value pairs, got {text:?}"
             ))),
         };
@@ -246,7 +247,7 @@ fn parse_bound_claims(v: &Value) -> Result<Map<String, Value>, ApiError> {
         }
         let Some((k, val)) = pair.split_once('=') else {
             return Err(ApiError::bad_request(format!(
-                "Field validation failed: error converting input for field \"bound_claims\": \
+                "error converting input for field \"bound_claims\": \
                  expected key=value, got {pair:?}"
             )));
         };
@@ -263,12 +264,11 @@ fn parse_bound_claims(v: &Value) -> Result<Map<String, Value>, ApiError> {
         }
     }
     if out.is_empty() {
-        return Err(ApiError::bad_request(
-            "Field validation failed: error converting input for field \"bound_claims\": \
-             expected a JSON object or key=value pairs, got an empty value",
-        ));
+        // No pair at all (`bound_claims=`): not one of the extension's forms, so OpenBao's own
+        // conversion error for a string.
+        return Ok(fields::map("bound_claims", v)?);
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// `write auth/<mount>/role/<name>`.
@@ -520,7 +520,7 @@ pub fn write(
     // 9. bound_claims, with glob values checked.
     if let Some(bc) = bound_claims {
         if r.bound_claims_type == "glob" {
-            for v in bc.values() {
+            for v in bc.iter().flat_map(Map::values) {
                 match v {
                     Value::String(_) => {}
                     Value::Array(items) => {
@@ -546,7 +546,7 @@ pub fn write(
                 }
             }
         }
-        r.bound_claims = Some(bc);
+        r.bound_claims = bc;
     }
 
     // 10. claim_mappings: `role` is reserved, targets unique.
@@ -678,17 +678,19 @@ mod tests {
 
     #[test]
     fn bound_claims_extension_forms() {
-        let m = parse_bound_claims(&json!("groups=developers")).unwrap();
-        assert_eq!(Value::Object(m), json!({"groups": "developers"}));
-        let m = parse_bound_claims(&json!("groups=a,groups=b, env = prod")).unwrap();
+        let parse = |v: Value| Value::Object(parse_bound_claims(&v).unwrap().unwrap());
         assert_eq!(
-            Value::Object(m),
+            parse(json!("groups=developers")),
+            json!({"groups": "developers"})
+        );
+        assert_eq!(
+            parse(json!("groups=a,groups=b, env = prod")),
             json!({"groups": ["a", "b"], "env": "prod"})
         );
-        let m = parse_bound_claims(&json!("{\"n\": 10}\n")).unwrap();
-        assert_eq!(Value::Object(m), json!({"n": 10}));
-        let m = parse_bound_claims(&json!(["a=1", "a=2"])).unwrap();
-        assert_eq!(Value::Object(m), json!({"a": ["1", "2"]}));
+        assert_eq!(parse(json!("{\"n\": 10}\n")), json!({"n": 10}));
+        assert_eq!(parse(json!(["a=1", "a=2"])), json!({"a": ["1", "2"]}));
+        // A JSON null clears the claims, as in OpenBao.
+        assert_eq!(parse_bound_claims(&Value::Null).unwrap(), None);
         assert!(parse_bound_claims(&json!("nope")).is_err());
         assert!(parse_bound_claims(&json!("{bad json")).is_err());
     }
