@@ -70,6 +70,38 @@ pub struct Check {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Trace {
     pub checks: Vec<Check>,
+    /// Passed checks are not recorded (and their details never formatted): a login without
+    /// `-explain` needs only the failure, and formatting every step costs more than parsing.
+    quiet: bool,
+}
+
+/// The detail of a passed check: text, or a closure run only when the trace records.
+pub trait Detail {
+    fn into_detail(self) -> String;
+}
+
+impl Detail for &str {
+    fn into_detail(self) -> String {
+        self.to_string()
+    }
+}
+
+impl Detail for &String {
+    fn into_detail(self) -> String {
+        self.clone()
+    }
+}
+
+impl Detail for String {
+    fn into_detail(self) -> String {
+        self
+    }
+}
+
+impl<F: FnOnce() -> String> Detail for F {
+    fn into_detail(self) -> String {
+        self()
+    }
 }
 
 impl Trace {
@@ -77,12 +109,23 @@ impl Trace {
         Self::default()
     }
 
+    /// A trace that keeps only failures (a login without `-explain`).
+    pub fn quiet() -> Self {
+        Trace {
+            checks: Vec::new(),
+            quiet: true,
+        }
+    }
+
     /// Records a passed check.
-    pub fn pass(&mut self, name: &str, detail: impl Into<String>) {
+    pub fn pass(&mut self, name: &str, detail: impl Detail) {
+        if self.quiet {
+            return;
+        }
         self.checks.push(Check {
             name: name.to_string(),
             passed: true,
-            detail: detail.into(),
+            detail: detail.into_detail(),
         });
     }
 
@@ -213,8 +256,10 @@ pub fn check_claims(
         trace,
     )?;
     let identity = extract_identity(claims, &rules.identity, trace)?;
-    if let Some(bound) = rules.bound_claims {
-        validate_bound_claims(claims, bound, rules.bound_claims_glob, trace)?;
+    match rules.bound_claims.filter(|b| !b.is_empty()) {
+        Some(bound) => validate_bound_claims(claims, bound, rules.bound_claims_glob, trace)?,
+        // `-explain` lists every step, the ones with nothing to check included.
+        None => trace.pass("bound claims", "no bound_claims: not checked"),
     }
     // Vault core refuses an empty alias name only after the plugin returned (§4.13).
     if identity.alias_name.is_empty() {
@@ -228,7 +273,7 @@ pub fn check_claims(
             )],
         ));
     }
-    trace.pass("alias name", go_quote(&identity.alias_name));
+    trace.pass("alias name", || go_quote(&identity.alias_name));
     Ok(identity)
 }
 
@@ -276,13 +321,12 @@ pub fn validate_registered(
             )],
         ));
     } else {
-        trace.pass(
-            "issuer (iss)",
+        trace.pass("issuer (iss)", || {
             format!(
                 "token iss {} equals bound issuer",
                 json_str(expected.bound_issuer)
-            ),
-        );
+            )
+        });
     }
 
     // 2. subject
@@ -299,13 +343,12 @@ pub fn validate_registered(
             )],
         ));
     } else {
-        trace.pass(
-            "subject (sub)",
+        trace.pass("subject (sub)", || {
             format!(
                 "token sub {} equals bound subject",
                 json_str(expected.bound_subject)
-            ),
-        );
+            )
+        });
     }
 
     // 3. audience: any bound audience contained in the token's list (exact compare).
@@ -334,14 +377,13 @@ pub fn validate_registered(
             )],
         ));
     } else {
-        trace.pass(
-            "audience (aud)",
+        trace.pass("audience (aud)", || {
             format!(
                 "token aud: {}; {source}: {}",
                 aud_display(claims),
                 json_list(expected.bound_audiences)
-            ),
-        );
+            )
+        });
     }
 
     check_times(&reg, expected, now, trace)
@@ -351,7 +393,15 @@ pub fn validate_registered(
 /// With several such keys OpenBao reports a random one (Go map order); we report the first in
 /// byte order so the outcome is deterministic.
 fn check_case_folding(claims: &Map<String, Value>, trace: &mut Trace) -> Result<(), ClaimError> {
-    let mut keys: Vec<&String> = claims.keys().collect();
+    // Every registered name has three characters; a key of another length cannot fold to one
+    // (U+017F is two bytes, so three characters take at most six bytes).
+    let collides = |key: &String| {
+        (3..=6).contains(&key.len())
+            && !REGISTERED.contains(&key.as_str())
+            && REGISTERED.iter().any(|n| folds_to(key, n))
+    };
+    // Sorting is only needed to pick which collision to report; most tokens have none.
+    let mut keys: Vec<&String> = claims.keys().filter(|k| collides(k)).collect();
     keys.sort();
     for key in keys {
         for name in REGISTERED {
@@ -558,15 +608,14 @@ fn check_times(
             vec!["token has none of iat, nbf, exp (null and 0 count as absent)".to_string()],
         ));
     }
-    trace.pass(
-        "time claims present",
+    trace.pass("time claims present", || {
         format!(
             "iat {}, nbf {}, exp {}",
             present_time(iat),
             present_time(nbf),
             present_time(exp)
-        ),
-    );
+        )
+    });
 
     let mut exp_eff = exp;
     let mut exp_src = ExpSource::Claim;
@@ -596,9 +645,9 @@ fn check_times(
     let now_t = GoTime::from_now(now);
     // Display only: through i64 (saturating) so differences never overflow i128.
     let now_s = i128::from(now.floor() as i64);
-    let skew_txt = format!("clock skew leeway {skew}s");
+    let skew_txt = || format!("clock skew leeway {skew}s");
 
-    let nbf_txt = match nbf_src {
+    let nbf_txt = || match nbf_src {
         NbfSource::Claim => format!("nbf {}", fmt_unix(nbf_eff)),
         NbfSource::FromIat => format!("nbf taken from iat {}", fmt_unix(nbf_eff)),
         NbfSource::FromExp { leeway } => format!(
@@ -609,7 +658,9 @@ fn check_times(
     if now_t.add_secs(skew) < GoTime::unix(nbf_eff) {
         let wait = nbf_eff as i128 - now_s;
         let mut hint = vec![format!(
-            "token not valid for another {wait}s ({nbf_txt}, {skew_txt})"
+            "token not valid for another {wait}s ({}, {})",
+            nbf_txt(),
+            skew_txt()
         )];
         if let NbfSource::FromExp { .. } = nbf_src {
             hint.push(
@@ -622,9 +673,11 @@ fn check_times(
             hint,
         ));
     }
-    trace.pass("not before (nbf)", format!("{nbf_txt}, {skew_txt}"));
+    trace.pass("not before (nbf)", || {
+        format!("{}, {}", nbf_txt(), skew_txt())
+    });
 
-    let exp_txt = match exp_src {
+    let exp_txt = || match exp_src {
         ExpSource::Claim => format!("exp {}", fmt_unix(exp_eff)),
         ExpSource::Synthesized { from, leeway } => format!(
             "exp synthesized as {from} + expiration_leeway {leeway}s = {}",
@@ -634,11 +687,13 @@ fn check_times(
     if now_t.add_secs(-skew) > GoTime::unix(exp_eff) {
         let ago = now_s - exp_eff as i128;
         let mut hint = vec![if ago >= 0 {
-            format!("token expired {ago}s ago ({exp_txt}, {skew_txt})")
+            format!("token expired {ago}s ago ({}, {})", exp_txt(), skew_txt())
         } else {
             // Only reachable through Go's int64 wrap-around of absurd timestamps.
             format!(
-                "token expired: {exp_txt} lies beyond Go's time range and wraps into the past ({skew_txt})"
+                "token expired: {} lies beyond Go's time range and wraps into the past ({})",
+                exp_txt(),
+                skew_txt()
             )
         }];
         if let ExpSource::Synthesized { .. } = exp_src {
@@ -652,7 +707,9 @@ fn check_times(
             hint,
         ));
     }
-    trace.pass("expiration (exp)", format!("{exp_txt}, {skew_txt}"));
+    trace.pass("expiration (exp)", || {
+        format!("{}, {}", exp_txt(), skew_txt())
+    });
 
     if now_t.add_secs(skew) < GoTime::unix(iat) {
         let ahead = iat as i128 - now_s;
@@ -660,19 +717,19 @@ fn check_times(
             "issued at (iat)",
             format!("{TOKEN_PREFIX}invalid issued at (iat) claim: token issued in the future"),
             vec![format!(
-                "token issued {ahead}s in the future (iat {}, {skew_txt})",
-                fmt_unix(iat)
+                "token issued {ahead}s in the future (iat {}, {})",
+                fmt_unix(iat),
+                skew_txt()
             )],
         ));
     }
-    trace.pass(
-        "issued at (iat)",
+    trace.pass("issued at (iat)", || {
         if iat == 0 {
             "no iat".to_string()
         } else {
-            format!("iat {}, {skew_txt}", fmt_unix(iat))
-        },
-    );
+            format!("iat {}, {}", fmt_unix(iat), skew_txt())
+        }
+    });
     Ok(())
 }
 
@@ -710,10 +767,9 @@ pub fn strict_audience(
             )],
         ));
     }
-    trace.pass(
-        "strict audience",
-        format!("no audiences bound and token aud {}", aud_display(claims)),
-    );
+    trace.pass("strict audience", || {
+        format!("no audiences bound and token aud {}", aud_display(claims))
+    });
     Ok(())
 }
 
@@ -894,7 +950,7 @@ pub fn extract_identity(
             ))
         }
     };
-    trace.pass("user claim", format!("{uc} = {}", json_str(&alias_name)));
+    trace.pass("user claim", || format!("{uc} = {}", json_str(&alias_name)));
 
     // 2. claim_mappings (Go iterates a map; sorted by source here for determinism).
     let mut metadata = BTreeMap::new();
@@ -919,14 +975,13 @@ pub fn extract_identity(
                 }
             }
         }
-        trace.pass(
-            "claim mappings",
+        trace.pass("claim mappings", || {
             format!(
                 "{} of {} mapped claims present",
                 metadata.len(),
                 mappings.len()
-            ),
-        );
+            )
+        });
     }
     metadata.insert("role".to_string(), rules.role_name.to_string());
 
@@ -977,10 +1032,9 @@ pub fn extract_identity(
                 }
             }
         }
-        trace.pass(
-            "groups claim",
-            format!("{gq} gives groups {}", json_list(&groups)),
-        );
+        trace.pass("groups claim", || {
+            format!("{gq} gives groups {}", json_list(&groups))
+        });
     }
 
     Ok(Identity {
@@ -1055,15 +1109,17 @@ pub fn validate_bound_claims(
                 ))
             }
         };
-        let held = format!(
-            "claim {kq} held {}; expected one of {} ({mode})",
-            actual.json(),
-            expected_list_display(expected)
-        );
+        let held = || {
+            format!(
+                "claim {kq} held {}; expected one of {} ({mode})",
+                actual.json(),
+                expected_list_display(expected)
+            )
+        };
         match match_found(&exp_vals, &act_vals, glob) {
             Match::Found => trace.pass(&check, held),
             Match::NotFound => {
-                let mut hint = vec![held];
+                let mut hint = vec![held()];
                 if let Some(note) = type_note(&exp_vals, &act_vals, glob) {
                     hint.push(note);
                 }
@@ -1082,7 +1138,7 @@ pub fn validate_bound_claims(
                         "{CLAIMS_PREFIX}claim {kq} does not match any associated bound claim values"
                     ),
                     vec![
-                        held,
+                        held(),
                         "a list or object inside the bound values meets one of the same kind in the token; Vault cannot compare them (the request fails with a Go runtime panic)".to_string(),
                     ],
                 ));
@@ -2209,6 +2265,20 @@ mod tests {
             let e = check_claims(&claims, &no_aud, T as f64, &mut Trace::new()).unwrap_err();
             assert!(e.message.contains("no audiences bound to the role"));
         }
+        // A quiet trace (login without -explain) decides the same and keeps only the failure.
+        let mut quiet = Trace::quiet();
+        let same = check_claims(&plugin_test_claims(good), &r, T as f64, &mut quiet).unwrap();
+        assert_eq!((same, quiet.checks.len()), (id, 0));
+        let mut loud = Trace::new();
+        let e1 = check_claims(&plugin_test_claims(""), &r, T as f64, &mut loud).unwrap_err();
+        let e2 = check_claims(&plugin_test_claims(""), &r, T as f64, &mut quiet).unwrap_err();
+        assert_eq!(e1, e2);
+        assert_eq!(
+            quiet.checks.as_slice(),
+            &loud.checks[loud.checks.len() - 1..]
+        );
+        assert!(loud.checks.len() > 10 && !quiet.checks[0].passed);
+
         // 4. token lacks color/pnum
         let e = check_claims(&plugin_test_claims(""), &r, T as f64, &mut Trace::new()).unwrap_err();
         assert_eq!(

@@ -196,12 +196,12 @@ pub enum VerifyError {
     Malformed { source: KeySource, detail: String },
     /// Header `alg` is not one of the ten (`none`, `HS256`, `ES256K`, missing…).
     UnsupportedAlg { source: KeySource, alg: String },
-    /// `"b64": false` (RFC 7797 unencoded payload).
-    UnencodedPayload,
-    /// `b64` present but not a boolean; holds its JSON text.
-    InvalidB64 { found: String },
-    /// A `crit` header is present; holds its JSON text.
-    UnsupportedCrit { found: String },
+    /// `"b64": false` (RFC 7797 unencoded payload). Reported with Vault's "no key verified"
+    /// text: go-jose fails the signature check of such a token with every key.
+    UnencodedPayload { source: KeySource },
+    /// A non-empty (or non-array) `crit` header; holds its JSON text. Reported with Vault's "no
+    /// key verified" text, as go-jose fails every key on an unknown critical extension.
+    UnsupportedCrit { source: KeySource, found: String },
     /// The payload repeats a member name (at any depth).
     DuplicateClaim { name: String },
     /// The payload is not a JSON object.
@@ -241,10 +241,14 @@ impl VerifyError {
                 shown(alg),
                 Alg::ALL.map(Alg::as_str).join(", ")
             )),
-            VerifyError::UnencodedPayload
-            | VerifyError::InvalidB64 { .. }
-            | VerifyError::UnsupportedCrit { .. }
-            | VerifyError::DuplicateClaim { .. }
+            VerifyError::UnencodedPayload { .. } => Some(
+                "the token header has \"b64\": false (RFC 7797 unencoded payload), which neither Vault nor jwtvault verifies".to_string(),
+            ),
+            VerifyError::UnsupportedCrit { found, .. } => Some(format!(
+                "the token header \"crit\" names critical extensions {}; none is understood, so no key can accept the token",
+                shown(found)
+            )),
+            VerifyError::DuplicateClaim { .. }
             | VerifyError::InvalidPayload { .. } => None,
             VerifyError::NoKeyVerified {
                 source,
@@ -318,18 +322,18 @@ impl fmt::Display for VerifyError {
                     go_quote(alg)
                 ),
             },
-            VerifyError::UnencodedPayload => write!(
-                f,
-                "{VALIDATING}token header has \"b64\": false (RFC 7797 unencoded payload); jwtvault accepts only base64url-encoded payloads"
-            ),
-            VerifyError::InvalidB64 { found } => write!(
-                f,
-                "{VALIDATING}token header \"b64\" must be a boolean, found {found}"
-            ),
-            VerifyError::UnsupportedCrit { found } => write!(
-                f,
-                "{VALIDATING}token header \"crit\" names critical extensions {found}; jwtvault understands none, so the token is refused"
-            ),
+            VerifyError::UnencodedPayload { source } | VerifyError::UnsupportedCrit { source, .. } => {
+                match source {
+                    KeySource::Static => write!(
+                        f,
+                        "{VALIDATING}{SIGNATURE}no known key successfully validated the token signature"
+                    ),
+                    KeySource::Jwks => write!(
+                        f,
+                        "{VALIDATING}{SIGNATURE}failed to verify id token signature"
+                    ),
+                }
+            }
             VerifyError::DuplicateClaim { name } => write!(
                 f,
                 "{VALIDATING}token payload repeats the member name {}; jwtvault refuses duplicate names (Vault would keep the last)",
@@ -624,19 +628,20 @@ fn parse_compact(token: &str, source: KeySource) -> Result<Parsed<'_>, VerifyErr
             ));
         }
     }
-    match header.get("b64") {
-        None | Some(Value::Bool(true)) => {}
-        Some(Value::Bool(false)) => return Err(VerifyError::UnencodedPayload),
-        Some(other) => {
-            return Err(VerifyError::InvalidB64 {
-                found: other.to_string(),
+    // OpenBao (go-jose) ignores a `b64` that is not a boolean and an empty `crit` list; only
+    // `"b64": false` and a named critical extension make every key fail.
+    if header.get("b64") == Some(&Value::Bool(false)) {
+        return Err(VerifyError::UnencodedPayload { source });
+    }
+    match header.get("crit") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(list)) if list.is_empty() => {}
+        Some(crit) => {
+            return Err(VerifyError::UnsupportedCrit {
+                source,
+                found: crit.to_string(),
             });
         }
-    }
-    if let Some(crit) = header.get("crit") {
-        return Err(VerifyError::UnsupportedCrit {
-            found: crit.to_string(),
-        });
     }
     Ok(Parsed {
         signing_input: &token[..h.len() + 1 + p.len()],
@@ -1307,31 +1312,37 @@ mod tests {
     #[test]
     fn crit_and_b64_are_refused_even_when_signed() {
         let keys = static_rsa();
+        // OpenBao 2.7 refuses these with its "no key verified" text; the hint says why.
         let cases = [
             (
                 r#"{"alg":"RS256","crit":["exp"],"exp":1}"#,
-                "\"crit\" names critical extensions [\"exp\"]",
+                "\"crit\" names critical extensions \"[\\\"exp\\\"]\"",
             ),
-            (r#"{"alg":"RS256","crit":[]}"#, "critical extensions []"),
             (
                 r#"{"alg":"RS256","b64":false,"crit":["b64"]}"#,
                 "\"b64\": false",
             ),
             (r#"{"alg":"RS256","b64":false}"#, "\"b64\": false"),
-            (
-                r#"{"alg":"RS256","b64":"no"}"#,
-                "must be a boolean, found \"no\"",
-            ),
         ];
         for (h, want) in cases {
-            let e = err_text(verify(
-                &rs256(h, r#"{"sub":"a"}"#),
-                KeySet::Static(&keys),
-                &[],
-            ));
+            let e = verify(&rs256(h, r#"{"sub":"a"}"#), KeySet::Static(&keys), &[])
+                .expect_err("refused");
+            assert_eq!(
+                e.to_string(),
+                "error validating token: error verifying token signature: no known key successfully validated the token signature",
+                "{h}"
+            );
+            let hint = e.hint().unwrap_or_default();
+            assert!(hint.contains(want), "{h}: {hint}");
+        }
+        // OpenBao accepts an empty crit list and a b64 that is not a boolean.
+        for h in [
+            r#"{"alg":"RS256","crit":[]}"#,
+            r#"{"alg":"RS256","b64":"no"}"#,
+        ] {
             assert!(
-                e.starts_with("error validating token: token header") && e.contains(want),
-                "{h}: {e}"
+                verify(&rs256(h, "{}"), KeySet::Static(&keys), &[]).is_ok(),
+                "{h}"
             );
         }
         assert!(verify(

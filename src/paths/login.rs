@@ -43,7 +43,13 @@ pub fn write(
     mount: &MountRow,
     body: &Map<String, Value>,
 ) -> Result<Response, ApiError> {
-    let mut trace = Trace::new();
+    // Without -explain only the failed check is kept: formatting every passed step would
+    // cost more than parsing the token (benches/verify.rs).
+    let mut trace = if ctx.explain {
+        Trace::new()
+    } else {
+        Trace::quiet()
+    };
     let result = login(store, ctx, mount, body, &mut trace);
     if ctx.explain {
         ctx.trace.borrow_mut().push(trace.render());
@@ -81,7 +87,7 @@ fn login(
             ApiError::bad_request("could not load configuration"),
         ));
     };
-    trace.pass("config", &format!("mount {}", mount.path));
+    trace.pass("config", || format!("mount {}", mount.path));
 
     // 2. Role.
     let role_name = if role_in.is_empty() {
@@ -122,6 +128,8 @@ fn login(
         ));
     }
 
+    trace.pass("role type", role.role_type.as_str());
+
     // 4. Token presence (and jwtvault's size limit, before any parsing).
     if jwt.is_empty() {
         return Err(fail(trace, "token", ApiError::bad_request("missing token")));
@@ -137,8 +145,12 @@ fn login(
         ));
     }
 
+    trace.pass("token", || format!("{} bytes", jwt.len()));
+
     // 5. Bound CIDRs against the caller's address.
-    if !role.token_bound_cidrs.is_empty() {
+    if role.token_bound_cidrs.is_empty() {
+        trace.pass("bound cidrs", "no token_bound_cidrs: not checked");
+    } else {
         check_cidrs(
             &role,
             remote.as_deref().or(ctx.remote_addr.as_deref()),
@@ -185,15 +197,14 @@ fn login(
             let mut err = ApiError::bad_request(e.message);
             err.hints.extend(e.hints);
             if e.key_not_found && cfg.key_source() != KeySource::Static {
-                err.hints.extend(keycache::stale_hint(ctx, mount, &cfg));
+                keycache::explain_key_failure(ctx, mount, &cfg, &mut err);
             }
             return Err(fail(trace, "signature", err));
         }
     };
-    trace.pass(
-        "signature",
-        &format!("alg {} verified", verified.alg.as_str()),
-    );
+    trace.pass("signature", || {
+        format!("alg {} verified", verified.alg.as_str())
+    });
 
     // 10–23. Registered claims, strict audience, identity, bound claims, alias name.
     let from_config = role.audiences().is_empty();
@@ -267,14 +278,13 @@ fn login(
             now: ctx.now,
         },
     )?;
-    trace.pass(
-        "token",
-        &format!("issued with policies {:?}", issued.auth.policies),
-    );
+    trace.pass("token", || {
+        format!("issued with policies {:?}", issued.auth.policies)
+    });
     Ok(Response {
         auth: Some(issued.auth),
+        // OpenBao's login JSON has no `mount_type` member (HashiCorp Vault ≥1.14 adds one).
         warnings: issued.warnings,
-        mount_type: Some(mount.kind.clone()),
         ..Response::default()
     })
 }
@@ -311,6 +321,6 @@ fn check_cidrs(role: &Role, remote: Option<&str>, trace: &mut Trace) -> Result<(
             )),
         ));
     }
-    trace.pass("bound cidrs", &format!("{addr} within [{cidrs}]"));
+    trace.pass("bound cidrs", || format!("{addr} within [{cidrs}]"));
     Ok(())
 }
