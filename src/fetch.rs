@@ -727,7 +727,7 @@ fn proxies(env: &dyn Fn(&str) -> Option<String>) -> Vec<reqwest::Proxy> {
 
 /// `404 Not Found`, as Go's `resp.Status` (the canonical reason phrase; a server's own phrase
 /// is not available through reqwest).
-fn status_line(code: u16) -> String {
+pub fn status_line(code: u16) -> String {
     match StatusCode::from_u16(code)
         .ok()
         .and_then(|s| s.canonical_reason())

@@ -291,11 +291,23 @@ pub fn write(
             "Bound issuer is not supported for use with 'jwks_pairs'",
         ));
     } else if !c.jwks_url.is_empty() {
-        fetched.push(keycache::probe_jwks(ctx, &c.jwks_url, &c.jwks_ca_pem)?);
+        fetched.push(keycache::probe_jwks(
+            ctx,
+            store,
+            mount,
+            &c.jwks_url,
+            &c.jwks_ca_pem,
+        )?);
     } else if !raw_pairs.is_empty() {
         c.jwks_pairs = check_pairs(&raw_pairs)?;
         for p in &c.jwks_pairs {
-            fetched.push(keycache::probe_jwks(ctx, &p.jwks_url, &p.jwks_ca_pem)?);
+            fetched.push(keycache::probe_jwks(
+                ctx,
+                store,
+                mount,
+                &p.jwks_url,
+                &p.jwks_ca_pem,
+            )?);
         }
     } else {
         for pem in &c.jwt_validation_pubkeys {
@@ -359,6 +371,12 @@ pub fn write(
     store.clear_cached_docs(&mount.accessor)?;
     for doc in &fetched {
         store.put_cached_doc(&mount.accessor, doc)?;
+        // A fetch like any other: a login right after this write does not fetch again within
+        // the refetch spacing (keycache::REFETCH_SPACING). Offline, the documents were seeded,
+        // not fetched.
+        if !ctx.offline {
+            store.record_fetch(&doc.url, ctx.now)?;
+        }
     }
     Ok(Response {
         warnings,

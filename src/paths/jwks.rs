@@ -73,9 +73,8 @@ pub fn import(
     mount: &MountRow,
     body: &Map<String, Value>,
 ) -> Result<Response, ApiError> {
-    let Some(cfg) = config::load(store, mount)? else {
-        return Err(ApiError::bad_request("could not load configuration"));
-    };
+    // No config yet: the set is seeded for a `jwks_url` config written later with `-offline`.
+    let cfg = config::load(store, mount)?;
     let text = match body.get("jwks") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Object(_)) => body["jwks"].to_string(),
@@ -89,32 +88,51 @@ pub fn import(
     }
     let parsed = keys::parse_jwks(text.as_bytes())
         .map_err(|e| ApiError::bad_request(format!("invalid jwks: {e}")))?;
+    // The URLs logins read keys from; `None`: any (a discovery mount with no cached discovery
+    // document, whose logins use whatever sets are cached).
+    let known = match &cfg {
+        Some(cfg) => keycache::known_jwks_urls(store, mount, cfg)?,
+        None => None,
+    };
+    let source = cfg.as_ref().map(config::Config::key_source);
     let url = match body.get("url") {
         Some(v) => {
-            fields::string("url", v).map_err(|e| ApiError::bad_request(e.validation_message()))?
-        }
-        None => {
-            let urls = keycache::jwks_urls(store, mount, &cfg)?;
-            match (cfg.key_source(), urls.as_slice()) {
-                (KeySource::Jwks | KeySource::OidcDiscovery, [one]) => one.clone(),
-                (KeySource::OidcDiscovery, []) => {
-                    return Err(ApiError::bad_request(
-                        "url must be given: the discovery document is not cached",
-                    )
-                    .with_hint("give url=<the issuer's jwks_uri>"))
+            let url = fields::string("url", v)
+                .map_err(|e| ApiError::bad_request(e.validation_message()))?;
+            match &known {
+                Some(list) if list.is_empty() => return Err(no_key_url()),
+                // A set stored under another URL would never be read: refuse it.
+                Some(list) if !list.contains(&url) => {
+                    return Err(ApiError::bad_request(format!(
+                        "url {url:?} is not a JWKS URL of this mount"
+                    ))
+                    .with_hint(format!("logins read keys from: {}", list.join(", "))))
                 }
-                (KeySource::MultiJwks, _) => {
-                    return Err(ApiError::bad_request("url must be given with jwks_pairs")
-                        .with_hint(format!("one of: {}", urls.join(", "))))
-                }
-                _ => {
-                    return Err(ApiError::bad_request(
-                        "the config has no key URL to import keys for",
-                    )
-                    .with_hint("jwt_validation_pubkeys are used as they are"))
-                }
+                _ => url,
             }
         }
+        None => match (source, known.as_deref()) {
+            (Some(KeySource::Jwks | KeySource::OidcDiscovery), Some([one])) => one.clone(),
+            (None, _) => {
+                return Err(
+                    ApiError::bad_request("url must be given: the mount has no config yet")
+                        .with_hint(
+                        "give url=<the JWKS URL>, then write the config with jwks_url=<that URL>",
+                    ),
+                )
+            }
+            (Some(KeySource::OidcDiscovery), _) => {
+                return Err(ApiError::bad_request(
+                    "url must be given: the discovery document is not cached",
+                )
+                .with_hint("give url=<the issuer's jwks_uri>"))
+            }
+            (Some(KeySource::MultiJwks), Some(urls)) => {
+                return Err(ApiError::bad_request("url must be given with jwks_pairs")
+                    .with_hint(format!("one of: {}", urls.join(", "))))
+            }
+            _ => return Err(no_key_url()),
+        },
     };
     let doc = CachedDoc {
         url,
@@ -127,4 +145,9 @@ pub fn import(
     m.insert("url".into(), json!(doc.url));
     m.insert("keys".into(), json!(parsed.len()));
     Ok(data(m))
+}
+
+fn no_key_url() -> ApiError {
+    ApiError::bad_request("the config has no key URL to import keys for")
+        .with_hint("jwt_validation_pubkeys are used as they are")
 }

@@ -38,6 +38,8 @@ pub struct Ctx {
     pub refetched: Cell<bool>,
     /// What the refetch did, for the hint of a login that still fails.
     pub refetch_notes: RefCell<Vec<String>>,
+    /// Vault's message when the refetch itself failed (it replaces "failed to verify").
+    pub refetch_error: RefCell<Option<String>>,
 }
 
 impl Ctx {
