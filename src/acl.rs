@@ -88,6 +88,11 @@ struct Lexer<'a> {
     line: usize,
     col: usize,
     json: bool,
+    /// How many EOF tokens were handed out so far (see `next`).
+    eof_scans: usize,
+    /// How many reads past EOF the last token made (see `next`): an identifier or a float
+    /// reads once past its end, an integer twice (checked against OpenBao).
+    overran: usize,
 }
 
 impl<'a> Lexer<'a> {
@@ -99,6 +104,8 @@ impl<'a> Lexer<'a> {
             line: 1,
             col: 1,
             json,
+            eof_scans: 0,
+            overran: 0,
         }
     }
 
@@ -145,15 +152,21 @@ impl<'a> Lexer<'a> {
         }
         let start = self.pos();
         let Some(c) = self.peek(0) else {
-            // HCL1 reports EOF one column past the end of the last line.
+            // HCL1's scanner advances its column on every read, even at EOF: the first EOF
+            // token sits just past the last character, each further scan one column later
+            // (so an object's missing `}` is reported one column after a list's missing `]`).
+            // A number or identifier is scanned by reading one character past it; when that
+            // read hits EOF it is not unread, so the column has already moved once more.
             let mut p = start;
-            p.col += 1;
+            p.col += self.eof_scans + self.overran;
+            self.eof_scans += 1;
             return Ok(Tok {
                 kind: Kind::Eof,
                 text: String::new(),
                 pos: p,
             });
         };
+        self.overran = 0;
         match c {
             '#' => {
                 self.skip_line();
@@ -218,6 +231,11 @@ impl<'a> Lexer<'a> {
                         break;
                     }
                 }
+                self.overran = match (self.peek(0), float) {
+                    (Some(_), _) => 0,
+                    (None, true) => 1,
+                    (None, false) => 2,
+                };
                 Ok(self.tok(if float { Kind::Float } else { Kind::Number }, start))
             }
             c if c.is_alphabetic() || c == '_' => {
@@ -228,6 +246,7 @@ impl<'a> Lexer<'a> {
                         break;
                     }
                 }
+                self.overran = usize::from(self.peek(0).is_none());
                 let t = self.tok(Kind::Ident, start);
                 if t.text == "true" || t.text == "false" {
                     return Ok(Tok {
@@ -381,6 +400,12 @@ fn tok_value(t: &Tok, json: bool) -> String {
     match t.kind {
         Kind::Str if json => serde_json::from_str::<String>(&t.text)
             .unwrap_or_else(|_| t.text.trim_matches('"').to_string()),
+        // hcl-edit's parser recurses once per nesting level inside `${...}` with no limit: a
+        // key like `"${((((…"` 20,000 deep overflowed the stack (found by fuzz/policy). A
+        // template never decodes to a plain string anyway, so deep text takes the fallback.
+        Kind::Str | Kind::Heredoc if nesting_depth(&t.text) > 128 => {
+            unescape_basic(t.text.trim_start_matches('"').trim_end_matches('"'))
+        }
         Kind::Str | Kind::Heredoc => match hcl::edit::parser::parse_expr(&t.text) {
             Ok(hcl::edit::expr::Expression::String(s)) => s.value().clone(),
             Ok(hcl::edit::expr::Expression::HeredocTemplate(h)) => h.template.to_string(),
@@ -389,6 +414,22 @@ fn tok_value(t: &Tok, json: bool) -> String {
         },
         _ => t.text.clone(),
     }
+}
+
+/// The deepest bracket nesting in `s` (any of `(`, `[`, `{`; quotes not considered).
+fn nesting_depth(s: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for c in s.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 fn unescape_basic(s: &str) -> String {
@@ -580,7 +621,7 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 Kind::Ident | Kind::Str => keys.push(t),
-                Kind::Illegal => return Err(perr(t.pos, "illegal character")),
+                Kind::Illegal => return Err(perr(t.pos, "illegal char")),
                 k => {
                     if !keys.is_empty() && k == Kind::RBrace {
                         break;
@@ -2751,6 +2792,59 @@ path "secret/*" { capabilities = ["list"] }"#,
                 "update",
             ),
             (&[], "anything", "deny"),
+            // Rule 5 (checked against OpenBao): same first wildcard, both globs, same `+`
+            // count and length: the lexicographically larger pattern wins.
+            (
+                &[r#"path "a/+/b/+/c*" { capabilities = ["read"] }
+                     path "a/+/+/d/c*" { capabilities = ["update"] }"#],
+                "a/x/b/d/cz",
+                "read",
+            ),
+            // Rules 1 and 3 between two segment rules (checked against OpenBao).
+            (
+                &[r#"path "m/+/x" { capabilities = ["read"] }
+                     path "m/y/+" { capabilities = ["update"] }"#],
+                "m/y/x",
+                "update",
+            ),
+            (
+                &[r#"path "l/+/bb" { capabilities = ["read"] }
+                     path "l/+/+" { capabilities = ["update"] }"#],
+                "l/x/bb",
+                "read",
+            ),
+            // §7.4: a deny wins when it is itself the most specific match, and only there.
+            (
+                &[
+                    r#"path "secret/*" { capabilities = ["read"] }"#,
+                    r#"path "secret/x/*" { capabilities = ["deny"] }"#,
+                ],
+                "secret/x/y",
+                "deny",
+            ),
+            (
+                &[
+                    r#"path "secret/*" { capabilities = ["read"] }"#,
+                    r#"path "secret/x/*" { capabilities = ["deny"] }"#,
+                ],
+                "secret/y",
+                "read",
+            ),
+            // §7.3: deny in the same pattern beats sudo from another policy.
+            (
+                &[
+                    r#"path "s/*" { capabilities = ["sudo", "update"] }"#,
+                    r#"path "s/*" { capabilities = ["deny"] }"#,
+                ],
+                "s/a",
+                "deny",
+            ),
+            // §7.2: the glob is a plain prefix, not segment-aware.
+            (
+                &[r#"path "secret/bar*" { capabilities = ["read"] }"#],
+                "secret/barn/x",
+                "read",
+            ),
         ];
         for (policies, path, want) in cases {
             let acl = acl_of(policies, None);
@@ -2760,6 +2854,40 @@ path "secret/*" { capabilities = ["list"] }"#,
                 "{policies:?} {path}"
             );
         }
+    }
+
+    /// §7.3: merging one pattern keeps the smaller wrapping TTLs and unions required
+    /// parameters (allowed/denied merging: `merged_parameters`).
+    #[test]
+    fn merge_keeps_smaller_wrapping_ttls_and_unions_parameters() {
+        let acl = acl_of(
+            &[
+                r#"path "w" { capabilities = ["update"] min_wrapping_ttl = "2m" max_wrapping_ttl = "1h" required_parameters = ["a"] allowed_parameters = { "x" = ["1"] } }"#,
+                r#"path "w" { capabilities = ["read"] min_wrapping_ttl = "1m" max_wrapping_ttl = "2h" required_parameters = ["b"] allowed_parameters = { "x" = [] } }"#,
+                r#"path "w" { capabilities = ["list"] }"#,
+            ],
+            None,
+        );
+        let p = acl.exact.get("w").expect("rule");
+        assert_eq!((p.min_wrapping_ttl, p.max_wrapping_ttl), (60, 3600));
+        let mut req = p.required.clone();
+        req.sort();
+        assert_eq!(req, ["a", "b"]);
+        assert_eq!(acl.capabilities("w"), vec!["list", "read", "update"]);
+    }
+
+    /// §7.3: `root` grants everything, even next to other policies.
+    #[test]
+    fn root_among_other_policies() {
+        let root = Policy {
+            name: "root".into(),
+            raw: String::new(),
+            templated: false,
+            rules: Vec::new(),
+        };
+        let other = parse_policy("o", r#"path "x" { capabilities = ["deny"] }"#).expect("parses");
+        let acl = build_acl(&[other, root], None);
+        assert_eq!(acl.capabilities("x"), vec!["root"]);
     }
 
     #[test]

@@ -21,14 +21,20 @@ pub fn dispatch(run: &Run, cmd: PolicyCommand) -> Result<(), Error> {
     }
 }
 
-/// Vault's quirk: a policy text that decodes as base64 is stored decoded.
+/// Vault's quirk: a policy text that decodes as base64 is stored decoded. Go's
+/// `base64.StdEncoding.DecodeString` skips `\r` and `\n`, needs padding and tolerates non-zero
+/// trailing bits; its result is used even when it is not UTF-8 (the parser then refuses it).
 fn maybe_base64(text: &str) -> String {
-    let t = text.trim();
-    if t.is_empty() || t.contains(char::is_whitespace) {
-        return text.to_string();
-    }
-    match base64::engine::general_purpose::STANDARD.decode(t) {
-        Ok(bytes) => String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()),
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const GO_STD: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+    );
+    let t: String = text.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+    match GO_STD.decode(t.as_bytes()) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(_) => text.to_string(),
     }
 }
@@ -142,11 +148,18 @@ fn fmt(a: PositionalArgs) -> Result<(), Error> {
             .unwrap_or_else(|| rest.into()),
         None => std::path::PathBuf::from(&a.args[0]),
     };
-    let text = std::fs::read_to_string(&path)
+    // Go's wording: `open <path>: no such file or directory`.
+    let bytes = crate::kv::read_file(&path.display().to_string())
         .map_err(|e| Error::Usage(format!("Error reading source file: {e}")))?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     let formatted = acl::format_policy(&text).map_err(Error::Usage)?;
-    std::fs::write(&path, formatted)
-        .map_err(|e| Error::Usage(format!("Error writing result: {e}")))?;
+    std::fs::write(&path, formatted).map_err(|e| {
+        Error::Usage(format!(
+            "Error writing result: open {}: {}",
+            path.display(),
+            crate::kv::go_errno_text(&e)
+        ))
+    })?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -188,6 +188,13 @@ pub fn issue(store: &Store, req: IssueRequest<'_>) -> Result<Issued, ApiError> {
         (format!("jvs.{}", ids::base62(24)), ids::base62(24))
     };
     let path = format!("auth/{}login", req.mount.path);
+    // A batch token carries its times in whole seconds (Vault encodes them as unix seconds), so
+    // its lookup shows `issue_time` and `expire_time` without fractions.
+    let now = if kind == "batch" {
+        req.now.floor()
+    } else {
+        req.now
+    };
     let entry = TokenEntry {
         accessor: accessor.clone(),
         token_type: kind.into(),
@@ -196,15 +203,15 @@ pub fn issue(store: &Store, req: IssueRequest<'_>) -> Result<Issued, ApiError> {
         meta: req.metadata.clone(),
         display_name: req.display_name,
         num_uses: if kind == "batch" { 0 } else { req.num_uses },
-        creation_time: req.now as i64,
+        creation_time: now as i64,
         creation_ttl: ttl,
         explicit_max_ttl: req.explicit_max_ttl,
         period: req.period,
         entity_id: req.entity_id.clone(),
         bound_cidrs: req.bound_cidrs.to_vec(),
-        issue_time: req.now,
+        issue_time: now,
         expire_time: if ttl > 0 {
-            Some(req.now + ttl as f64)
+            Some(now + ttl as f64)
         } else {
             None
         },
@@ -253,6 +260,14 @@ pub fn issue(store: &Store, req: IssueRequest<'_>) -> Result<Issued, ApiError> {
 /// RFC 3339 with nanoseconds in UTC, as Go's `time.RFC3339Nano` prints it (trailing zeros of
 /// the fraction dropped).
 pub fn rfc3339(t: f64) -> String {
+    // `jwt decode` shows a token's own exp/iat/nbf, which may be 1e300 or NaN-like garbage:
+    // keep the date arithmetic below in range (about ±285 million years) instead of
+    // overflowing.
+    let t = if t.is_nan() {
+        0.0
+    } else {
+        t.clamp(-9.0e15, 9.0e15)
+    };
     let secs = t.floor() as i64;
     let nanos = ((t - secs as f64) * 1e9).round() as i64;
     let (secs, nanos) = if nanos >= 1_000_000_000 {

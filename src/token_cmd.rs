@@ -63,16 +63,7 @@ fn lookup(run: &Run, a: TokenLookupArgs) -> Result<(), Error> {
     let (found, raw) = if a.accessor {
         let f = token::find_by_accessor(&store, &a.args[0], now)
             .map_err(|e| Error::api(CTX, e))?
-            .ok_or_else(|| {
-                Error::api(
-                    CTX,
-                    ApiError {
-                        code: 400,
-                        errors: vec!["invalid accessor".into()],
-                        hints: vec![],
-                    },
-                )
-            })?;
+            .ok_or_else(|| Error::api(CTX, multi(400, "invalid accessor")))?;
         (f, None)
     } else if let Some(t) = a.args.first() {
         (
@@ -91,6 +82,7 @@ fn lookup(run: &Run, a: TokenLookupArgs) -> Result<(), Error> {
     store.commit()?;
     let data = token::lookup_data(&found, raw.as_deref(), &idp, now);
     let resp = Response {
+        request_id: crate::ids::uuid(),
         data: Some(data),
         ..Response::default()
     };
@@ -125,22 +117,33 @@ fn renew(run: &Run, a: TokenRenewArgs) -> Result<(), Error> {
             .ok_or_else(|| Error::Usage("Not enough arguments (expected 1, got 0)".into()))?;
         let f = token::find_by_accessor(&store, acc, now)
             .map_err(|e| Error::api(CTX, e))?
-            .ok_or_else(|| Error::api(CTX, ApiError::bad_request("invalid accessor")))?;
+            .ok_or_else(|| Error::api(CTX, multi(400, "invalid accessor")))?;
         (f, None)
     } else if let Some(t) = a.args.first() {
-        (
-            token::require(&store, t, now).map_err(|e| Error::api(CTX, e))?,
-            Some(t.clone()),
-        )
+        // `auth/token/renew` with a token that does not exist (or has expired).
+        let f = token::find(&store, t, now)
+            .map_err(|e| Error::api(CTX, e))?
+            .ok_or_else(|| Error::api(CTX, ApiError::bad_request("token not found")))?;
+        (f, Some(t.clone()))
     } else {
         let t = caller(run, CTX)?;
-        (
-            use_caller(&store, &t, now).map_err(|e| Error::api(CTX, e))?,
-            Some(t),
-        )
+        let f = use_caller(&store, &t, now).map_err(|e| Error::api(CTX, e))?;
+        if f.entry.num_uses == -1 {
+            // The request spent the last use: Vault revokes the token before the renewal
+            // runs, which then no longer finds it.
+            store.commit()?;
+            return Err(Error::api(CTX, ApiError::bad_request("token not found")));
+        }
+        (f, Some(t))
     };
-    let warnings =
-        renew_entry(&store, &mut found, increment, now).map_err(|e| Error::api(CTX, e))?;
+    let warnings = match renew_entry(&store, &mut found, increment, now) {
+        Ok(w) => w,
+        Err(e) => {
+            // A caller's use is spent even when the renewal fails, as in Vault.
+            store.commit()?;
+            return Err(Error::api(CTX, e));
+        }
+    };
     store.update_token(&found.hash, &found.entry)?;
     let idp = identity::identity_policies(&store, &found.entry.entity_id)
         .map_err(|e| Error::api(CTX, e))?;
@@ -151,6 +154,7 @@ fn renew(run: &Run, a: TokenRenewArgs) -> Result<(), Error> {
     all.sort();
     all.dedup();
     let resp = Response {
+        request_id: crate::ids::uuid(),
         auth: Some(Auth {
             client_token: raw.unwrap_or_default(),
             accessor: e.accessor.clone(),
@@ -175,9 +179,20 @@ fn renew(run: &Run, a: TokenRenewArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Vault's renewal: the role is re-read; periodic tokens go back to their period (capped only
-/// by an explicit max TTL); others get the increment or the role's TTL, capped at
-/// `issue_time + max_ttl`.
+/// A go-multierror string as Vault's HTTP layer returns it for errors that are not a backend's
+/// `ErrorResponse` (e.g. `invalid accessor`, `invalid token`, renewal failures).
+fn multi(code: u16, msg: impl std::fmt::Display) -> ApiError {
+    ApiError {
+        code,
+        errors: vec![format!("1 error occurred:\n\t* {msg}\n\n")],
+        hints: Vec::new(),
+    }
+}
+
+/// Vault's renewal (expiration manager + the JWT backend's renew hook + `framework.CalculateTTL`):
+/// the role is re-read and its current `token_ttl`, `token_max_ttl` and `token_period` apply
+/// together with the token's own `explicit_max_ttl`. Times are truncated to whole seconds as
+/// Vault does, so the cap `issue_time + max` matches its arithmetic to the second.
 fn renew_entry(
     store: &Store,
     f: &mut Found,
@@ -195,59 +210,69 @@ fn renew_entry(
         .get_mount_by_accessor(&e.mount_accessor)?
         .ok_or_else(|| ApiError::bad_request("lease not found"))?;
     let role: Role = store.get_role(&e.mount_accessor, &e.role)?.ok_or_else(|| {
-        ApiError::internal(format!("role {} does not exist during renewal", e.role))
+        multi(
+            500,
+            format!(
+                "failed to renew entry: role {} does not exist during renewal",
+                e.role
+            ),
+        )
     })?;
     let mut warnings = Vec::new();
-    let mount_max = if mount.max_lease_ttl > 0 {
+    let mut max = if mount.max_lease_ttl > 0 {
         mount.max_lease_ttl
     } else {
         SYSTEM_TTL
     };
-    let ttl = if role.token_period > 0 {
-        let mut ttl = role.token_period.min(mount_max);
-        if e.explicit_max_ttl > 0 {
-            let left = (e.issue_time + e.explicit_max_ttl as f64 - now).floor() as i64;
-            if left <= 0 {
-                return Err(ApiError::bad_request("past the max TTL, cannot renew"));
-            }
-            ttl = ttl.min(left);
+    if role.token_max_ttl > 0 && role.token_max_ttl < max {
+        max = role.token_max_ttl;
+    }
+    if e.explicit_max_ttl > 0 && e.explicit_max_ttl < max {
+        max = e.explicit_max_ttl;
+    }
+    let now_s = now.floor() as i64;
+    let start = e.issue_time.floor() as i64;
+    let (mut ttl, hard_end) = if role.token_period > 0 {
+        let mut period = role.token_period;
+        if period > max {
+            warnings.push(format!(
+                "period of \"{}\" exceeded the effective max_ttl of \"{}\"; period value is capped accordingly",
+                output::human_duration(period),
+                output::human_duration(max)
+            ));
+            period = max;
         }
-        ttl
+        let end = (e.explicit_max_ttl > 0).then_some(start + e.explicit_max_ttl);
+        (period, end)
     } else {
-        let mut max = mount_max;
-        if role.token_max_ttl > 0 && role.token_max_ttl < max {
-            max = role.token_max_ttl;
-        }
-        if e.explicit_max_ttl > 0 && e.explicit_max_ttl < max {
-            max = e.explicit_max_ttl;
-        }
-        let left = (e.issue_time + max as f64 - now).floor() as i64;
-        if left <= 0 {
-            return Err(ApiError::bad_request("past the max TTL, cannot renew"));
-        }
-        let mount_default = if mount.default_lease_ttl > 0 {
+        let ttl = if increment > 0 {
+            increment
+        } else if role.token_ttl > 0 {
+            role.token_ttl
+        } else if mount.default_lease_ttl > 0 {
             mount.default_lease_ttl
         } else {
             SYSTEM_TTL
         };
-        let wanted = if increment > 0 {
-            increment
-        } else if role.token_ttl > 0 {
-            role.token_ttl
-        } else {
-            mount_default
-        };
-        if wanted > left {
+        (ttl, Some(start + max))
+    };
+    if let Some(end) = hard_end {
+        let left = end - now_s;
+        if left <= 0 {
+            return Err(multi(
+                500,
+                "failed to renew entry: past the max TTL, cannot renew",
+            ));
+        }
+        if ttl > left {
             warnings.push(format!(
                 "TTL of \"{}\" exceeded the effective max_ttl of \"{}\"; TTL value is capped accordingly",
-                output::human_duration(wanted),
+                output::human_duration(ttl),
                 output::human_duration(left)
             ));
-            left
-        } else {
-            wanted
+            ttl = left;
         }
-    };
+    }
     e.period = role.token_period;
     e.expire_time = Some(now + ttl as f64);
     e.last_renewal_time = Some(now);
@@ -385,10 +410,11 @@ fn capabilities(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     let now = Ctx::now_secs();
     let store = run.open()?;
     let (found, path) = if a.args.len() == 2 {
-        (
-            token::require(&store, &a.args[0], now).map_err(|e| Error::api(CTX, e))?,
-            a.args[1].clone(),
-        )
+        // `sys/capabilities` with a token that does not exist (or has expired).
+        let f = token::find(&store, &a.args[0], now)
+            .map_err(|e| Error::api(CTX, e))?
+            .ok_or_else(|| Error::api(CTX, multi(400, "invalid token")))?;
+        (f, a.args[1].clone())
     } else {
         let t = caller(run, CTX)?;
         (

@@ -52,6 +52,9 @@ pub struct Group {
     pub creation_time: String,
     pub last_update_time: String,
     pub modify_index: i64,
+    /// Whether the member list was ever changed: OpenBao shows a group that never had members
+    /// with `member_entity_ids` null, and one whose members all left with `[]`.
+    pub members_touched: bool,
 }
 
 /// The identity a login established.
@@ -174,22 +177,38 @@ pub fn on_login(
             wanted.push(ga.canonical_id);
         }
     }
-    for gid in store.groups_of_entity(&entity_id)? {
+    let current = store.groups_of_entity(&entity_id)?;
+    for gid in &current {
         let on_this_mount = store
-            .group_alias_of::<Alias>(&gid)?
+            .group_alias_of::<Alias>(gid)?
             .is_some_and(|ga| ga.mount_accessor == mount.accessor);
-        if on_this_mount && !wanted.contains(&gid) {
-            store.remove_group_member(&gid, &entity_id)?;
+        if on_this_mount && !wanted.contains(gid) {
+            store.remove_group_member(gid, &entity_id)?;
+            touch_group(store, gid)?;
         }
     }
     for gid in &wanted {
-        store.add_group_member(gid, &entity_id)?;
+        if !current.contains(gid) {
+            store.add_group_member(gid, &entity_id)?;
+            touch_group(store, gid)?;
+        }
     }
     let identity_policies = identity_policies(store, &entity_id)?;
     Ok(LoginIdentity {
         entity_id,
         identity_policies,
     })
+}
+
+/// A membership change bumps the group's `modify_index` (but not its `last_update_time`), as
+/// OpenBao does.
+fn touch_group(store: &Store, gid: &str) -> Result<(), ApiError> {
+    if let Some(mut g) = store.get_group::<Group>(gid)? {
+        g.modify_index += 1;
+        g.members_touched = true;
+        store.put_group(&g.id, &g.name, &g)?;
+    }
+    Ok(())
 }
 
 fn alias_keys(a: &Alias) -> AliasKeys {
@@ -241,7 +260,7 @@ fn group_data(store: &Store, g: &Group) -> Result<Map<String, Value>, ApiError> 
         "creation_time": g.creation_time,
         "id": g.id,
         "last_update_time": g.last_update_time,
-        "member_entity_ids": if members.is_empty() { Value::Null } else { json!(members) },
+        "member_entity_ids": if members.is_empty() && !g.members_touched { Value::Null } else { json!(members) },
         "member_group_ids": Value::Null,
         "metadata": g.metadata,
         "modify_index": g.modify_index,
@@ -421,20 +440,44 @@ fn write_group_alias(
             "combination of mount and group alias name is already in use",
         ));
     }
-    let Some(group) = store.get_group::<Group>(&canonical)? else {
-        return Err(ApiError::bad_request(
-            "invalid group ID given in 'canonical_id'",
-        ));
+    let stamp = rfc3339(now);
+    let created = canonical.is_empty();
+    let mut group = if created {
+        // No canonical_id: OpenBao makes a new external group for the alias.
+        let g = Group {
+            id: ids::uuid(),
+            name: format!("group_{}.root", ids::random_hex(4)),
+            kind: "external".into(),
+            creation_time: stamp.clone(),
+            last_update_time: stamp.clone(),
+            modify_index: 1,
+            ..Group::default()
+        };
+        store.put_group(&g.id, &g.name, &g)?;
+        g
+    } else {
+        let Some(group) = store.get_group::<Group>(&canonical)? else {
+            return Err(ApiError::bad_request(
+                "invalid group ID given in 'canonical_id'",
+            ));
+        };
+        group
     };
     if group.kind != "external" {
         return Err(ApiError::bad_request(
             "alias can't be set on an internal group",
         ));
     }
-    if store.group_alias_of::<Alias>(&group.id)?.is_some() {
-        return Err(ApiError::bad_request("group already has an alias"));
+    // A group has at most one alias: a new one replaces it, as OpenBao does.
+    if let Some(old) = store.group_alias_of::<Alias>(&group.id)? {
+        store.delete_group_alias(&old.id)?;
     }
-    let stamp = rfc3339(now);
+    if !created {
+        // Setting the alias is an update of the group.
+        group.modify_index += 1;
+        group.last_update_time = stamp.clone();
+        store.put_group(&group.id, &group.name, &group)?;
+    }
     let alias = Alias {
         id: ids::uuid(),
         canonical_id: group.id.clone(),

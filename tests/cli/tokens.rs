@@ -1,1 +1,1325 @@
-//! (filled by its owner)
+//! Tokens, policies, capabilities and external groups through the binary (issue 5).
+//!
+//! Expected texts were checked against OpenBao 2.7.2: the same roles on a `jwt_validation_pubkeys`
+//! mount there, the same JWTs logged in with `bao write auth/<m>/login`, then `bao token …`,
+//! `bao policy …` and `bao write identity/…` compared with jwtvault's output (exit code, stdout,
+//! stderr without Vault's `URL:` line). Operator model (src/token_cmd.rs): a token given as an
+//! argument is looked at (Vault's `auth/token/lookup` etc. with a root token); a token from
+//! `JWTVAULT_TOKEN` or the helper file is the caller (Vault's `*-self` endpoints) and spends a use.
+
+use serde_json::{json, Value};
+
+use crate::support::{now, Alg, Env, Key, Out};
+
+const ISS: &str = "https://iss.example/";
+
+/// A Vault API error as jwtvault prints it: Vault's text without the `URL:` line.
+fn api_err(ctx: &str, code: u16, msg: &str) -> String {
+    format!("{ctx}: Code: {code}. Errors:\n\n* {msg}\n")
+}
+
+/// A go-multierror error with one item, as Vault's HTTP layer wraps some errors.
+fn api_multi(ctx: &str, code: u16, msg: &str) -> String {
+    api_err(ctx, code, &format!("1 error occurred:\n\t* {msg}\n\n"))
+}
+
+#[track_caller]
+fn expect(out: &Out, code: i32, stdout: &str, stderr: &str) {
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (code, stdout, stderr),
+        "full output: {out:#?}"
+    );
+}
+
+/// An error whose stderr begins with `stderr` (a jwtvault `Hint:` may follow).
+#[track_caller]
+fn expect_err_prefix(out: &Out, code: i32, stderr: &str) {
+    assert_eq!(out.code, code, "{out:#?}");
+    assert_eq!(out.stdout, "", "{out:#?}");
+    assert!(
+        out.stderr.starts_with(stderr),
+        "want prefix {stderr:?}\n{out:#?}"
+    );
+}
+
+struct Fx {
+    env: Env,
+    key: Key,
+}
+
+impl Fx {
+    /// Mount `jwt/` with an ES256 key and the role `r` (ttl 1h, max 2h, policy p1).
+    fn new() -> Fx {
+        let env = Env::new();
+        let key = env.jwt_mount_with_key(Alg::ES256, &[&format!("bound_issuer={ISS}")]);
+        let fx = Fx { env, key };
+        fx.role("r", &["token_ttl=1h", "token_max_ttl=2h"]);
+        fx
+    }
+
+    fn role(&self, name: &str, extra: &[&str]) {
+        let path = format!("auth/jwt/role/{name}");
+        let mut args = vec![
+            "write",
+            path.as_str(),
+            "user_claim=sub",
+            "groups_claim=groups",
+            "bound_audiences=a",
+            "token_policies=p1",
+        ];
+        args.extend_from_slice(extra);
+        self.env.run(&args).ok();
+    }
+
+    fn jwt(&self, sub: &str, groups: Value) -> String {
+        let t = now();
+        self.key.sign(&json!({
+            "iss": ISS, "sub": sub, "aud": "a", "iat": t, "exp": t + 3600, "groups": groups,
+        }))
+    }
+
+    /// Logs in with `write auth/jwt/login` (nothing stored in the helper file); returns the token.
+    fn login(&self, role: &str, sub: &str, groups: Value) -> String {
+        let jwt = format!("jwt={}", self.jwt(sub, groups));
+        let role = format!("role={role}");
+        let out = self
+            .env
+            .run(&["write", "-field=token", "auth/jwt/login", &role, &jwt]);
+        out.ok();
+        out.stdout.trim().to_string()
+    }
+
+    fn run(&self, args: &[&str]) -> Out {
+        self.env.run(args)
+    }
+
+    /// Runs with `token` as the caller (JWTVAULT_TOKEN).
+    fn as_caller(&self, token: &str, args: &[&str]) -> Out {
+        self.env.run_with_vars(&[("JWTVAULT_TOKEN", token)], args)
+    }
+
+    fn field(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        out.ok();
+        out.stdout
+    }
+
+    fn accessor(&self) -> String {
+        let out = self.run(&["auth", "list", "-format=json"]);
+        out.ok();
+        out.json()["jwt/"]["accessor"]
+            .as_str()
+            .expect("accessor")
+            .to_string()
+    }
+
+    fn policy(&self, name: &str, text: &str) {
+        self.env
+            .run_stdin(&["policy", "write", name, "-"], text)
+            .ok();
+    }
+}
+
+// ---- token lookup ---------------------------------------------------------------------------
+
+#[test]
+fn lookup_shows_vaults_fields_in_table_json_and_field() {
+    let fx = Fx::new();
+    let tok = fx.login("r", "alice", json!(["eng"]));
+    let out = fx.run(&["token", "lookup", &tok]);
+    out.ok();
+    let keys: Vec<&str> = out
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "Key",
+            "---",
+            "accessor",
+            "creation_time",
+            "creation_ttl",
+            "display_name",
+            "entity_id",
+            "expire_time",
+            "explicit_max_ttl",
+            "id",
+            "issue_time",
+            "meta",
+            "num_uses",
+            "orphan",
+            "path",
+            "policies",
+            "renewable",
+            "ttl",
+            "type"
+        ]
+    );
+    for line in [
+        "creation_ttl        1h\n",
+        "display_name        jwt-alice\n",
+        "explicit_max_ttl    0s\n",
+        &format!("id                  {tok}\n"),
+        "meta                map[role:r]\n",
+        "num_uses            0\n",
+        "orphan              true\n",
+        "path                auth/jwt/login\n",
+        "policies            [default p1]\n",
+        "renewable           true\n",
+        "type                service\n",
+    ] {
+        assert!(
+            out.stdout.contains(line),
+            "missing {line:?} in\n{}",
+            out.stdout
+        );
+    }
+    let j = fx.run(&["token", "lookup", "-format=json", &tok]).json();
+    let data = j["data"].as_object().expect("data");
+    let names: Vec<&str> = data.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "accessor",
+            "creation_time",
+            "creation_ttl",
+            "display_name",
+            "entity_id",
+            "expire_time",
+            "explicit_max_ttl",
+            "id",
+            "issue_time",
+            "meta",
+            "num_uses",
+            "orphan",
+            "path",
+            "policies",
+            "renewable",
+            "ttl",
+            "type"
+        ]
+    );
+    assert_eq!(data["creation_ttl"], json!(3600));
+    assert_eq!(data["policies"], json!(["default", "p1"]));
+    assert_eq!(data["meta"], json!({"role": "r"}));
+    assert!(data["ttl"].as_i64().expect("ttl") > 3500);
+    assert_eq!(j["warnings"], Value::Null);
+    assert_eq!(j["request_id"].as_str().expect("request_id").len(), 36);
+    expect(
+        &fx.run(&["token", "lookup", "-field=policies", &tok]),
+        0,
+        "[default p1]",
+        "",
+    );
+    expect(
+        &fx.run(&["token", "lookup", "-field=nope", &tok]),
+        1,
+        "",
+        "Field \"nope\" not present in secret\n",
+    );
+    // By accessor: `id` is blanked (n/a in the table).
+    let acc = fx.field(&["token", "lookup", "-field=accessor", &tok]);
+    let out = fx.run(&["token", "lookup", "-accessor", &acc]);
+    out.ok();
+    assert!(
+        out.stdout.contains("\nid                  n/a\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("display_name        jwt-alice\n"));
+}
+
+#[test]
+fn lookup_token_sources_argument_then_variable_then_helper_file() {
+    let fx = Fx::new();
+    let a = fx.login("r", "alice", json!([]));
+    let b = fx.login("r", "bob", json!([]));
+    let c = fx.login("r", "carol", json!([]));
+    let helper = fx.env.path("home/.jwtvault-token");
+    std::fs::write(&helper, format!("{a}\n")).expect("helper file");
+    let name = |out: Out| {
+        out.ok();
+        out.stdout
+    };
+    assert_eq!(
+        name(fx.run(&["token", "lookup", "-field=display_name"])),
+        "jwt-alice"
+    );
+    assert_eq!(
+        name(fx.as_caller(&b, &["token", "lookup", "-field=display_name"])),
+        "jwt-bob"
+    );
+    assert_eq!(
+        name(fx.as_caller(&b, &["token", "lookup", "-field=display_name", &c])),
+        "jwt-carol"
+    );
+    // Nowhere to find a token: Vault's 403 on lookup-self.
+    std::fs::remove_file(&helper).expect("rm helper");
+    expect_err_prefix(
+        &fx.run(&["token", "lookup"]),
+        2,
+        &api_err("Error looking up token", 403, "permission denied"),
+    );
+}
+
+#[test]
+fn lookup_errors_are_vaults() {
+    let fx = Fx::new();
+    expect(
+        &fx.run(&["token", "lookup", "jvs.doesnotexist000000000000"]),
+        2,
+        "",
+        &api_err("Error looking up token", 403, "bad token"),
+    );
+    expect(
+        &fx.as_caller("jvs.doesnotexist000000000000", &["token", "lookup"]),
+        2,
+        "",
+        &api_err("Error looking up token", 403, "permission denied"),
+    );
+    expect(
+        &fx.run(&["token", "lookup", "-accessor", "nope"]),
+        2,
+        "",
+        &api_multi("Error looking up token", 400, "invalid accessor"),
+    );
+    expect(
+        &fx.run(&["token", "lookup", "-accessor"]),
+        1,
+        "",
+        "Not enough arguments with -accessor (expected 1, got 0)\n",
+    );
+    expect(
+        &fx.run(&["token", "lookup", "a", "b"]),
+        1,
+        "",
+        "Too many arguments (expected 0-1, got 2)\n",
+    );
+}
+
+#[test]
+fn batch_token_lookup_renew_revoke() {
+    let fx = Fx::new();
+    fx.role("rb", &["token_type=batch"]);
+    let tok = fx.login("rb", "alice", json!([]));
+    assert!(tok.starts_with("jvb."), "{tok}");
+    let out = fx.run(&["token", "lookup", &tok]);
+    out.ok();
+    for line in [
+        "accessor            n/a\n",
+        "renewable           false\n",
+        "type                batch\n",
+    ] {
+        assert!(out.stdout.contains(line), "{line:?} in\n{}", out.stdout);
+    }
+    // Batch tokens carry whole seconds, as Vault's do.
+    let j = fx.run(&["token", "lookup", "-format=json", &tok]).json();
+    let issue = j["data"]["issue_time"].as_str().expect("issue_time");
+    assert!(!issue.contains('.') && issue.ends_with('Z'), "{issue}");
+    let renew_err = api_err(
+        "Error renewing token",
+        400,
+        "batch tokens cannot be renewed",
+    );
+    let revoke_err = api_err(
+        "Error revoking token",
+        400,
+        "batch tokens cannot be revoked",
+    );
+    expect(&fx.run(&["token", "renew", &tok]), 2, "", &renew_err);
+    expect(&fx.as_caller(&tok, &["token", "renew"]), 2, "", &renew_err);
+    expect(&fx.run(&["token", "revoke", &tok]), 2, "", &revoke_err);
+    expect(
+        &fx.as_caller(&tok, &["token", "revoke", "-self"]),
+        2,
+        "",
+        &revoke_err,
+    );
+    fx.run(&["token", "lookup", &tok]).ok();
+}
+
+// ---- num_uses -------------------------------------------------------------------------------
+
+#[test]
+fn num_uses_count_down_on_every_own_use_and_the_token_dies_at_zero() {
+    let fx = Fx::new();
+    fx.role("rn", &["token_num_uses=3"]);
+    let tok = fx.login("rn", "alice", json!([]));
+    // Looking at it as an argument (the operator) spends nothing.
+    expect(
+        &fx.run(&["token", "lookup", "-field=num_uses", &tok]),
+        0,
+        "3",
+        "",
+    );
+    expect(
+        &fx.as_caller(&tok, &["token", "lookup", "-field=num_uses"]),
+        0,
+        "2",
+        "",
+    );
+    expect(
+        &fx.as_caller(&tok, &["token", "capabilities", "sys/x"]),
+        0,
+        "deny\n",
+        "",
+    );
+    // Vault shows -1 on the last use, then the token is gone.
+    expect(
+        &fx.as_caller(&tok, &["token", "lookup", "-field=num_uses"]),
+        0,
+        "-1",
+        "",
+    );
+    let denied = |ctx: &str| api_err(ctx, 403, "permission denied");
+    expect(
+        &fx.as_caller(&tok, &["token", "lookup"]),
+        2,
+        "",
+        &denied("Error looking up token"),
+    );
+    expect(
+        &fx.run(&["token", "lookup", &tok]),
+        2,
+        "",
+        &api_err("Error looking up token", 403, "bad token"),
+    );
+    // Renew-self on the last use: the use revokes it before the renewal runs (as OpenBao).
+    let tok = fx.login("rn", "alice", json!([]));
+    fx.as_caller(&tok, &["token", "lookup"]).ok();
+    let out = fx.as_caller(&tok, &["token", "renew"]);
+    out.ok();
+    assert!(out.stdout.contains("token_duration"), "{out:#?}");
+    expect(
+        &fx.as_caller(&tok, &["token", "renew"]),
+        2,
+        "",
+        &api_err("Error renewing token", 400, "token not found"),
+    );
+    expect(
+        &fx.as_caller(&tok, &["token", "renew"]),
+        2,
+        "",
+        &denied("Error renewing token"),
+    );
+}
+
+// ---- token renew ----------------------------------------------------------------------------
+
+#[test]
+fn renew_uses_the_role_and_caps_at_max_ttl_with_vaults_warning() {
+    let fx = Fx::new();
+    let tok = fx.login("r", "alice", json!([]));
+    let out = fx.run(&["token", "renew", &tok]);
+    out.ok();
+    assert_eq!(out.stderr, "");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0], "Key                  Value");
+    assert_eq!(lines[2], format!("token                {tok}"));
+    assert_eq!(lines[4], "token_duration       1h");
+    assert_eq!(lines[5], "token_renewable      true");
+    assert_eq!(lines[6], "token_policies       [\"default\" \"p1\"]");
+    assert_eq!(lines[7], "identity_policies    []");
+    assert_eq!(lines[8], "policies             [\"default\" \"p1\"]");
+    assert_eq!(lines[9], "token_meta_role      r");
+    // 3h asked, at most 2h from issue left (Vault counts whole seconds: 2h within the
+    // login's second, 1h59m59s or less later). The warning names what was granted.
+    let out = fx.run(&["token", "renew", "-increment=3h", &tok]);
+    out.ok();
+    let granted = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("token_duration"))
+        .map(|d| d.trim().to_string())
+        .expect("token_duration row");
+    assert!(granted == "2h" || granted.starts_with("1h59m"), "{out:#?}");
+    let flat = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        flat,
+        format!(
+            "WARNING! The following warnings were returned from Vault: * TTL of \"3h\" exceeded \
+             the effective max_ttl of \"{granted}\"; TTL value is capped accordingly"
+        )
+    );
+    // A lookup after renewal shows the renewal rows.
+    let out = fx.run(&["token", "lookup", &tok]);
+    assert!(out.stdout.contains("\nlast_renewal "), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("\nlast_renewal_time "),
+        "{}",
+        out.stdout
+    );
+    // Renew by accessor: the token row is n/a.
+    let acc = fx.field(&["token", "lookup", "-field=accessor", &tok]);
+    let out = fx.run(&["token", "renew", "-increment=10m", "-accessor", &acc]);
+    out.ok();
+    assert!(
+        out.stdout.contains("token                n/a\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("token_duration       10m\n"),
+        "{}",
+        out.stdout
+    );
+    // JSON: the auth block.
+    let j = fx.run(&["token", "renew", "-format=json", &tok]).json();
+    assert_eq!(j["auth"]["client_token"], json!(tok));
+    assert_eq!(j["auth"]["lease_duration"], json!(3600));
+}
+
+#[test]
+fn renew_rereads_the_role_periods_and_explicit_max() {
+    let fx = Fx::new();
+    fx.role("rp", &["token_period=30m", "token_ttl=1h"]);
+    fx.role("rpe", &["token_period=30m", "token_explicit_max_ttl=45m"]);
+    fx.role("rd", &[]);
+    let p = fx.login("rp", "alice", json!([]));
+    let pe = fx.login("rpe", "alice", json!([]));
+    let d = fx.login("rd", "alice", json!([]));
+    // A periodic token goes back to its period; the increment is ignored.
+    let out = fx.run(&["token", "renew", "-increment=5h", &p]);
+    assert!(
+        out.stdout.contains("token_duration       30m\n"),
+        "{out:#?}"
+    );
+    let out = fx.run(&["token", "renew", "-increment=5h", &pe]);
+    assert!(
+        out.stdout.contains("token_duration       30m\n"),
+        "{out:#?}"
+    );
+    let out = fx.run(&["token", "lookup", &pe]);
+    assert!(
+        out.stdout.contains("explicit_max_ttl     45m\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("period               30m\n"),
+        "{}",
+        out.stdout
+    );
+    // The role's current settings apply: a role now with a 5m period.
+    fx.role("rp", &["token_period=5m"]);
+    let out = fx.run(&["token", "renew", &p]);
+    assert!(out.stdout.contains("token_duration       5m\n"), "{out:#?}");
+    // The role is gone.
+    fx.run(&["delete", "auth/jwt/role/rd"]).ok();
+    let want = api_multi(
+        "Error renewing token",
+        500,
+        "failed to renew entry: role rd does not exist during renewal",
+    );
+    expect(&fx.run(&["token", "renew", &d]), 2, "", &want);
+    expect(&fx.as_caller(&d, &["token", "renew"]), 2, "", &want);
+}
+
+#[test]
+fn renew_argument_errors() {
+    let fx = Fx::new();
+    expect(
+        &fx.run(&["token", "renew", "a", "b"]),
+        1,
+        "",
+        "Too many arguments (expected 1, got 2)\n",
+    );
+    expect(
+        &fx.run(&["token", "renew", "jvs.doesnotexist000000000000"]),
+        2,
+        "",
+        &api_err("Error renewing token", 400, "token not found"),
+    );
+    expect(
+        &fx.run(&["token", "renew", "-accessor", "nope"]),
+        2,
+        "",
+        &api_multi("Error renewing token", 400, "invalid accessor"),
+    );
+}
+
+// ---- token revoke ---------------------------------------------------------------------------
+
+#[test]
+fn revoke_argument_validation_is_vaults() {
+    let fx = Fx::new();
+    for (args, msg) in [
+        (&["-mode=x", "t"][..], "Invalid mode: x"),
+        (
+            &["-self", "t"][..],
+            "Too many arguments with -self (expected 0, got 1)",
+        ),
+        (
+            &["a", "b"][..],
+            "Too many arguments (expected 1 or -self, got 2)",
+        ),
+        (&[][..], "Not enough arguments (expected 1 or -self, got 0)"),
+        (
+            &["-self", "-accessor"][..],
+            "Cannot use -self with -accessor!",
+        ),
+        (
+            &["-self", "-mode=orphan"][..],
+            "Cannot use -self with -mode!",
+        ),
+        (
+            &["-accessor", "-mode=orphan", "a"][..],
+            "Cannot use -accessor with -mode=orphan!",
+        ),
+        (
+            &["-accessor", "-mode=path", "a"][..],
+            "Cannot use -accessor with -mode=path!",
+        ),
+    ] {
+        let mut argv = vec!["token", "revoke"];
+        argv.extend_from_slice(args);
+        expect(&fx.run(&argv), 1, "", &format!("{msg}\n"));
+    }
+}
+
+#[test]
+fn revoke_by_token_self_accessor_and_path() {
+    let fx = Fx::new();
+    let ok = "Success! Revoked token (if it existed)\n";
+    let bad = api_err("Error looking up token", 403, "bad token");
+    let t1 = fx.login("r", "alice", json!([]));
+    expect(&fx.run(&["token", "revoke", &t1]), 0, ok, "");
+    expect(&fx.run(&["token", "lookup", &t1]), 2, "", &bad);
+    // Unknown tokens and accessors: still a success.
+    expect(&fx.run(&["token", "revoke", &t1]), 0, ok, "");
+    expect(
+        &fx.run(&["token", "revoke", "-accessor", "nope"]),
+        0,
+        ok,
+        "",
+    );
+    let t2 = fx.login("r", "alice", json!([]));
+    expect(&fx.as_caller(&t2, &["token", "revoke", "-self"]), 0, ok, "");
+    expect(&fx.run(&["token", "lookup", &t2]), 2, "", &bad);
+    expect(
+        &fx.as_caller(&t2, &["token", "revoke", "-self"]),
+        2,
+        "",
+        &api_err("Error revoking token", 403, "permission denied"),
+    );
+    let t3 = fx.login("r", "alice", json!([]));
+    let acc = fx.field(&["token", "lookup", "-field=accessor", &t3]);
+    expect(&fx.run(&["token", "revoke", "-accessor", &acc]), 0, ok, "");
+    expect(&fx.run(&["token", "lookup", &t3]), 2, "", &bad);
+    // -mode=path revokes everything issued under the prefix.
+    let t4 = fx.login("r", "alice", json!([]));
+    let t5 = fx.login("r", "bob", json!([]));
+    expect(
+        &fx.run(&["token", "revoke", "-mode=path", "auth/jwt/"]),
+        0,
+        ok,
+        "",
+    );
+    expect(&fx.run(&["token", "lookup", &t4]), 2, "", &bad);
+    expect(&fx.run(&["token", "lookup", &t5]), 2, "", &bad);
+}
+
+#[test]
+fn auth_disable_revokes_the_mounts_tokens() {
+    let fx = Fx::new();
+    let tok = fx.login("r", "alice", json!([]));
+    fx.run(&["auth", "disable", "jwt"]).ok();
+    expect(
+        &fx.run(&["token", "lookup", &tok]),
+        2,
+        "",
+        &api_err("Error looking up token", 403, "bad token"),
+    );
+    expect(
+        &fx.as_caller(&tok, &["token", "capabilities", "x"]),
+        2,
+        "",
+        &api_err("Error listing capabilities", 403, "permission denied"),
+    );
+}
+
+/// Revoked, expired and used-up tokens are refused by every token command, each with
+/// Vault's text for that endpoint.
+#[test]
+fn dead_tokens_are_refused_everywhere() {
+    let fx = Fx::new();
+    fx.role("rs", &["token_ttl=1s", "token_max_ttl=1s"]);
+    fx.role("rn", &["token_num_uses=1"]);
+    let expired = fx.login("rs", "alice", json!([]));
+    let revoked = fx.login("r", "alice", json!([]));
+    fx.run(&["token", "revoke", &revoked]).ok();
+    let used = fx.login("rn", "alice", json!([]));
+    fx.as_caller(&used, &["token", "lookup"]).ok();
+    // A functional wait: the 1 s token must be past its expiry.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    for tok in [&expired, &revoked, &used] {
+        let denied = |ctx: &str| api_err(ctx, 403, "permission denied");
+        expect(
+            &fx.as_caller(tok, &["token", "lookup"]),
+            2,
+            "",
+            &denied("Error looking up token"),
+        );
+        expect(
+            &fx.as_caller(tok, &["token", "renew"]),
+            2,
+            "",
+            &denied("Error renewing token"),
+        );
+        expect(
+            &fx.as_caller(tok, &["token", "revoke", "-self"]),
+            2,
+            "",
+            &denied("Error revoking token"),
+        );
+        expect(
+            &fx.as_caller(tok, &["token", "capabilities", "sys/x"]),
+            2,
+            "",
+            &denied("Error listing capabilities"),
+        );
+        expect(
+            &fx.run(&["token", "lookup", tok]),
+            2,
+            "",
+            &api_err("Error looking up token", 403, "bad token"),
+        );
+        expect(
+            &fx.run(&["token", "renew", tok]),
+            2,
+            "",
+            &api_err("Error renewing token", 400, "token not found"),
+        );
+        expect(
+            &fx.run(&["token", "capabilities", tok, "sys/x"]),
+            2,
+            "",
+            &api_multi("Error listing capabilities", 400, "invalid token"),
+        );
+        expect(
+            &fx.run(&["token", "revoke", tok]),
+            0,
+            "Success! Revoked token (if it existed)\n",
+            "",
+        );
+    }
+}
+
+// ---- token capabilities ---------------------------------------------------------------------
+
+#[test]
+fn capabilities_sorted_deny_json_and_argument_errors() {
+    let fx = Fx::new();
+    fx.policy(
+        "p1",
+        r#"path "secret/*" { capabilities = ["update", "read", "create"] }
+path "secret/deny" { capabilities = ["deny"] }
+path "kv/+/x" { capabilities = ["list", "sudo"] }"#,
+    );
+    let tok = fx.login("r", "alice", json!([]));
+    let caps = |path: &str| fx.run(&["token", "capabilities", &tok, path]);
+    expect(&caps("secret/a/b"), 0, "create, read, update\n", "");
+    expect(&caps("secret/deny"), 0, "deny\n", "");
+    expect(&caps("kv/a/x"), 0, "list, sudo\n", "");
+    expect(&caps("nothing"), 0, "deny\n", "");
+    // The default policy.
+    expect(&caps("auth/token/lookup-self"), 0, "read\n", "");
+    expect(
+        &caps("cubbyhole/x"),
+        0,
+        "create, delete, list, read, update\n",
+        "",
+    );
+    expect(
+        &fx.run(&["token", "capabilities", "-format=json", &tok, "secret/a"]),
+        0,
+        "[\n  \"create\",\n  \"read\",\n  \"update\"\n]\n",
+        "",
+    );
+    // One argument: the caller's own token.
+    expect(
+        &fx.as_caller(&tok, &["token", "capabilities", "secret/x"]),
+        0,
+        "create, read, update\n",
+        "",
+    );
+    expect(
+        &fx.run(&["token", "capabilities"]),
+        1,
+        "",
+        "Not enough arguments (expected 1-2, got 0)\n",
+    );
+    expect(
+        &fx.run(&["token", "capabilities", "a", "b", "c"]),
+        1,
+        "",
+        "Too many arguments (expected 1-2, got 3)\n",
+    );
+    // Policies change under a live token: capabilities are computed at request time.
+    fx.policy("p1", r#"path "secret/*" { capabilities = ["list"] }"#);
+    expect(&caps("secret/a/b"), 0, "list\n", "");
+    fx.run(&["policy", "delete", "p1"]).ok();
+    expect(&caps("secret/a/b"), 0, "deny\n", "");
+}
+
+#[test]
+fn templated_policies_and_group_identity_policies() {
+    let fx = Fx::new();
+    let acc = fx.accessor();
+    fx.policy(
+        "devp",
+        &format!(
+            r#"path "dev/{{{{identity.entity.aliases.{acc}.name}}}}/*" {{ capabilities = ["read", "list"] }}
+path "ent/{{{{identity.entity.id}}}}" {{ capabilities = ["update"] }}
+path "nm/{{{{identity.entity.name}}}}" {{ capabilities = ["patch"] }}
+path "grp/{{{{identity.groups.names.eng.id}}}}" {{ capabilities = ["delete"] }}
+path "md/{{{{identity.entity.aliases.{acc}.metadata.role}}}}" {{ capabilities = ["sudo"] }}
+path "emd/{{{{identity.entity.metadata.team}}}}" {{ capabilities = ["read"] }}
+"#
+        ),
+    );
+    let gid = fx.field(&[
+        "write",
+        "-field=id",
+        "identity/group",
+        "name=eng",
+        "type=external",
+        "policies=devp",
+    ]);
+    fx.run(&[
+        "write",
+        "identity/group-alias",
+        "name=engineering",
+        &format!("mount_accessor={acc}"),
+        &format!("canonical_id={gid}"),
+    ])
+    .ok();
+    // The login joins the group: its policies are identity policies.
+    let jwt = format!("jwt={}", fx.jwt("bob", json!(["engineering", "other"])));
+    let out = fx.run(&["write", "auth/jwt/login", "role=r", &jwt]);
+    out.ok();
+    assert!(
+        out.stdout.contains("identity_policies    [\"devp\"]\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("policies             [\"default\" \"devp\" \"p1\"]\n"),
+        "{}",
+        out.stdout
+    );
+    let tok = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("token ").map(|t| t.trim().to_string()))
+        .expect("token row");
+    let eid = fx.field(&["token", "lookup", "-field=entity_id", &tok]);
+    let ename = fx.field(&["read", "-field=name", &format!("identity/entity/id/{eid}")]);
+    let caps = |path: &str| fx.run(&["token", "capabilities", &tok, path]);
+    expect(&caps("dev/bob/x"), 0, "list, read\n", "");
+    expect(&caps("dev/alice/x"), 0, "deny\n", "");
+    expect(&caps(&format!("ent/{eid}")), 0, "update\n", "");
+    expect(&caps(&format!("nm/{ename}")), 0, "patch\n", "");
+    expect(&caps(&format!("grp/{gid}")), 0, "delete\n", "");
+    expect(&caps("md/r"), 0, "sudo\n", "");
+    // Entity metadata cannot be set by a JWT login: the template does not resolve.
+    expect(&caps("emd/"), 0, "deny\n", "");
+    // The default policy's templated paths resolve to the token's own entity.
+    expect(&caps(&format!("identity/entity/id/{eid}")), 0, "read\n", "");
+    expect(
+        &caps(&format!("identity/entity/name/{ename}")),
+        0,
+        "read\n",
+        "",
+    );
+    expect(&caps("identity/entity/id/other"), 0, "deny\n", "");
+    let lk = fx.run(&["token", "lookup", &tok]);
+    assert!(
+        lk.stdout
+            .contains("identity_policies              [devp]\n"),
+        "{}",
+        lk.stdout
+    );
+    assert!(
+        lk.stdout.contains("external_namespace_policies    map[]\n"),
+        "{}",
+        lk.stdout
+    );
+    assert!(
+        lk.stdout
+            .contains("policies                       [default p1]\n"),
+        "{}",
+        lk.stdout
+    );
+    // A later login without the group leaves it; the old token loses the group's grants.
+    let jwt = format!("jwt={}", fx.jwt("bob", json!(["other"])));
+    let out = fx.run(&["write", "auth/jwt/login", "role=r", &jwt]);
+    assert!(
+        out.stdout.contains("identity_policies    []\n"),
+        "{}",
+        out.stdout
+    );
+    expect(&caps("dev/bob/x"), 0, "deny\n", "");
+    expect(&caps(&format!("grp/{gid}")), 0, "deny\n", "");
+    expect(
+        &fx.run(&[
+            "read",
+            "-field=member_entity_ids",
+            "identity/group/name/eng",
+        ]),
+        0,
+        "[]",
+        "",
+    );
+}
+
+// ---- identity groups ------------------------------------------------------------------------
+
+#[test]
+fn identity_groups_and_aliases_as_openbao() {
+    let fx = Fx::new();
+    let acc = fx.accessor();
+    let out = fx.run(&[
+        "write",
+        "-format=json",
+        "identity/group",
+        "name=eng",
+        "type=external",
+        "policies=a",
+    ]);
+    let j = out.json();
+    let gid = j["data"]["id"].as_str().expect("id").to_string();
+    assert_eq!(j["data"]["name"], json!("eng"));
+    assert_eq!(j["data"].as_object().map(|o| o.len()), Some(2));
+    // Same name again: an update, with Vault's nil response.
+    expect(
+        &fx.run(&["write", "identity/group", "name=eng", "policies=a,b"]),
+        0,
+        "Success! Data written to: identity/group\n",
+        "",
+    );
+    let ga = "identity/group-alias";
+    let werr = |msg: &str| api_err(&format!("Error writing data to {ga}"), 400, msg);
+    let m = format!("mount_accessor={acc}");
+    let c = format!("canonical_id={gid}");
+    expect(
+        &fx.run(&["write", ga, &m, &c]),
+        2,
+        "",
+        &werr("missing alias name"),
+    );
+    expect(
+        &fx.run(&["write", ga, "name=e", &c]),
+        2,
+        "",
+        &werr("missing mount_accessor"),
+    );
+    expect(
+        &fx.run(&["write", ga, "name=e", "mount_accessor=nope", &c]),
+        2,
+        "",
+        &werr("invalid mount accessor \"nope\""),
+    );
+    expect(
+        &fx.run(&["write", ga, "name=e", &m, "canonical_id=nope"]),
+        2,
+        "",
+        &werr("invalid group ID given in 'canonical_id'"),
+    );
+    let internal = fx.field(&["write", "-field=id", "identity/group", "name=int"]);
+    expect(
+        &fx.run(&[
+            "write",
+            ga,
+            "name=e",
+            &m,
+            &format!("canonical_id={internal}"),
+        ]),
+        2,
+        "",
+        &werr("alias can't be set on an internal group"),
+    );
+    expect(
+        &fx.run(&["write", "identity/group", "name=int", "type=external"]),
+        2,
+        "",
+        &api_err(
+            "Error writing data to identity/group",
+            400,
+            "group type cannot be changed",
+        ),
+    );
+    expect(
+        &fx.run(&["write", "identity/group", "name=x", "type=bogus"]),
+        2,
+        "",
+        &api_err(
+            "Error writing data to identity/group",
+            400,
+            "invalid group type \"bogus\"",
+        ),
+    );
+    let j = fx
+        .run(&["write", "-format=json", ga, "name=e", &m, &c])
+        .json();
+    let aid = j["data"]["id"].as_str().expect("alias id").to_string();
+    assert_eq!(j["data"]["canonical_id"], json!(gid));
+    expect(
+        &fx.run(&["write", ga, "name=e", &m, &c]),
+        2,
+        "",
+        &werr("combination of mount and group alias name is already in use"),
+    );
+    // Reads.
+    let g = fx
+        .run(&["read", "-format=json", &format!("identity/group/id/{gid}")])
+        .json();
+    let d = &g["data"];
+    let names: Vec<&str> = d
+        .as_object()
+        .expect("data")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "alias",
+            "creation_time",
+            "id",
+            "last_update_time",
+            "member_entity_ids",
+            "member_group_ids",
+            "metadata",
+            "modify_index",
+            "name",
+            "namespace_id",
+            "parent_group_ids",
+            "policies",
+            "type"
+        ]
+    );
+    assert_eq!(d["alias"]["id"], json!(aid));
+    assert_eq!(d["alias"]["name"], json!("e"));
+    assert_eq!(d["alias"]["mount_path"], json!("auth/jwt/"));
+    assert_eq!(d["alias"]["mount_type"], json!("jwt"));
+    assert_eq!(d["member_entity_ids"], Value::Null);
+    assert_eq!(d["modify_index"], json!(3));
+    assert_eq!(d["policies"], json!(["a", "b"]));
+    assert_eq!(d["type"], json!("external"));
+    let by_name = fx
+        .run(&["read", "-format=json", "identity/group/name/eng"])
+        .json();
+    assert_eq!(by_name["data"]["id"], json!(gid));
+    let a = fx
+        .run(&[
+            "read",
+            "-format=json",
+            &format!("identity/group-alias/id/{aid}"),
+        ])
+        .json();
+    let keys: Vec<&str> = a["data"]
+        .as_object()
+        .expect("alias")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "canonical_id",
+            "creation_time",
+            "custom_metadata",
+            "id",
+            "last_update_time",
+            "local",
+            "merged_from_canonical_ids",
+            "metadata",
+            "mount_accessor",
+            "mount_path",
+            "mount_type",
+            "name",
+            "namespace_id"
+        ]
+    );
+    let mut ids = vec![gid.clone(), internal.clone()];
+    ids.sort();
+    let list = fx
+        .run(&["list", "-format=json", "identity/group/id"])
+        .json();
+    assert_eq!(list, json!(ids));
+    let list = fx
+        .run(&["list", "-format=json", "identity/group/name"])
+        .json();
+    assert_eq!(list, json!(["eng", "int"]));
+    // A second alias for the group replaces the first (OpenBao).
+    let aid2 = fx.field(&["write", "-field=id", ga, "name=e2", &m, &c]);
+    let list = fx
+        .run(&["list", "-format=json", "identity/group-alias/id"])
+        .json();
+    assert_eq!(list, json!([aid2]));
+    // No canonical_id: a new external group is made for the alias.
+    let j = fx.run(&["write", "-format=json", ga, "name=e3", &m]).json();
+    let new_gid = j["data"]["canonical_id"].as_str().expect("canonical_id");
+    let g = fx
+        .run(&[
+            "read",
+            "-format=json",
+            &format!("identity/group/id/{new_gid}"),
+        ])
+        .json();
+    assert_eq!(g["data"]["type"], json!("external"));
+    assert_eq!(g["data"]["alias"]["name"], json!("e3"));
+    expect(
+        &fx.run(&["read", "identity/group/id/nope"]),
+        2,
+        "",
+        "No value found at identity/group/id/nope\n",
+    );
+}
+
+// ---- policies -------------------------------------------------------------------------------
+
+#[test]
+fn policy_write_read_list_delete() {
+    let fx = Fx::new();
+    let text = "path \"secret/*\" {\n  capabilities = [\"read\"]\n}\n";
+    let file = fx.env.file("p.hcl", text);
+    let f = file.to_str().expect("path");
+    expect(
+        &fx.run(&["policy", "write", "My-Pol", f]),
+        0,
+        "Success! Uploaded policy: my-pol\n",
+        "Policy name was converted from \"My-Pol\" to \"my-pol\"\n",
+    );
+    expect(&fx.run(&["policy", "read", "MY-POL"]), 0, text, "");
+    expect(
+        &fx.run(&["policy", "read", "-format=json", "my-pol"]),
+        0,
+        "{\n  \"policy\": \"path \\\"secret/*\\\" {\\n  capabilities = [\\\"read\\\"]\\n}\\n\"\n}\n",
+        "",
+    );
+    expect(
+        &fx.env.run_stdin(
+            &["policy", "write", "j", "-"],
+            r#"{"path": {"a": {"capabilities": ["read"]}}}"#,
+        ),
+        0,
+        "Success! Uploaded policy: j\n",
+        "",
+    );
+    expect(
+        &fx.run(&["policy", "list"]),
+        0,
+        "default\nj\nmy-pol\nroot\n",
+        "",
+    );
+    expect(
+        &fx.run(&["policy", "list", "-format=json"]),
+        0,
+        "[\n  \"default\",\n  \"j\",\n  \"my-pol\",\n  \"root\"\n]\n",
+        "",
+    );
+    expect(
+        &fx.run(&["policy", "delete", "my-pol"]),
+        0,
+        "Success! Deleted policy: my-pol\n",
+        "",
+    );
+    expect(
+        &fx.run(&["policy", "delete", "my-pol"]),
+        0,
+        "Success! Deleted policy: my-pol\n",
+        "",
+    );
+    expect(
+        &fx.run(&["policy", "read", "my-pol"]),
+        2,
+        "",
+        "No policy named: my-pol\n",
+    );
+    expect(
+        &fx.run(&["policy", "read", "root"]),
+        2,
+        "",
+        "No policy named: root\n",
+    );
+    expect(
+        &fx.run(&["policy", "delete", "default"]),
+        2,
+        "",
+        &api_err(
+            "Error deleting default",
+            400,
+            "cannot delete default policy",
+        ),
+    );
+    expect(
+        &fx.run(&["policy", "delete", "ROOT"]),
+        2,
+        "",
+        &api_err("Error deleting root", 400, "cannot delete \"root\" policy"),
+    );
+    for name in ["root", "Root", "response-wrapping"] {
+        let lower = name.to_lowercase();
+        expect(
+            &fx.run(&["policy", "write", name, f]),
+            2,
+            "",
+            &api_err(
+                "Error uploading policy",
+                400,
+                &format!("cannot update \"{lower}\" policy"),
+            ),
+        );
+    }
+    expect(
+        &fx.run(&["policy", "write", "a"]),
+        1,
+        "",
+        "Not enough arguments (expected 2, got 1)\n",
+    );
+    expect(
+        &fx.run(&["policy", "write", "a", "b", "c"]),
+        1,
+        "",
+        "Too many arguments (expected 2, got 3)\n",
+    );
+    expect(
+        &fx.run(&["policy", "read"]),
+        1,
+        "",
+        "Not enough arguments (expected 1, got 0)\n",
+    );
+    expect(
+        &fx.run(&["policy", "list", "x"]),
+        1,
+        "",
+        "Too many arguments (expected 0, got 1)\n",
+    );
+    expect(
+        &fx.run(&["policy", "delete"]),
+        1,
+        "",
+        "Not enough arguments (expected 1, got 0)\n",
+    );
+    expect(
+        &fx.run(&["policy", "write", "a", "nofile.hcl"]),
+        2,
+        "",
+        "Error opening policy file: open nofile.hcl: no such file or directory\n",
+    );
+}
+
+#[test]
+fn policy_parse_errors_in_openbaos_words() {
+    let fx = Fx::new();
+    let up = |text: &str| fx.env.run_stdin(&["policy", "write", "x", "-"], text);
+    let e = |msg: &str| api_err("Error uploading policy", 400, msg);
+    for (text, msg) in [
+        ("", "'policy' parameter not supplied or empty".to_string()),
+        ("banana = 1\n", "failed to parse policy: 1 error occurred:\n\t* invalid key \"banana\" on line 1\n\n".to_string()),
+        ("path \"a\" { capabilities = [\"bogus\"] }\n", "failed to parse policy: path \"a\": path \"a\": invalid capability \"bogus\"".to_string()),
+        ("path \"a+*\" { capabilities = [\"read\"] }\n", "failed to parse policy: path \"a+*\": path \"a+*\": invalid use of wildcards ('+*' is forbidden)".to_string()),
+        ("path \"a\" { foo = 1 }\n", "failed to parse policy: path \"a\": 1 error occurred:\n\t* invalid key \"foo\" on line 1\n\n".to_string()),
+        // HCL1 error positions at EOF, as OpenBao reports them.
+        ("path \"a\" { capabilities = [\"read\"\n", "failed to parse policy: At 2:1: error parsing list, expected comma or list end, got: EOF".to_string()),
+        ("path \"a\" { capabilities = [\"read\"", "failed to parse policy: At 1:34: error parsing list, expected comma or list end, got: EOF".to_string()),
+        ("path \"a\" { capabilities = [\"read\"]\n\n", "failed to parse policy: At 3:2: object expected closing RBRACE got: EOF".to_string()),
+        ("path \"a\" { capabilities = 1", "failed to parse policy: At 1:31: object expected closing RBRACE got: EOF".to_string()),
+        ("path \"a\" { capabilities = 1.5", "failed to parse policy: At 1:32: object expected closing RBRACE got: EOF".to_string()),
+        ("path \"a\" { capabilities = true", "failed to parse policy: At 1:33: object expected closing RBRACE got: EOF".to_string()),
+        ("path \"a\" { capabilities = [1", "failed to parse policy: At 1:31: error parsing list, expected comma or list end, got: EOF".to_string()),
+        ("QQ", "failed to parse policy: At 1:4: key 'QQ' expected start of object ('{') or assignment ('=')".to_string()),
+        // `path` is valid base64: Vault decodes it and the parser sees bytes that are not UTF-8.
+        ("path\n", "failed to parse policy: At 1:1: illegal char".to_string()),
+    ] {
+        expect(&up(text), 2, "", &e(&msg));
+    }
+    // Base64 of a valid policy is stored decoded.
+    expect(
+        &up("cGF0aCAiYSIgeyBjYXBhYmlsaXRpZXMgPSBbInJlYWQiXSB9\n"),
+        0,
+        "Success! Uploaded policy: x\n",
+        "",
+    );
+    expect(
+        &fx.run(&["policy", "read", "x"]),
+        0,
+        "path \"a\" { capabilities = [\"read\"] }\n",
+        "",
+    );
+}
+
+#[test]
+fn default_policy_is_seeded_editable_and_not_deletable() {
+    let fx = Fx::new();
+    let out = fx.run(&["policy", "read", "default"]);
+    out.ok();
+    assert!(out.stdout.starts_with("# Allow tokens to look up their own properties\npath \"auth/token/lookup-self\" {\n    capabilities = [\"read\"]\n}\n"), "{}", out.stdout);
+    for p in [
+        "path \"auth/token/renew-self\"",
+        "path \"auth/token/revoke-self\"",
+        "path \"sys/capabilities-self\"",
+        "path \"identity/entity/id/{{identity.entity.id}}\"",
+        "path \"identity/entity/name/{{identity.entity.name}}\"",
+        "path \"cubbyhole/*\"",
+    ] {
+        assert!(out.stdout.contains(p), "{p} in\n{}", out.stdout);
+    }
+    fx.policy(
+        "default",
+        "path \"only/this\" { capabilities = [\"read\"] }\n",
+    );
+    let tok = fx.login("r", "alice", json!([]));
+    expect(
+        &fx.run(&["token", "capabilities", &tok, "only/this"]),
+        0,
+        "read\n",
+        "",
+    );
+    expect(
+        &fx.run(&["token", "capabilities", &tok, "cubbyhole/x"]),
+        0,
+        "deny\n",
+        "",
+    );
+}
+
+#[test]
+fn policy_fmt_rewrites_canonically() {
+    let fx = Fx::new();
+    let file = fx.env.file(
+        "f.hcl",
+        "path \"secret\" {\n  capabilities  =   [\"create\",    \"update\",\"delete\"]\n\n}",
+    );
+    let f = file.to_str().expect("path");
+    expect(
+        &fx.run(&["policy", "fmt", f]),
+        0,
+        &format!("Success! Formatted policy: {f}\n"),
+        "",
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "path \"secret\" {\n  capabilities = [\"create\", \"update\", \"delete\"]\n}\n"
+    );
+    let bad = fx.env.file("bad.hcl", "banana = 1\n");
+    expect(
+        &fx.run(&["policy", "fmt", bad.to_str().expect("path")]),
+        1,
+        "",
+        "failed to parse policy: 1 error occurred:\n\t* invalid key \"banana\" on line 1\n\n\n",
+    );
+    assert_eq!(std::fs::read_to_string(&bad).expect("read"), "banana = 1\n");
+    expect(
+        &fx.run(&["policy", "fmt", "nofile"]),
+        1,
+        "",
+        "Error reading source file: open nofile: no such file or directory\n",
+    );
+}
