@@ -1,14 +1,14 @@
 //! Identifiers from the operating system's CSPRNG: UUIDs, accessors, tokens, mount suffixes.
 
-use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/// `n` random bytes. The OS generator failing is not recoverable in a CLI run, so it aborts
-/// with a message rather than issue a weak identifier.
+/// `n` random bytes straight from the kernel (`getrandom(2)`). Not aws-lc's `SystemRandom`: its
+/// first use seeds a DRBG from CPU jitter, which costs ~25 ms per process — most of a login.
+/// The OS generator failing is not recoverable in a CLI run, so it aborts with a message rather
+/// than issue a weak identifier.
 pub fn random_bytes(n: usize) -> Vec<u8> {
     let mut buf = vec![0u8; n];
-    if SystemRandom::new().fill(&mut buf).is_err() {
+    if getrandom::getrandom(&mut buf).is_err() {
         eprintln!("jwtvault: the operating system's random number generator failed");
         std::process::exit(2);
     }

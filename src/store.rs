@@ -25,6 +25,22 @@ pub const SCHEMA_VERSION: i32 = 1;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Past this size the WAL is checkpointed into the database and truncated after a commit.
+///
+/// Every process starts with no other connection open, so SQLite rebuilds its WAL index by
+/// reading and checksumming the whole WAL (`walIndexRecover`); that cost grows with the WAL and
+/// a checkpoint done by a process is forgotten by the next one (the rebuilt index says nothing
+/// was copied back). Without an explicit truncating checkpoint the WAL would grow for ever and
+/// SQLite's automatic checkpoint would copy all of it back on every commit (two extra fsyncs
+/// each). Small WAL: cheap recovery; one truncating checkpoint (two fsyncs) every few dozen
+/// logins.
+const WAL_TRUNCATE_AT: u64 = 1 << 20;
+/// If truncation kept failing (other processes always busy), a commit waits for its turn.
+const WAL_FORCE_AT: u64 = 64 << 20;
+/// How long a commit waits for other processes to let it truncate the WAL before giving up and
+/// leaving it to a later command.
+const WAL_TRUNCATE_WAIT: Duration = Duration::from_millis(100);
+
 /// Why the state file could not be used.
 #[derive(Debug)]
 pub enum StoreError {
@@ -129,6 +145,8 @@ pub struct AliasKeys {
 pub struct Store {
     conn: Connection,
     done: bool,
+    /// `<state file>-wal`.
+    wal: PathBuf,
 }
 
 fn io_err(path: &Path, what: &str, e: std::io::Error) -> StoreError {
@@ -247,7 +265,10 @@ impl Store {
         create_file(path)?;
         let initialised = check_header(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
+        let conn = match vfs::name() {
+            Some(name) => Connection::open_with_flags_and_vfs(path, flags, name)?,
+            None => Connection::open_with_flags(path, flags)?,
+        };
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Checkpointing on close would fsync the database at the end of every command; the WAL's
         // own commit fsync is what makes a command durable, and autocheckpoint keeps it bounded.
@@ -259,9 +280,18 @@ impl Store {
             // A brand-new file: nothing can be lost by switching it to WAL now.
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
+        // FULL: the WAL is fsynced at every commit, so a command that printed its result has it
+        // on disk (contract §2); see WAL_TRUNCATE_AT for why checkpoints are ours, not SQLite's.
         conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         conn.pragma_update(None, "foreign_keys", "OFF")?;
-        let store = Store { conn, done: false };
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let store = Store {
+            conn,
+            done: false,
+            wal: PathBuf::from(wal),
+        };
         store.conn.execute_batch("BEGIN IMMEDIATE")?;
         // Re-read under the lock: another process may have initialised the file meanwhile.
         let app: i32 = store
@@ -308,11 +338,35 @@ impl Store {
         Ok(store)
     }
 
-    /// Commits the command's transaction.
+    /// Commits the command's transaction (durably: the WAL is fsynced before this returns).
     pub fn commit(mut self) -> Result<()> {
         self.conn.execute_batch("COMMIT")?;
         self.done = true;
+        self.trim_wal();
         Ok(())
+    }
+
+    /// Checkpoints and truncates the WAL once it is past [`WAL_TRUNCATE_AT`]. The command's
+    /// changes are already durable, so nothing here may fail the command: when other processes
+    /// hold the file the attempt is abandoned and a later command does it.
+    fn trim_wal(&self) {
+        let Ok(len) = fs::metadata(&self.wal).map(|m| m.len()) else {
+            return;
+        };
+        if len <= WAL_TRUNCATE_AT {
+            return;
+        }
+        let wait = if len > WAL_FORCE_AT {
+            BUSY_TIMEOUT
+        } else {
+            WAL_TRUNCATE_WAIT
+        };
+        if self.conn.busy_timeout(wait).is_ok() {
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+        let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
     }
 
     // ---- mounts -----------------------------------------------------------------------------
@@ -798,6 +852,13 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a group alias by id (a group's alias is replaced when a new one names it).
+    pub fn delete_group_alias(&self, id: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM group_aliases WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
     pub fn list_group_aliases(&self) -> Result<Vec<String>> {
         self.list_strings("SELECT id FROM group_aliases ORDER BY id", [])
     }
@@ -865,12 +926,112 @@ impl Store {
     }
 }
 
+/// A thin wrapper around SQLite's `unix` VFS that keeps the one fsync a commit needs.
+///
+/// SQLite opens the WAL with `O_CREAT` in every process and then, at the first sync, fsyncs
+/// the folder too, in case the open created the file: a second fsync in every command. The
+/// wrapper asks for creation only when the WAL does not exist yet, so the folder is synced
+/// exactly when a new directory entry needs it (a new state file, or a WAL removed by another
+/// SQLite client) and never otherwise.
+#[cfg(unix)]
+mod vfs {
+    use std::ffi::{CStr, OsStr};
+    use std::os::raw::{c_char, c_int};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+    use std::sync::OnceLock;
+
+    use rusqlite::ffi;
+
+    const NAME: &CStr = c"jwtvault-unix";
+
+    /// The default VFS, whose `xOpen` does the work. Set before ours is registered.
+    static BASE: OnceLock<usize> = OnceLock::new();
+
+    unsafe extern "C" fn x_open(
+        _vfs: *mut ffi::sqlite3_vfs,
+        name: *const c_char,
+        file: *mut ffi::sqlite3_file,
+        flags: c_int,
+        out_flags: *mut c_int,
+    ) -> c_int {
+        let Some(&base) = BASE.get() else {
+            return ffi::SQLITE_CANTOPEN;
+        };
+        let base = base as *mut ffi::sqlite3_vfs;
+        // SAFETY: `base` is the registered default VFS, which lives for the whole process, and
+        // every argument is passed through unchanged from SQLite.
+        unsafe {
+            let Some(open) = (*base).xOpen else {
+                return ffi::SQLITE_CANTOPEN;
+            };
+            let wal = flags & ffi::SQLITE_OPEN_WAL != 0 && flags & ffi::SQLITE_OPEN_CREATE != 0;
+            if wal && !name.is_null() {
+                let path = Path::new(OsStr::from_bytes(CStr::from_ptr(name).to_bytes()));
+                if path.exists() {
+                    let rc = open(
+                        base,
+                        name,
+                        file,
+                        flags & !ffi::SQLITE_OPEN_CREATE,
+                        out_flags,
+                    );
+                    if rc == ffi::SQLITE_OK {
+                        return rc;
+                    }
+                    // Removed in between by another client: open it the ordinary way.
+                }
+            }
+            open(base, name, file, flags, out_flags)
+        }
+    }
+
+    /// Our VFS name, registered on first use; `None` (use SQLite's default) if that failed.
+    pub fn name() -> Option<&'static CStr> {
+        static REGISTERED: OnceLock<bool> = OnceLock::new();
+        let ok = *REGISTERED.get_or_init(|| {
+            // SAFETY: sqlite3_vfs_find returns SQLite's static default VFS (or null); the copy is
+            // leaked so it outlives every connection, and only xOpen and zName differ from the
+            // default, whose functions all accept any VFS with the default's pAppData.
+            unsafe {
+                if ffi::sqlite3_initialize() != ffi::SQLITE_OK {
+                    return false;
+                }
+                let base = ffi::sqlite3_vfs_find(std::ptr::null());
+                if base.is_null() || BASE.set(base as usize).is_err() {
+                    return false;
+                }
+                let mut ours: ffi::sqlite3_vfs = std::ptr::read(base);
+                ours.zName = NAME.as_ptr();
+                ours.xOpen = Some(x_open);
+                ours.pNext = std::ptr::null_mut();
+                let ours = Box::leak(Box::new(ours));
+                ffi::sqlite3_vfs_register(ours, 0) == ffi::SQLITE_OK
+            }
+        });
+        ok.then_some(NAME)
+    }
+}
+
+#[cfg(not(unix))]
+mod vfs {
+    pub fn name() -> Option<&'static std::ffi::CStr> {
+        None
+    }
+}
+
 impl Drop for Store {
     fn drop(&mut self) {
         if !self.done {
             // Nothing to report if this fails: the transaction ends with the connection anyway.
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+    }
+}
+
+impl From<StoreError> for crate::api::ApiError {
+    fn from(e: StoreError) -> Self {
+        crate::api::ApiError::internal(e.to_string())
     }
 }
 
@@ -989,11 +1150,5 @@ mod tests {
         assert_eq!(s.delete_tokens_with_prefix("auth/jwt/").unwrap(), 1);
         assert_eq!(s.delete_tokens_with_prefix("auth/j%").unwrap(), 1);
         assert_eq!(s.count_tokens().unwrap(), 1);
-    }
-}
-
-impl From<StoreError> for crate::api::ApiError {
-    fn from(e: StoreError) -> Self {
-        crate::api::ApiError::internal(e.to_string())
     }
 }

@@ -10,5 +10,6 @@ mod first_run;
 mod foundation;
 mod login;
 mod network;
+mod props;
 mod reliability;
 mod tokens;

@@ -37,22 +37,34 @@ impl Out {
     /// Asserts success and returns self.
     #[track_caller]
     pub fn ok(&self) -> &Self {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Asserts the exit code.
     #[track_caller]
     pub fn code(&self, code: i32) -> &Self {
-        assert_eq!(self.code, code, "wrong exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "wrong exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Parses stdout as JSON.
     #[track_caller]
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -70,8 +82,14 @@ impl Env {
         std::fs::create_dir_all(&home).expect("home");
         let vars = vec![
             ("HOME".to_string(), home.display().to_string()),
-            ("JWTVAULT_STATE".to_string(), dir.path().join("state/state.db").display().to_string()),
-            ("JWTVAULT_TOKEN_PATH".to_string(), home.join(".jwtvault-token").display().to_string()),
+            (
+                "JWTVAULT_STATE".to_string(),
+                dir.path().join("state/state.db").display().to_string(),
+            ),
+            (
+                "JWTVAULT_TOKEN_PATH".to_string(),
+                home.join(".jwtvault-token").display().to_string(),
+            ),
             ("NO_COLOR".to_string(), "1".to_string()),
         ];
         Env { dir, vars }
@@ -145,7 +163,11 @@ impl Env {
         let key = Key::new(alg);
         self.run(&["auth", "enable", "jwt"]).ok();
         let pem = self.file("pub.pem", &key.public);
-        let mut args = vec!["write".to_string(), "auth/jwt/config".into(), format!("jwt_validation_pubkeys=@{}", pem.display())];
+        let mut args = vec![
+            "write".to_string(),
+            "auth/jwt/config".into(),
+            format!("jwt_validation_pubkeys=@{}", pem.display()),
+        ];
         args.extend(config_extra.iter().map(|s| s.to_string()));
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         self.run(&refs).ok();
@@ -164,7 +186,11 @@ pub struct Key {
 impl Key {
     pub fn new(alg: Alg) -> Key {
         let (private, public) = jwtvault::verify::generate_key(alg).expect("generate key");
-        Key { alg, private, public }
+        Key {
+            alg,
+            private,
+            public,
+        }
     }
 
     /// Signs `claims` (a JSON object) with this key.
@@ -186,7 +212,10 @@ impl Key {
 
 /// Unix seconds now.
 pub fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64
 }
 
 /// The walkthrough's claims (sub user-12345, groups developers+ops, aud vault-aud-value),
@@ -197,4 +226,48 @@ pub fn walkthrough_claims(iss: &str) -> Value {
         "iss": iss, "sub": "user-12345", "aud": "vault-aud-value", "iat": t, "exp": t + 3600,
         "name": "Alice Smith", "email": "alice@example.com", "groups": ["developers", "ops"],
     })
+}
+
+impl Env {
+    /// Runs `jwtvault ARGS` with empty stdin and extra environment variables for this run only.
+    pub fn run_with_vars(&self, extra: &[(&str, &str)], args: &[&str]) -> Out {
+        let mut c = self.command(args);
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        let out = c
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run jwtvault");
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+impl Env {
+    /// Starts `jwtvault ARGS` without waiting for it (stdin closed, stdout and stderr piped), for
+    /// tests that run many processes at once or kill them; collect it with [`wait_out`].
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.command(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn jwtvault")
+    }
+}
+
+/// Waits for a spawned run; a run ended by a signal has code -1.
+pub fn wait_out(child: std::process::Child) -> Out {
+    let out = child.wait_with_output().expect("wait jwtvault");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }
