@@ -142,7 +142,8 @@ pub fn on_login(
         None => {
             let entity = Entity {
                 id: ids::uuid(),
-                name: format!("entity_{}", ids::random_hex(4)),
+                // OpenBao names entities in the root namespace `entity_<8 hex>.root`.
+                name: format!("entity_{}.root", ids::random_hex(4)),
                 metadata: None,
                 policies: Vec::new(),
                 disabled: false,

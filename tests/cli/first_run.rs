@@ -32,17 +32,30 @@ fn demo_runs_the_walkthrough_and_leaves_nothing_behind() {
     ] {
         assert!(out.stdout.contains(step), "demo output lacks {step:?}:\n{}", out.stdout);
     }
-    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the demo left files in TMPDIR");
-    assert!(!env.path("home/.local/share/jwtvault").exists(), "the demo wrote the default state");
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "the demo left files in TMPDIR"
+    );
+    assert!(
+        !env.path("home/.local/share/jwtvault").exists(),
+        "the demo wrote the default state"
+    );
 }
 
 #[test]
 fn demo_keeps_the_state_it_was_given() {
     let env = Env::new();
     let state = env.path("kept.db");
-    env.run(&["demo", &format!("-state={}", state.display())]).ok();
+    env.run(&["demo", &format!("-state={}", state.display())])
+        .ok();
     assert!(state.exists());
-    let roles = env.run(&["list", "-state", &state.display().to_string(), "auth/jwt/role"]);
+    let roles = env.run(&[
+        "list",
+        "-state",
+        &state.display().to_string(),
+        "auth/jwt/role",
+    ]);
     assert_eq!(roles.ok().stdout, "Keys\n----\ndeveloper-role\n");
 }
 
@@ -51,17 +64,30 @@ fn keygen_writes_a_usable_pair_and_jwks_for_every_algorithm() {
     let env = Env::new();
     for alg in Alg::ALL {
         let dir = env.path(alg.as_str());
-        let out = env.run(&["jwt", "keygen", &format!("-alg={}", alg.as_str()), "-kid=k1", &format!("-out={}", dir.display())]);
+        let out = env.run(&[
+            "jwt",
+            "keygen",
+            &format!("-alg={}", alg.as_str()),
+            "-kid=k1",
+            &format!("-out={}", dir.display()),
+        ]);
         out.ok();
-        assert!(out.stdout.starts_with(&format!("Success! Generated an {} key pair:", alg.as_str())));
-        let jwks: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("jwks.json")).unwrap()).unwrap();
+        assert!(out
+            .stdout
+            .starts_with(&format!("Success! Generated an {} key pair:", alg.as_str())));
+        let jwks: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("jwks.json")).unwrap()).unwrap();
         assert_eq!(jwks["keys"][0]["kid"], json!("k1"));
         assert_eq!(jwks["keys"][0]["alg"], json!(alg.as_str()));
         assert_eq!(jwks["keys"][0]["use"], json!("sig"));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.join("private.pem")).unwrap().permissions().mode() & 0o777;
+            let mode = std::fs::metadata(dir.join("private.pem"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
             assert_eq!(mode, 0o600, "private key of {alg:?} is not private");
         }
         // The pair signs a token the JWKS verifies.
@@ -94,34 +120,73 @@ fn sign_fills_iat_and_exp_unless_given_and_decode_labels_the_result() {
     let pem = env.file("k.pem", &key.private);
     let claims = env.file("c.json", r#"{"sub":"alice","exp":4102444800}"#);
     let token = env
-        .run(&["jwt", "sign", &format!("-key={}", pem.display()), "-ttl=10m", &claims.display().to_string()])
+        .run(&[
+            "jwt",
+            "sign",
+            &format!("-key={}", pem.display()),
+            "-ttl=10m",
+            &claims.display().to_string(),
+        ])
         .ok()
         .stdout
         .trim()
         .to_string();
-    let decoded = env.run(&["jwt", "decode", "-format=json", &token]).ok().json();
+    let decoded = env
+        .run(&["jwt", "decode", "-format=json", &token])
+        .ok()
+        .json();
     assert_eq!(decoded["verified"], json!(false));
     assert_eq!(decoded["header"]["alg"], json!("ES256"));
-    assert_eq!(decoded["claims"]["exp"], json!(4102444800u64), "a given exp is kept");
+    assert_eq!(
+        decoded["claims"]["exp"],
+        json!(4102444800u64),
+        "a given exp is kept"
+    );
     assert!(decoded["claims"]["iat"].is_number());
-    assert_eq!(decoded["times"]["exp"].as_str().unwrap().split(' ').next(), Some("2100-01-01T00:00:00Z"));
+    assert_eq!(
+        decoded["times"]["exp"].as_str().unwrap().split(' ').next(),
+        Some("2100-01-01T00:00:00Z")
+    );
     // From stdin, without exp: exp = iat + ttl.
     let t = env
-        .run_stdin(&["jwt", "sign", &format!("-key={}", pem.display()), "-ttl=10m", "-"], r#"{"sub":"bob"}"#)
+        .run_stdin(
+            &[
+                "jwt",
+                "sign",
+                &format!("-key={}", pem.display()),
+                "-ttl=10m",
+                "-",
+            ],
+            r#"{"sub":"bob"}"#,
+        )
         .ok()
         .stdout
         .trim()
         .to_string();
     let d = env.run(&["jwt", "decode", "-format=json", &t]).ok().json();
-    assert_eq!(d["claims"]["exp"].as_i64().unwrap() - d["claims"]["iat"].as_i64().unwrap(), 600);
+    assert_eq!(
+        d["claims"]["exp"].as_i64().unwrap() - d["claims"]["iat"].as_i64().unwrap(),
+        600
+    );
     // The table form says loudly that nothing was verified, and shows relative times.
-    let table = env.run_stdin(&["jwt", "decode", "-"], &t).ok().stdout.clone();
-    assert!(table.starts_with("UNVERIFIED: the signature was not checked; do not trust these claims.\n"));
-    assert!(table.contains("exp    ") && table.contains("(in 9m"), "{table}");
+    let table = env
+        .run_stdin(&["jwt", "decode", "-"], &t)
+        .ok()
+        .stdout
+        .clone();
+    assert!(table
+        .starts_with("UNVERIFIED: the signature was not checked; do not trust these claims.\n"));
+    assert!(
+        table.contains("exp    ") && table.contains("(in 9m"),
+        "{table}"
+    );
     // Garbage is refused with exit 2 and says what was expected.
     let bad = env.run(&["jwt", "decode", "not-a-token"]);
     assert_eq!(bad.code, 2);
-    assert_eq!(bad.stderr, "a compact JWT has 3 parts separated by '.', this one has 1\n");
+    assert_eq!(
+        bad.stderr,
+        "a compact JWT has 3 parts separated by '.', this one has 1\n"
+    );
 }
 
 /// Every command and subcommand: `--help` and `-help` print what it does with an example, on
@@ -159,14 +224,24 @@ fn every_command_has_help_with_an_example() {
             args.push(flag);
             let out = env.run(&args);
             assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
-            assert!(out.stdout.contains("Usage: jwtvault"), "{args:?} has no usage line");
-            assert!(out.stdout.contains("Example"), "{args:?} has no example:\n{}", out.stdout);
+            assert!(
+                out.stdout.contains("Usage: jwtvault"),
+                "{args:?} has no usage line"
+            );
+            assert!(
+                out.stdout.contains("Example"),
+                "{args:?} has no example:\n{}",
+                out.stdout
+            );
         }
     }
     for parent in ["auth", "token", "policy", "jwt"] {
         let out = env.run(&[parent]);
         assert_eq!(out.code, 1, "{parent} alone");
-        assert!(out.stderr.contains("Usage: jwtvault"), "{parent} alone prints its help");
+        assert!(
+            out.stderr.contains("Usage: jwtvault"),
+            "{parent} alone prints its help"
+        );
     }
 }
 
@@ -176,11 +251,19 @@ fn no_arguments_prints_the_grouped_command_list() {
     assert_eq!(out.code, 127);
     assert_eq!(out.stdout, "");
     assert_eq!(out.stderr, jwtvault::grouped_help());
-    for group in ["Common commands:", "Other commands:", "    login  ", "    demo   "] {
+    for group in [
+        "Common commands:",
+        "Other commands:",
+        "    login  ",
+        "    demo   ",
+    ] {
         assert!(out.stderr.contains(group), "{group}");
     }
     let out = Env::new().run(&["frobnicate"]);
-    assert_eq!((out.code, out.stderr.as_str()), (127, jwtvault::grouped_help().as_str()));
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (127, jwtvault::grouped_help().as_str())
+    );
 }
 
 #[test]
@@ -188,7 +271,12 @@ fn committed_completions_match_the_cli() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     for shell in jwtvault::completion::SHELLS {
         let committed = std::fs::read_to_string(dir.join(jwtvault::completion::file_name(shell)))
-            .unwrap_or_else(|e| panic!("completions/{} is missing: {e}", jwtvault::completion::file_name(shell)));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "completions/{} is missing: {e}",
+                    jwtvault::completion::file_name(shell)
+                )
+            });
         let out = Env::new().run(&["completion", shell]);
         out.ok();
         assert!(
@@ -200,20 +288,28 @@ fn committed_completions_match_the_cli() {
     }
     let bad = Env::new().run(&["completion", "tcsh"]);
     assert_eq!(bad.code, 1);
-    assert_eq!(bad.stderr, "unknown shell \"tcsh\": expected one of bash, zsh, fish, powershell, elvish\n");
+    assert_eq!(
+        bad.stderr,
+        "unknown shell \"tcsh\": expected one of bash, zsh, fish, powershell, elvish\n"
+    );
 }
 
 /// The `sh` blocks of the README's quick start, run in order by bash exactly as written,
 /// with `jwtvault` on PATH.
 #[test]
 fn readme_quick_start_runs_verbatim() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let section = readme
         .split("## Quick start")
         .nth(1)
         .and_then(|s| s.split("\n## ").next())
         .expect("README has a Quick start section");
-    let blocks: Vec<&str> = section.split("```sh\n").skip(1).map(|b| b.split("```").next().unwrap_or("")).collect();
+    let blocks: Vec<&str> = section
+        .split("```sh\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap_or(""))
+        .collect();
     assert!(blocks.len() >= 2, "the quick start has its command blocks");
     let env = Env::new();
     let bin_dir = bin().parent().unwrap().to_path_buf();
@@ -240,9 +336,20 @@ fn readme_quick_start_runs_verbatim() {
     let outputs: Vec<&str> = stdout.split("@@ end of block @@\n").collect();
     assert_eq!(outputs.len(), blocks.len(), "every block ran");
     let last = outputs.last().unwrap();
-    assert_eq!(last.matches("token_policies       [\"default\" \"developer-policy\"]").count(), 2, "{last}");
+    assert_eq!(
+        last.matches("token_policies       [\"default\" \"developer-policy\"]")
+            .count(),
+        2,
+        "{last}"
+    );
     assert!(last.contains("Success! You are now authenticated."));
-    assert!(last.ends_with("deny\n"), "capabilities of a policy that does not exist: {last}");
-    assert!(env.path("token").exists(), "the short login stored the token");
+    assert!(
+        last.ends_with("deny\n"),
+        "capabilities of a policy that does not exist: {last}"
+    );
+    assert!(
+        env.path("token").exists(),
+        "the short login stored the token"
+    );
     assert!(env.path("state.db").exists());
 }
