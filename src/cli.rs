@@ -367,21 +367,19 @@ pub struct Normalised {
 pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
     let mut out = Normalised::default();
     let mut i = 0;
-    // Command words: walk the subcommand tree.
-    let mut current = cmd.clone();
+    // Command words: walk the subcommand tree (by reference: cloning clap's tree costs more
+    // than a login's SQL).
+    let mut current: &clap::Command = cmd;
     let mut globals: Vec<String> = Vec::new();
     while i < args.len() {
         match current.find_subcommand(&args[i]) {
             Some(sub) => {
                 out.argv.push(args[i].clone());
-                let sub = sub.clone();
                 i += 1;
-                if sub.has_subcommands() {
-                    current = sub;
-                    continue;
-                }
                 current = sub;
-                break;
+                if !sub.has_subcommands() {
+                    break;
+                }
             }
             None => break,
         }
@@ -439,7 +437,7 @@ pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
             };
             out.argv.push(rewritten);
             i += 1;
-            let needs_value = ANYWHERE.contains(&name) || takes_value(&current, name, is_short);
+            let needs_value = ANYWHERE.contains(&name) || takes_value(current, name, is_short);
             if !has_value && needs_value && i < args.len() {
                 out.argv.push(args[i].clone());
                 i += 1;

@@ -25,7 +25,8 @@ pub const SCHEMA_VERSION: i32 = 1;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Past this size the WAL is checkpointed into the database and truncated after a commit.
+/// Past this size (about a dozen logins) the WAL is checkpointed into the database and
+/// truncated after a commit.
 ///
 /// Every process starts with no other connection open, so SQLite rebuilds its WAL index by
 /// reading and checksumming the whole WAL (`walIndexRecover`); that cost grows with the WAL and
@@ -34,7 +35,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// SQLite's automatic checkpoint would copy all of it back on every commit (two extra fsyncs
 /// each). Small WAL: cheap recovery; one truncating checkpoint (two fsyncs) every few dozen
 /// logins.
-const WAL_TRUNCATE_AT: u64 = 1 << 20;
+const WAL_TRUNCATE_AT: u64 = 256 << 10;
 /// If truncation kept failing (other processes always busy), a commit waits for its turn.
 const WAL_FORCE_AT: u64 = 64 << 20;
 /// How long a commit waits for other processes to let it truncate the WAL before giving up and
