@@ -19,6 +19,8 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use crate::gofmt::go_quote;
+
 /// The registered claims cap decodes into typed fields (go-jose `jwt.Claims`), in byte order:
 /// Go re-encodes the payload with sorted keys, so the first failing key in this order is the
 /// error reported.
@@ -1400,47 +1402,6 @@ fn sorted_entries(m: &Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut v: Vec<_> = m.iter().collect();
     v.sort_by(|a, b| a.0.cmp(b.0));
     v
-}
-
-/// Go's `%q` (`strconv.Quote`) for valid UTF-8.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if go_is_print(c) => out.push(c),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `unicode.IsPrint` (letters, marks, numbers, punctuation, symbols, ASCII space).
-/// Rust's debug escaping uses the same category split; a preceding letter keeps combining
-/// marks (printable in Go) from being escaped as a leading grapheme extender.
-fn go_is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    if c.is_ascii() {
-        return !c.is_ascii_control();
-    }
-    let probe = format!("a{c}");
-    probe.escape_debug().to_string() == probe
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ use std::io::Read;
 
 use serde_json::{Map, Value};
 
-use crate::fields::{go_quote, go_quote_bytes, go_quote_rune};
+use crate::gofmt::{go_quote, go_quote_bytes, go_quote_rune};
 
 /// A kv-builder failure. Display is the inner message only; the caller prints
 /// `Failed to parse K=V data: <msg>` and exits 1.

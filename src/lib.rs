@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod fetch;
 pub mod fields;
+pub mod gofmt;
 pub mod ids;
 pub mod jwt_cmd;
 pub mod keycache;

@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use crate::api::{ApiError, Auth, Response};
+use crate::gofmt::go_quote;
 
 /// The `-format` values that render a response (raw is `Table` for `-field`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,57 +76,6 @@ fn write_go_v(out: &mut String, v: &Value) {
 fn go_quote_list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
     format!("[{}]", quoted.join(" "))
-}
-
-/// Go's `strconv.Quote`.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if go_is_print(c) => out.push(c),
-            c if (c as u32) < 0x80 => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if (c as u32) < 0x10000 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => {
-                let _ = write!(out, "\\U{:08x}", c as u32);
-            }
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// An approximation of Go's `unicode.IsPrint`: graphic characters and the ASCII space.
-/// Controls, non-ASCII spaces, format characters and private-use characters are not printable.
-fn go_is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    let u = c as u32;
-    !(c.is_control()
-        || c.is_whitespace()
-        || u == 0xAD
-        || (0x200B..=0x200F).contains(&u)
-        || (0x202A..=0x202E).contains(&u)
-        || (0x2060..=0x206F).contains(&u)
-        || u == 0xFEFF
-        || (0xFFF9..=0xFFFB).contains(&u)
-        || (0xE000..=0xF8FF).contains(&u)
-        || u >= 0xF0000
-        || (u & 0xFFFE) == 0xFFFE)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ use base64::Engine;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::gofmt::go_quote;
 use crate::keys::{pem_decode, Curve, Jwk, PublicKey};
 
 /// Tokens longer than this are refused before any parsing (contract §4).
@@ -366,27 +367,6 @@ impl fmt::Display for VerifyError {
 }
 
 impl std::error::Error for VerifyError {}
-
-/// Go's `%q` for the ASCII cases that matter (quotes, backslashes, control bytes).
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 /// A header or claim value for a hint: quoted, control bytes escaped, cut at 64 characters
 /// (a 10 KB `kid` must not flood the terminal).
