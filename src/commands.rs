@@ -189,17 +189,23 @@ pub fn print_secret(run: &Run, resp: &Response) {
 
 /// Runs one request against the state file: one transaction, committed on success. A login
 /// whose cached keys failed asks for one refetch, which runs outside the transaction.
-pub fn execute(run: &Run, req: &Request, explain: bool) -> Result<Response, ApiError> {
+///
+/// The outer error is local: the state file could not be opened (printed as it is, exit 2);
+/// the inner one is what the backend answered.
+pub fn execute(
+    run: &Run,
+    req: &Request,
+    explain: bool,
+) -> Result<Result<Response, ApiError>, Error> {
     let ctx = Ctx {
         explain,
         ..run.ctx()
     };
-    let result = execute_once(run, &ctx, req);
+    let result = execute_once(run, &ctx, req)?;
     let plan = ctx.refetch.borrow_mut().take();
     let result = match (result, plan) {
         (Err(_), Some(plan)) => {
-            let report =
-                keycache::run_refetch(&|| run.open(), &plan, ctx.now).map_err(ApiError::from)?;
+            let report = keycache::run_refetch(&|| run.open(), &plan, ctx.now)?;
             let retry = Ctx {
                 explain,
                 ..run.ctx()
@@ -208,14 +214,14 @@ pub fn execute(run: &Run, req: &Request, explain: bool) -> Result<Response, ApiE
             *retry.refetch_notes.borrow_mut() = report.notes;
             *retry.refetch_error.borrow_mut() = report.error;
             ctx.trace.borrow_mut().clear();
-            let r = execute_once(run, &retry, req);
+            let r = execute_once(run, &retry, req)?;
             print_trace(&retry);
-            return r;
+            return Ok(r);
         }
         (r, _) => r,
     };
     print_trace(&ctx);
-    result
+    Ok(result)
 }
 
 fn print_trace(ctx: &Ctx) {
@@ -224,13 +230,25 @@ fn print_trace(ctx: &Ctx) {
     }
 }
 
-fn execute_once(run: &Run, ctx: &Ctx, req: &Request) -> Result<Response, ApiError> {
-    let store = run.open().map_err(ApiError::from)?;
-    let mut resp = paths::route(&store, ctx, req)?;
-    store.commit()?;
-    // Vault gives every request a fresh id and prints it in the JSON envelope.
-    resp.request_id = crate::ids::uuid();
-    Ok(resp)
+/// One attempt in one transaction. An unusable state file is the outer error (reported as
+/// itself); everything after opening it is the path's answer.
+fn execute_once(
+    run: &Run,
+    ctx: &Ctx,
+    req: &Request,
+) -> Result<Result<Response, ApiError>, StoreError> {
+    let store = run.open()?;
+    let attempt = || -> Result<Response, ApiError> {
+        let mut resp = paths::route(&store, ctx, req)?;
+        // Vault gives every request a fresh id and prints it in the JSON envelope.
+        resp.request_id = crate::ids::uuid();
+        Ok(resp)
+    };
+    let result = attempt();
+    if result.is_ok() {
+        store.commit()?;
+    }
+    Ok(result)
 }
 
 /// Builds the request body from K=V arguments with Vault's kv-builder.
@@ -309,7 +327,7 @@ fn write(run: &Run, a: cli::WriteArgs) -> Result<(), Error> {
         path: path.clone(),
         data,
     };
-    let resp = execute(run, &req, a.explain)
+    let resp = execute(run, &req, a.explain)?
         .map_err(|e| api(&format!("Error writing data to {path}"), e))?;
     if let Some(f) = &a.field {
         return print_field(run, &resp, f);
@@ -342,7 +360,7 @@ fn read(run: &Run, a: cli::ReadArgs) -> Result<(), Error> {
         path: path.clone(),
         data: Map::new(),
     };
-    let resp = match execute(run, &req, false) {
+    let resp = match execute(run, &req, false)? {
         Ok(r) => r,
         Err(e) if e.code == 404 && e.errors.is_empty() => {
             return Err(Error::Failed(format!("No value found at {path}")));
@@ -364,7 +382,7 @@ fn list(run: &Run, a: cli::ListArgs) -> Result<(), Error> {
         path: path.clone(),
         data: Map::new(),
     };
-    match execute(run, &req, false) {
+    match execute(run, &req, false)? {
         Ok(resp) => {
             let keys: Vec<String> = resp
                 .data
@@ -405,7 +423,7 @@ fn delete(run: &Run, a: cli::DeleteArgs) -> Result<(), Error> {
         path: path.clone(),
         data: Map::new(),
     };
-    let resp = execute(run, &req, false).map_err(|e| api(&format!("Error deleting {path}"), e))?;
+    let resp = execute(run, &req, false)?.map_err(|e| api(&format!("Error deleting {path}"), e))?;
     if resp.data.is_none() && run.format == Format::Table {
         print_warnings(run, &resp);
         out(&format!(

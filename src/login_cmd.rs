@@ -139,7 +139,7 @@ fn jwt_login(run: &Run, a: &LoginArgs, method: &str) -> Result<(Response, Option
         path,
         data,
     };
-    let resp = commands::execute(run, &req, a.explain)
+    let resp = commands::execute(run, &req, a.explain)?
         .map_err(|e| Error::api("Error authenticating", e))?;
     Ok((resp, a.field.clone()))
 }
