@@ -808,13 +808,15 @@ fn issuer_down_cached_key_logs_in_unknown_kid_fails_fast() {
     let env = Env::new();
     enable(&env);
     role(&env);
-    let configured = Instant::now();
     env.run(&[
         "write",
         "auth/jwt/config",
         &format!("jwks_url={}", issuer.url("/keys")),
     ])
     .ok();
+    // Taken after the config write finished: its recorded fetch time is earlier, so
+    // waiting 10.5 s from here always clears the 10 s spacing, however slow the machine.
+    let configured = Instant::now();
     let addr = issuer.addr;
     let url = issuer.url("/keys");
     issuer.stop();
@@ -843,7 +845,6 @@ fn failed_refetches_never_change_the_cache() {
     issuer.json("/b", &jwks(&[(&key, "k1")]));
     // Two environments, two URLs: each URL's spacing is its own.
     let (ea, eb) = (Env::new(), Env::new());
-    let configured = Instant::now();
     for (env, path) in [(&ea, "/a"), (&eb, "/b")] {
         enable(env);
         role(env);
@@ -854,6 +855,9 @@ fn failed_refetches_never_change_the_cache() {
         ])
         .ok();
     }
+    // Taken after the config write finished: its recorded fetch time is earlier, so
+    // waiting 10.5 s from here always clears the 10 s spacing, however slow the machine.
+    let configured = Instant::now();
     let (before_a, before_b) = (cache(&ea), cache(&eb));
     issuer.route("/a", Reply::Status(503, "try later".into()));
     let mut bad = jwks(&[(&key, "k2")]);
@@ -906,13 +910,15 @@ fn key_rotation_needs_exactly_one_refetch() {
     let env = Env::new();
     enable(&env);
     role(&env);
-    let configured = Instant::now();
     env.run(&[
         "write",
         "auth/jwt/config",
         &format!("oidc_discovery_url={}", issuer.base()),
     ])
     .ok();
+    // Taken after the config write finished: its recorded fetch time is earlier, so
+    // waiting 10.5 s from here always clears the 10 s spacing, however slow the machine.
+    let configured = Instant::now();
     login(&env, &[], &old.sign_kid(&claims("alice"), Some("old"))).ok();
     assert_eq!((issuer.hits(WELL_KNOWN), issuer.hits("/keys")), (1, 1));
     // The issuer rotates: the old key is gone, a new kid appears.
@@ -954,13 +960,15 @@ fn forged_tokens_cause_at_most_one_fetch_per_ten_seconds() {
     let env = Env::new();
     enable(&env);
     role(&env);
-    let configured = Instant::now();
     env.run(&[
         "write",
         "auth/jwt/config",
         &format!("jwks_url={}", issuer.url("/keys")),
     ])
     .ok();
+    // Taken after the config write finished: its recorded fetch time is earlier, so
+    // waiting 10.5 s from here always clears the 10 s spacing, however slow the machine.
+    let configured = Instant::now();
     assert_eq!(issuer.hits("/keys"), 1);
     wait_spacing(configured);
     let forger = Key::new(Alg::ES256);
@@ -1086,9 +1094,11 @@ fn jwks_pairs_find_the_kid_across_pairs() {
     enable(&env);
     role(&env);
     let body = json!({"jwks_pairs": [{"jwks_url": a.url("/keys")}, {"jwks_url": b.url("/keys")}]});
-    let configured = Instant::now();
     env.run_stdin(&["write", "auth/jwt/config", "-"], &body.to_string())
         .ok();
+    // Taken after the config write finished: its recorded fetch time is earlier, so
+    // waiting 10.5 s from here always clears the 10 s spacing, however slow the machine.
+    let configured = Instant::now();
     login(&env, &[], &kb.sign_kid(&claims("bob"), Some("b1"))).ok();
     login(&env, &[], &ka.sign_kid(&claims("alice"), Some("a1"))).ok();
     assert_fails(
