@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::{Auth, Operation, Request, Response};
+use crate::api::{Operation, Request, Response};
 use crate::cli::LoginArgs;
 use crate::commands::{self, print, Run};
 use crate::error::Error;
@@ -178,30 +178,13 @@ fn token_login(run: &Run, a: &LoginArgs) -> Result<Response, Error> {
     let idp = identity::identity_policies(&store, &found.entry.entity_id)
         .map_err(|e| Error::api("Error authenticating", e))?;
     store.commit()?;
-    let e = &found.entry;
-    let mut all = e.policies.clone();
-    all.extend(idp.iter().cloned());
-    all.sort();
-    all.dedup();
-    let ttl = e
+    let ttl = found
+        .entry
         .expire_time
         .map(|x| (x - ctx_now).max(0.0) as i64)
         .unwrap_or(0);
     Ok(Response {
-        auth: Some(Auth {
-            client_token: raw,
-            accessor: e.accessor.clone(),
-            policies: all,
-            token_policies: e.policies.clone(),
-            identity_policies: idp,
-            metadata: e.meta.clone(),
-            orphan: true,
-            entity_id: e.entity_id.clone(),
-            lease_duration: ttl,
-            renewable: e.renewable,
-            token_type: e.token_type.clone(),
-            num_uses: e.num_uses,
-        }),
+        auth: Some(found.entry.auth(raw, idp, ttl)),
         ..Response::default()
     })
 }

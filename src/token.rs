@@ -234,27 +234,41 @@ pub fn issue(store: &Store, req: IssueRequest<'_>) -> Result<Issued, ApiError> {
         entity_id: req.entity_id.clone(),
     };
     store.insert_token(&keys, &entry)?;
-    let mut all = token_policies.clone();
-    all.extend(req.identity_policies.iter().cloned());
-    all.sort();
-    all.dedup();
     Ok(Issued {
-        auth: Auth {
-            client_token: raw,
-            accessor,
-            policies: all,
-            token_policies,
-            identity_policies: req.identity_policies,
-            metadata: req.metadata,
-            orphan: true,
-            entity_id: req.entity_id,
-            lease_duration: ttl,
-            renewable: kind == "service",
-            token_type: kind.into(),
-            num_uses: entry.num_uses,
-        },
+        auth: entry.auth(raw, req.identity_policies, ttl),
         warnings,
     })
+}
+
+impl TokenEntry {
+    /// The `auth` block Vault returns for this token: `policies` is the sorted union of its
+    /// own policies and `identity_policies`. `client_token` is empty when the token itself is
+    /// not known (renewal by accessor).
+    pub fn auth(
+        &self,
+        client_token: String,
+        identity_policies: Vec<String>,
+        lease_duration: i64,
+    ) -> Auth {
+        let mut policies = self.policies.clone();
+        policies.extend(identity_policies.iter().cloned());
+        policies.sort();
+        policies.dedup();
+        Auth {
+            client_token,
+            accessor: self.accessor.clone(),
+            policies,
+            token_policies: self.policies.clone(),
+            identity_policies,
+            metadata: self.meta.clone(),
+            orphan: true,
+            entity_id: self.entity_id.clone(),
+            lease_duration,
+            renewable: self.renewable,
+            token_type: self.token_type.clone(),
+            num_uses: self.num_uses,
+        }
+    }
 }
 
 /// RFC 3339 with nanoseconds in UTC, as Go's `time.RFC3339Nano` prints it (trailing zeros of

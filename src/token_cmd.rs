@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::acl;
-use crate::api::{ApiError, Auth, Response};
+use crate::api::{ApiError, Response};
 use crate::cli::{PositionalArgs, TokenCommand, TokenLookupArgs, TokenRenewArgs, TokenRevokeArgs};
 use crate::commands::{self, expect_args, print, Run};
 use crate::error::Error;
@@ -148,27 +148,14 @@ fn renew(run: &Run, a: TokenRenewArgs) -> Result<(), Error> {
     let idp = identity::identity_policies(&store, &found.entry.entity_id)
         .map_err(|e| Error::api(CTX, e))?;
     store.commit()?;
-    let e = &found.entry;
-    let mut all = e.policies.clone();
-    all.extend(idp.iter().cloned());
-    all.sort();
-    all.dedup();
+    let lease = found
+        .entry
+        .expire_time
+        .map(|x| (x - now).round() as i64)
+        .unwrap_or(0);
     let resp = Response {
         request_id: crate::ids::uuid(),
-        auth: Some(Auth {
-            client_token: raw.unwrap_or_default(),
-            accessor: e.accessor.clone(),
-            policies: all,
-            token_policies: e.policies.clone(),
-            identity_policies: idp,
-            metadata: e.meta.clone(),
-            orphan: true,
-            entity_id: e.entity_id.clone(),
-            lease_duration: e.expire_time.map(|x| (x - now).round() as i64).unwrap_or(0),
-            renewable: e.renewable,
-            token_type: e.token_type.clone(),
-            num_uses: e.num_uses,
-        }),
+        auth: Some(found.entry.auth(raw.unwrap_or_default(), idp, lease)),
         warnings,
         ..Response::default()
     };
