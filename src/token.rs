@@ -97,6 +97,15 @@ pub fn sanitize_policies(list: &[String], add_default: bool) -> Vec<String> {
     v
 }
 
+/// Vault core's warning when a `TTL` or `period` is lowered to the effective max TTL.
+pub fn capped_warning(what: &str, value: i64, max: i64) -> String {
+    format!(
+        "{what} of \"{}\" exceeded the effective max_ttl of \"{}\"; {what} value is capped accordingly",
+        output::human_duration(value),
+        output::human_duration(max)
+    )
+}
+
 /// The TTL arithmetic of Vault core (cli-reference §6.3) for an issue or a renewal.
 /// Returns (ttl, effective max, warnings). `requested` is the role TTL or a renewal increment.
 pub fn calculate_ttl(
@@ -125,11 +134,7 @@ pub fn calculate_ttl(
     }
     let ttl = if period > 0 {
         if period > max {
-            warnings.push(format!(
-                "period of \"{}\" exceeded the effective max_ttl of \"{}\"; period value is capped accordingly",
-                output::human_duration(period),
-                output::human_duration(max)
-            ));
+            warnings.push(capped_warning("period", period, max));
             max
         } else {
             period
@@ -141,11 +146,7 @@ pub fn calculate_ttl(
             mount_default.min(max)
         };
         if t > max {
-            warnings.push(format!(
-                "TTL of \"{}\" exceeded the effective max_ttl of \"{}\"; TTL value is capped accordingly",
-                output::human_duration(t),
-                output::human_duration(max)
-            ));
+            warnings.push(capped_warning("TTL", t, max));
             max
         } else {
             t

@@ -222,11 +222,7 @@ fn renew_entry(
     let (mut ttl, hard_end) = if role.token_period > 0 {
         let mut period = role.token_period;
         if period > max {
-            warnings.push(format!(
-                "period of \"{}\" exceeded the effective max_ttl of \"{}\"; period value is capped accordingly",
-                output::human_duration(period),
-                output::human_duration(max)
-            ));
+            warnings.push(crate::token::capped_warning("period", period, max));
             period = max;
         }
         let end = (e.explicit_max_ttl > 0).then_some(start + e.explicit_max_ttl);
@@ -252,11 +248,7 @@ fn renew_entry(
             ));
         }
         if ttl > left {
-            warnings.push(format!(
-                "TTL of \"{}\" exceeded the effective max_ttl of \"{}\"; TTL value is capped accordingly",
-                output::human_duration(ttl),
-                output::human_duration(left)
-            ));
+            warnings.push(crate::token::capped_warning("TTL", ttl, left));
             ttl = left;
         }
     }
