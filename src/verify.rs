@@ -1620,7 +1620,7 @@ mod tests {
     }
 
     // -----------------------------------------------------------------------------------------
-    // Wycheproof JWS vectors (see /work/shared/testdata/wycheproof/README.md).
+    // Wycheproof JWS vectors (tests/data/README.md says where they come from).
 
     /// Vectors where jwtvault deliberately disagrees with Wycheproof's verdict.
     fn wycheproof_divergences() -> BTreeMap<u64, &'static str> {
@@ -1644,11 +1644,11 @@ mod tests {
         let dir = std::env::var_os("JWTVAULT_TESTDATA")
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|| {
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata")
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
             });
         let path = dir.join("wycheproof/json_web_signature_test.json");
         let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (set JWTVAULT_TESTDATA)", path.display()));
+            .unwrap_or_else(|e| panic!("{}: {e} (committed under tests/data; JWTVAULT_TESTDATA overrides)", path.display()));
         let doc: Value = serde_json::from_str(&text).expect("wycheproof json");
         let divergences = wycheproof_divergences();
         let (mut agree, mut diverge, mut total) = (0, 0, 0);

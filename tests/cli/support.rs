@@ -16,12 +16,12 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_jwtvault"))
 }
 
-/// Where the shared test data (Wycheproof, jwt.io) lives: `JWTVAULT_TESTDATA`, which
-/// `.ci/run` sets, else `../shared/testdata` beside the checkout.
+/// Where the committed test data (Wycheproof, jwt.io; see tests/data/README.md) lives:
+/// `tests/data`, or `JWTVAULT_TESTDATA` when set.
 pub fn testdata() -> PathBuf {
     match std::env::var_os("JWTVAULT_TESTDATA") {
         Some(p) => PathBuf::from(p),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"),
     }
 }
 
