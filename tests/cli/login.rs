@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{now, Alg, Env, Key, Out};
+use crate::support::{now, Alg, Env, Key};
 
 const ISS: &str = "https://iss.example/";
 
