@@ -50,11 +50,18 @@ fn parts(data: &[u8], n: usize) -> Vec<&[u8]> {
 
 /// Compact JWS + header + claims: `verify::verify` on static keys and on a JWKS, and
 /// `claims::check_claims` under several role shapes on whatever payload verified.
+///
+/// Besides never panicking: a token this function did not sign (random bytes, unsigned parts)
+/// never verifies; a signed one verifies only as EdDSA, only with the Ed25519 key, only when
+/// EdDSA is allowed, and yields exactly the payload that was signed; and a plain
+/// `{"alg":"EdDSA"}` header over a JSON object always verifies against the static keys.
 pub fn jws(data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
     let f = fixture();
+    // For a token signed here: the payload it carries, and whether it must verify.
+    let mut signed: Option<(Map<String, Value>, bool)> = None;
     let token = match mode % 4 {
         // The bytes as a token.
         0 => String::from_utf8_lossy(rest).into_owned(),
@@ -63,10 +70,15 @@ pub fn jws(data: &[u8]) {
             let p = parts(rest, 2);
             let header = p[0];
             let payload = p.get(1).copied().unwrap_or(b"{}");
-            match verify::sign_compact(Alg::EdDSA, &f.private, header, payload) {
+            let t = match verify::sign_compact(Alg::EdDSA, &f.private, header, payload) {
                 Ok(t) => t,
                 Err(_) => return,
+            };
+            if let Ok(claims) = verify::parse_json_object_strict(payload) {
+                let must = header == br#"{"alg":"EdDSA"}"# && t.len() <= 64 * 1024;
+                signed = Some((claims, must));
             }
+            t
         }
         // header 0xFF payload 0xFF signature, each base64url-encoded, unsigned.
         2 => {
@@ -85,10 +97,33 @@ pub fn jws(data: &[u8]) {
         }
     };
     for allowed in [&[][..], &[Alg::EdDSA][..], &[Alg::RS256][..]] {
-        for keys in [KeySet::Jwks(&f.jwks), KeySet::Static(&f.statics)] {
+        // The Ed25519 key is the JWKS's first key and the second static key.
+        for (keys, ed_index) in [(KeySet::Jwks(&f.jwks), 0), (KeySet::Static(&f.statics), 1)] {
+            let is_static = matches!(keys, KeySet::Static(_));
             match verify::verify(&token, keys, allowed) {
-                Ok(v) => claims_rules(&v.claims),
+                Ok(v) => {
+                    let Some((claims, _)) = &signed else {
+                        panic!(
+                            "a token nobody signed verified (mode {}): {token:?}",
+                            mode % 4
+                        );
+                    };
+                    assert_eq!(v.alg, Alg::EdDSA, "signed with EdDSA: {token:?}");
+                    assert!(
+                        allowed.is_empty() || allowed.contains(&Alg::EdDSA),
+                        "verified although only {allowed:?} is allowed: {token:?}"
+                    );
+                    assert_eq!(v.key_index, ed_index, "verified by another key: {token:?}");
+                    assert_eq!(&v.claims, claims, "not the signed payload: {token:?}");
+                    claims_rules(&v.claims)
+                }
                 Err(e) => {
+                    if let Some((_, true)) = signed {
+                        assert!(
+                            !is_static || allowed == [Alg::RS256],
+                            "a plainly signed EdDSA token did not verify ({allowed:?}): {e}: {token:?}"
+                        );
+                    }
                     // Display and the hint are printed to users: they must not panic either.
                     let _ = e.to_string();
                     let _ = e.hint();

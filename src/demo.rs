@@ -2,6 +2,11 @@
 //! on a temporary state, against an issuer served on loopback by this process with a key made
 //! now. Each step is printed as a user would type it, followed by its real output (the step is
 //! this same binary, run as a child process).
+//!
+//! The demo never reads or writes the user's state, token helper file or server (contract §3):
+//! its steps get an environment of the demo's own, and only `demo -state=PATH` keeps the
+//! state, in a file that must not exist yet. A step that fails stops the demo with an error
+//! naming the step, its command and the step's own error text.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -15,7 +20,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use crate::cli::DemoArgs;
-use crate::commands::{print, Run};
+use crate::commands::{print, Env, Run};
 use crate::error::Error;
 use crate::ids;
 use crate::jwt_cmd;
@@ -95,7 +100,7 @@ fn serve(stream: TcpStream, discovery: &Value, jwks: &Value) {
     );
 }
 
-/// A folder removed when the demo ends (unless the user chose the state path).
+/// A folder removed when the demo ends.
 struct TempDir(PathBuf);
 
 impl Drop for TempDir {
@@ -104,38 +109,180 @@ impl Drop for TempDir {
     }
 }
 
-/// Runs one step: prints `$ jwtvault ARGS` and then the child's real stdout and stderr.
-fn step(
-    exe: &Path,
-    dir: &Path,
-    state: &Path,
-    shown: &str,
-    args: &[&str],
-) -> Result<(String, i32), Error> {
-    print::out(&format!("\n$ jwtvault {shown}\n"));
-    let out = Process::new(exe)
-        .args(args)
-        .current_dir(dir)
-        .env("JWTVAULT_STATE", state)
-        .env("JWTVAULT_TOKEN_PATH", dir.join("token"))
-        .env_remove("JWTVAULT_TOKEN")
-        .env_remove("JWTVAULT_FORMAT")
-        .env_remove("JWTVAULT_OFFLINE")
-        .env("NO_COLOR", "1")
-        .output()
-        .map_err(|e| Error::Failed(format!("demo: cannot run {}: {e}", exe.display())))?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    print::out(&stdout);
-    print::out(&String::from_utf8_lossy(&out.stderr));
-    Ok((stdout, out.status.code().unwrap_or(-1)))
+/// What a step must come to.
+enum Expect<'a> {
+    /// Exit 0.
+    Success,
+    /// Exit 0 with this text in its output.
+    SuccessWith(&'a str),
+    /// Exit 2 with this text (Vault's error line) on stderr.
+    Refused(&'a str),
 }
 
-fn must(ok: bool, what: &str) -> Result<(), Error> {
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Failed(format!("demo: {what}")))
+/// Runs the walkthrough's steps, numbered from 1: each is this binary as a child process, in
+/// the demo's folder, with an environment of the demo's own (see [`Steps::command`]).
+struct Steps<'a> {
+    exe: &'a Path,
+    dir: &'a Path,
+    state: &'a Path,
+    env: &'a Env,
+    done: usize,
+}
+
+impl Steps<'_> {
+    /// The child process: nothing of the user's environment reaches it. `env_clear` drops
+    /// `JWTVAULT_STATE`, `JWTVAULT_TOKEN_PATH`, `JWTVAULT_TOKEN`, `JWTVAULT_ADDR`,
+    /// `JWTVAULT_STORAGE`, `JWTVAULT_FORMAT`, `JWTVAULT_OFFLINE`, `JWTVAULT_REMOTE_ADDR`,
+    /// `JWTVAULT_CACERT`, the proxies and everything else; the state and the helper file are
+    /// the demo's, and HOME is the demo's folder, so no default derived from the user's home
+    /// is ever reached.
+    fn command(&self, args: &[&str]) -> Process {
+        let mut c = Process::new(self.exe);
+        c.args(args).current_dir(self.dir).env_clear();
+        // Windows cannot start networking in a process without SystemRoot.
+        if cfg!(windows) {
+            if let Some(v) = self.env.get("SystemRoot") {
+                c.env("SystemRoot", v);
+            }
+        }
+        c.env("JWTVAULT_STATE", self.state)
+            .env("JWTVAULT_TOKEN_PATH", self.dir.join("token"))
+            .env("HOME", self.dir)
+            .env("NO_COLOR", "1");
+        c
     }
+
+    /// Runs one step: prints `$ jwtvault SHOWN` and then the child's real stdout and stderr;
+    /// returns its stdout. A step that does not come to `expect` stops the demo with an error
+    /// that names the step, its command and the child's own error text.
+    fn run(&mut self, shown: &str, args: &[&str], expect: Expect) -> Result<String, Error> {
+        self.done += 1;
+        print::out(&format!("\n$ jwtvault {shown}\n"));
+        let out = self.command(args).output().map_err(|e| {
+            Error::Failed(format!(
+                "demo: step {} (jwtvault {}): cannot run {}: {e}",
+                self.done,
+                args.join(" "),
+                self.exe.display()
+            ))
+        })?;
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        print::out(&stdout);
+        print::out(&stderr);
+        let code = out.status.code();
+        let problem = match (&expect, code) {
+            (Expect::Success, Some(0)) => None,
+            (Expect::SuccessWith(want), Some(0)) if stdout.contains(want) => None,
+            (Expect::SuccessWith(want), Some(0)) => {
+                Some(format!("succeeded, but its output lacks {want}"))
+            }
+            (Expect::Refused(want), Some(2)) if stderr.contains(want) => None,
+            (Expect::Refused(want), Some(2)) => Some(format!(
+                "was refused, but not with {want:?}; it said:\n{}",
+                stderr.trim_end()
+            )),
+            (Expect::Refused(want), Some(c)) => Some(format!(
+                "should have been refused (exit 2, {want:?}) but exited with {c}"
+            )),
+            (_, Some(c)) => Some(format!(
+                "failed (exit {c}):\n{}",
+                if stderr.trim().is_empty() {
+                    "(nothing on stderr)"
+                } else {
+                    stderr.trim_end()
+                }
+            )),
+            (_, None) => Some(format!("was ended by a signal ({})", out.status)),
+        };
+        match problem {
+            None => Ok(stdout),
+            Some(p) => Err(Error::Failed(format!(
+                "demo: step {} (jwtvault {}) {p}",
+                self.done,
+                args.join(" ")
+            ))),
+        }
+    }
+}
+
+/// The state path `demo -state=PATH` keeps, made absolute (the steps run in the demo's own
+/// folder). It must not exist yet, nor the journal files SQLite would pair with it.
+fn kept_state(path: &Path) -> Result<PathBuf, Error> {
+    let abs = std::path::absolute(path)
+        .map_err(|e| Error::Usage(format!("demo: -state={}: {e}", path.display())))?;
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = abs.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        if p.symlink_metadata().is_ok() {
+            return Err(exists(&p));
+        }
+    }
+    Ok(abs)
+}
+
+/// The refusal of a `-state` path where a file already is (exit 1).
+fn exists(p: &Path) -> Error {
+    Error::Usage(format!(
+        "demo: {} already exists; demo -state=PATH keeps the demo's state only in a new file, \
+         never in one that may be in use. Choose a path where no file exists yet, or run demo \
+         without -state",
+        p.display()
+    ))
+}
+
+/// Creates the kept state file (0600, its folder 0700 when new) so that it is the demo's
+/// alone: a file that appeared since [`kept_state`] looked is refused the same way.
+fn claim_state(path: &Path) -> Result<(), Error> {
+    if let Some(dir) = path.parent().filter(|d| !d.exists()) {
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(dir).map_err(|e| {
+            Error::Failed(format!(
+                "demo: cannot create the folder {} for -state: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(path)),
+        Err(e) => Err(Error::Failed(format!(
+            "demo: cannot create the state file {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// A private folder for the demo's files (tokens, the helper file, the temporary state).
+fn make_dir() -> Result<TempDir, Error> {
+    let dir = std::env::temp_dir().join(format!("jwtvault-demo-{}", ids::random_hex(6)));
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(&dir).map_err(|e| {
+        Error::Failed(format!(
+            "demo: cannot create the folder {}: {e}",
+            dir.display()
+        ))
+    })?;
+    Ok(TempDir(dir))
 }
 
 pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
@@ -145,18 +292,17 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
             a.args.len()
         )));
     }
+    // Only -state keeps the state; JWTVAULT_STATE and the rest of the environment are ignored.
+    let kept = if run.state_given {
+        Some(kept_state(&run.state)?)
+    } else {
+        None
+    };
     let exe = std::env::current_exe()
         .map_err(|e| Error::Failed(format!("demo: cannot find jwtvault itself: {e}")))?;
-    let dir = std::env::temp_dir().join(format!("jwtvault-demo-{}", ids::random_hex(6)));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::Failed(format!("demo: {e}")))?;
-    let _cleanup = TempDir(dir.clone());
-    // The state: the one the user named with -state/JWTVAULT_STATE (kept), else a temporary one.
-    let explicit = run.env.get("JWTVAULT_STATE").is_some() || run.state_given;
-    let state = if explicit {
-        run.state.clone()
-    } else {
-        dir.join("state.db")
-    };
+    let tmp = make_dir()?;
+    let dir = tmp.0.clone();
+    let state = kept.clone().unwrap_or_else(|| dir.join("state.db"));
 
     let (private, _public, jwks) = jwt_cmd::make_keys(Alg::ES256, Some("demo-key-1"))
         .map_err(|e| Error::Failed(format!("demo: {e}")))?;
@@ -184,123 +330,105 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         "wrong-aud.jwt",
     )?;
 
+    if let Some(p) = &kept {
+        claim_state(p)?;
+    }
     print::out(&output::wrap_at_length(
         &format!(
             "jwtvault demo: Vault's JWT auth walkthrough, run for real. An OIDC issuer is served \
              at {} by this process with a fresh ES256 key; the state is {}.",
             issuer.url,
-            if explicit {
-                state.display().to_string()
-            } else {
-                "a temporary file, removed at the end".into()
+            match &kept {
+                Some(p) => p.display().to_string(),
+                None => "a temporary file, removed at the end".into(),
             }
         ),
         78,
     ));
     print::out("\n");
 
+    let mut steps = Steps {
+        exe: &exe,
+        dir: &dir,
+        state: &state,
+        env: &run.env,
+        done: 0,
+    };
     let discovery = format!("{}.well-known/openid-configuration", issuer.url);
-    let (_, code) = step(
-        &exe,
-        &dir,
-        &state,
+    steps.run(
         "auth enable jwt",
         &["auth", "enable", "jwt"],
+        Expect::Success,
     )?;
-    must(code == 0, "enabling the jwt method failed")?;
-    let cfg_args = [
-        "write".to_string(),
-        "auth/jwt/config".into(),
-        format!("oidc_discovery_url={discovery}"),
-        format!("bound_issuer={}", issuer.url),
-        "token_audiences=vault-aud-value".into(),
-    ];
-    let shown = format!(
-        "write auth/jwt/config \\\n    oidc_discovery_url=\"{discovery}\" \\\n    bound_issuer=\"{}\" token_audiences=\"vault-aud-value\"",
-        issuer.url
-    );
-    let (_, code) = step(
-        &exe,
-        &dir,
-        &state,
-        &shown,
-        &cfg_args.iter().map(String::as_str).collect::<Vec<_>>(),
+    let oidc = format!("oidc_discovery_url={discovery}");
+    let bound = format!("bound_issuer={}", issuer.url);
+    steps.run(
+        &format!(
+            "write auth/jwt/config \\\n    oidc_discovery_url=\"{discovery}\" \\\n    bound_issuer=\"{}\" token_audiences=\"vault-aud-value\"",
+            issuer.url
+        ),
+        &[
+            "write",
+            "auth/jwt/config",
+            &oidc,
+            &bound,
+            "token_audiences=vault-aud-value",
+        ],
+        Expect::Success,
     )?;
-    must(code == 0, "writing the config failed")?;
-    let role = [
-        "write",
-        "auth/jwt/role/developer-role",
-        "user_claim=sub",
-        "groups_claim=groups",
-        "token_policies=developer-policy",
-        "bound_claims_type=glob",
-        "bound_claims=groups=developers",
-    ];
-    let shown = "write auth/jwt/role/developer-role user_claim=\"sub\" groups_claim=\"groups\" \\\n    token_policies=\"developer-policy\" bound_claims_type=\"glob\" bound_claims=\"groups=developers\"";
-    let (_, code) = step(&exe, &dir, &state, shown, &role)?;
-    must(code == 0, "writing the role failed")?;
+    steps.run(
+        "write auth/jwt/role/developer-role user_claim=\"sub\" groups_claim=\"groups\" \\\n    token_policies=\"developer-policy\" bound_claims_type=\"glob\" bound_claims=\"groups=developers\"",
+        &[
+            "write",
+            "auth/jwt/role/developer-role",
+            "user_claim=sub",
+            "groups_claim=groups",
+            "token_policies=developer-policy",
+            "bound_claims_type=glob",
+            "bound_claims=groups=developers",
+        ],
+        Expect::Success,
+    )?;
 
     print::out("\n# A JWT with the walkthrough's claims, signed by the issuer's key (token.jwt):");
-    step(
-        &exe,
-        &dir,
-        &state,
+    steps.run(
         "jwt decode @token.jwt",
         &["jwt", "decode", "@token.jwt"],
+        Expect::Success,
     )?;
-
-    let login = [
-        "write",
-        "auth/jwt/login",
-        "role=developer-role",
-        "jwt=@token.jwt",
-    ];
-    let (out, code) = step(
-        &exe,
-        &dir,
-        &state,
+    let policies = "[\"default\" \"developer-policy\"]";
+    steps.run(
         "write auth/jwt/login role=developer-role jwt=@token.jwt",
-        &login,
+        &[
+            "write",
+            "auth/jwt/login",
+            "role=developer-role",
+            "jwt=@token.jwt",
+        ],
+        Expect::SuccessWith(policies),
     )?;
-    must(
-        code == 0 && out.contains("[\"default\" \"developer-policy\"]"),
-        "the login did not succeed as expected",
-    )?;
-
-    let short = ["login", "--jwt", "@token.jwt", "--role", "developer-role"];
-    let (_, code) = step(
-        &exe,
-        &dir,
-        &state,
+    steps.run(
         "login --jwt @token.jwt --role developer-role",
-        &short,
+        &["login", "--jwt", "@token.jwt", "--role", "developer-role"],
+        Expect::SuccessWith(policies),
     )?;
-    must(code == 0, "the short login failed")?;
 
     print::out("\n# The identity behind the token: one entity, its alias named after `sub`.");
-    let (ids_out, _) = step(
-        &exe,
-        &dir,
-        &state,
+    let ids_out = steps.run(
         "list identity/entity/id",
         &["list", "identity/entity/id"],
+        Expect::Success,
     )?;
-    if let Some(id) = ids_out.lines().nth(2) {
-        let path = format!("identity/entity/id/{}", id.trim());
-        step(
-            &exe,
-            &dir,
-            &state,
-            &format!("read {path}"),
-            &["read", &path],
-        )?;
-    }
+    let id = ids_out.lines().nth(2).map(str::trim).unwrap_or_default();
+    let path = format!("identity/entity/id/{id}");
+    steps.run(
+        &format!("read {path}"),
+        &["read", &path],
+        Expect::SuccessWith("name:user-12345"),
+    )?;
 
     print::out("\n# Refused: a token whose groups lack `developers` (ops-token.jwt), then one with the wrong aud.");
-    let (_, code) = step(
-        &exe,
-        &dir,
-        &state,
+    steps.run(
         "write auth/jwt/login role=developer-role jwt=@ops-token.jwt",
         &[
             "write",
@@ -308,15 +436,11 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
             "role=developer-role",
             "jwt=@ops-token.jwt",
         ],
+        Expect::Refused(
+            "* error validating claims: claim \"groups\" does not match any associated bound claim values",
+        ),
     )?;
-    must(
-        code == 2,
-        "the token without the developers group was not refused",
-    )?;
-    let (_, code) = step(
-        &exe,
-        &dir,
-        &state,
+    steps.run(
         "write auth/jwt/login role=developer-role jwt=@wrong-aud.jwt",
         &[
             "write",
@@ -324,14 +448,19 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
             "role=developer-role",
             "jwt=@wrong-aud.jwt",
         ],
-    )?;
-    must(
-        code == 2,
-        "the token with the wrong audience was not refused",
+        Expect::Refused(
+            "* error validating token: invalid audience (aud) claim: audience claim does not match any expected audience",
+        ),
     )?;
     print::out(
         "\nDone. Every step above ran the real jwtvault against a real (loopback) issuer.\n",
     );
+    if let Some(p) = &kept {
+        print::out(&format!(
+            "The state is kept in {}; its jwt/ config names this demo's issuer, which stops now.\n",
+            p.display()
+        ));
+    }
     drop(issuer);
     Ok(())
 }

@@ -2,7 +2,10 @@
 //! every CI run exercises what `cargo fuzz` runs, with inputs shaped to reach deep code
 //! (signed tokens with JSON claims, kv arguments with JSON on stdin, HCL policies) besides
 //! raw bytes. Any panic (an arithmetic overflow in this debug profile included) fails the test
-//! and proptest prints the shrunk input.
+//! and proptest prints the shrunk input. The bodies also assert what must hold besides: random
+//! and unsigned tokens never verify, a signed one verifies only as what was signed (EdDSA, the
+//! Ed25519 key, the signed payload) and a plainly signed one always does; a formatted policy
+//! parses again.
 //!
 //! Case counts: 50,000 for the kv and policy targets, 20,000 for the JWS target (each of its
 //! cases signs a token and runs six verifications and sixteen claim checks), which keeps the
@@ -347,7 +350,7 @@ fn policy_input() -> impl Strategy<Value = Vec<u8>> {
 // One test per target (the test harness runs them in parallel).
 
 #[test]
-fn jws_target_never_panics() {
+fn jws_target_never_panics_and_only_signed_tokens_verify() {
     check(20_000, jws_input(), harness::jws);
 }
 
