@@ -880,6 +880,14 @@ impl Claim {
             Claim::Object(_) => "an object",
         }
     }
+
+    /// `a string "x"`, `a number 3`, …; a null is just `null`.
+    fn describe(&self) -> String {
+        match self {
+            Claim::Null => "null".to_string(),
+            other => format!("{} {}", other.kind(), other.json()),
+        }
+    }
 }
 
 /// pointerstructure's `Get`: split on `/`, unescape `~1` then `~0`, objects by key, arrays by
@@ -945,9 +953,8 @@ pub fn extract_identity(
                 "user claim",
                 format!("claim {uc} could not be converted to string"),
                 vec![format!(
-                    "claim {uc} holds {} {}; the user claim must be a string",
-                    other.kind(),
-                    other.json()
+                    "claim {uc} holds {}; the user claim must be a string",
+                    other.describe()
                 )],
             ))
         }
@@ -968,10 +975,9 @@ pub fn extract_identity(
                         "claim mappings",
                         format!("error converting claim '{source}' to string"),
                         vec![format!(
-                            "claim {} holds {} {}; claim_mappings only copy string claims",
+                            "claim {} holds {}; claim_mappings only copy string claims",
                             go_quote(source),
-                            other.kind(),
-                            other.json()
+                            other.describe()
                         )],
                     ))
                 }
@@ -1026,9 +1032,8 @@ pub fn extract_identity(
                             other.go_v()
                         ),
                         vec![format!(
-                            "claim {gq} contains {} {}; every group must be a string",
-                            other.kind(),
-                            other.json()
+                            "claim {gq} contains {}; every group must be a string",
+                            other.describe()
                         )],
                     ))
                 }
@@ -1087,9 +1092,8 @@ pub fn validate_bound_claims(
                         actual.go_v()
                     ),
                     vec![format!(
-                        "claim {kq} holds {} {}; bound claims compare strings, bools, integers or lists of them",
-                        actual.kind(),
-                        actual.json()
+                        "claim {kq} holds {}; bound claims compare strings, bools, integers or lists of them",
+                        actual.describe()
                     )],
                 ))
             }

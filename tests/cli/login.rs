@@ -1005,8 +1005,7 @@ fn refusals_of_identity_and_bound_claims() {
         &c(json!({"email": "a@x", "groups": [null]})),
         400,
         "value <nil> in groups claim could not be parsed as string",
-        // "null null": the hint's wording for a null element as it stands (reported).
-        Hint::Is("claim \"groups\" contains null null; every group must be a string"),
+        Hint::Is("claim \"groups\" contains null; every group must be a string"),
     );
     // Identity errors come before bound-claim errors.
     refused(
