@@ -9,10 +9,10 @@ use serde_json::{Map, Value};
 use crate::api::{ApiError, Operation, Request, Response};
 use crate::cli::{self, AuthCommand, Command};
 use crate::error::Error;
-use crate::keycache;
+use crate::keycache::{self, Fetched};
 use crate::kv;
 use crate::output::{self, Format};
-use crate::paths::{self, mounts, Ctx};
+use crate::paths::{self, mounts, Answer, Ctx, Outcome};
 use crate::store::{Store, StoreError};
 use crate::token;
 
@@ -187,8 +187,11 @@ pub fn print_secret(run: &Run, resp: &Response) {
     }
 }
 
-/// Runs one request against the state file: one transaction, committed on success. A login
-/// whose cached keys failed asks for one refetch, which runs outside the transaction.
+/// Runs one request against the state file: one transaction, committed on success. A handler
+/// that needs documents from the network (a config write or `jwks/refresh` naming a key URL, a
+/// login whose cached keys failed) answers with a plan instead; the plan runs here, with no
+/// transaction open, and the handler is called once more, in a new short transaction, with
+/// what was fetched.
 ///
 /// The outer error is local: the state file could not be opened (printed as it is, exit 2);
 /// the inner one is what the backend answered.
@@ -197,58 +200,59 @@ pub fn execute(
     req: &Request,
     explain: bool,
 ) -> Result<Result<Response, ApiError>, Error> {
-    let ctx = Ctx {
+    let base = Ctx {
         explain,
         ..run.ctx()
     };
-    let result = execute_once(run, &ctx, req)?;
-    let plan = ctx.refetch.borrow_mut().take();
-    let result = match (result, plan) {
-        (Err(_), Some(plan)) => {
-            let report = keycache::run_refetch(&|| run.open(), &plan, ctx.now)?;
-            let retry = Ctx {
-                explain,
-                ..run.ctx()
-            };
-            retry.refetched.set(true);
-            *retry.refetch_notes.borrow_mut() = report.notes;
-            *retry.refetch_error.borrow_mut() = report.error;
-            ctx.trace.borrow_mut().clear();
-            let r = execute_once(run, &retry, req)?;
-            print_trace(&retry);
-            return Ok(r);
-        }
-        (r, _) => r,
-    };
-    print_trace(&ctx);
-    Ok(result)
+    let mut answer = execute_once(run, &base, req, None)?;
+    if let Ok(Outcome::NeedsFetch(plan)) = &answer.result {
+        let fetched = keycache::run_plan(plan, &|| run.open(), &Ctx::now_secs)?;
+        answer = execute_once(run, &base, req, Some(&fetched))?;
+    }
+    print_trace(answer.trace.as_deref());
+    Ok(match answer.result {
+        Ok(Outcome::Done(resp)) => Ok(resp),
+        Ok(Outcome::NeedsFetch(_)) => Err(ApiError::internal(
+            "the request asked for a second fetch after its documents were fetched",
+        )),
+        Err(e) => Err(e),
+    })
 }
 
-fn print_trace(ctx: &Ctx) {
-    for block in ctx.trace.borrow().iter() {
+fn print_trace(trace: Option<&str>) {
+    if let Some(block) = trace {
         err(block);
     }
 }
 
-/// One attempt in one transaction. An unusable state file is the outer error (reported as
-/// itself); everything after opening it is the path's answer.
+/// One call of the handler in one transaction. The handler's time is read once the transaction
+/// has begun (the write lock is held): times recorded in the state file are then ordered as
+/// the transactions are, whichever process read its clock first. An unusable state file is the
+/// outer error (reported as itself); everything after opening it is the path's answer.
 fn execute_once(
     run: &Run,
-    ctx: &Ctx,
+    base: &Ctx,
     req: &Request,
-) -> Result<Result<Response, ApiError>, StoreError> {
+    fetched: Option<&Fetched>,
+) -> Result<Answer, StoreError> {
     let store = run.open()?;
-    let attempt = || -> Result<Response, ApiError> {
-        let mut resp = paths::route(&store, ctx, req)?;
-        // Vault gives every request a fresh id and prints it in the JSON envelope.
-        resp.request_id = crate::ids::uuid();
-        Ok(resp)
+    let ctx = Ctx {
+        now: Ctx::now_secs(),
+        ..base.clone()
     };
-    let result = attempt();
-    if result.is_ok() {
-        store.commit()?;
+    let mut answer = paths::route(&store, &ctx, req, fetched);
+    match &mut answer.result {
+        Ok(Outcome::Done(resp)) => {
+            // Vault gives every request a fresh id and prints it in the JSON envelope.
+            resp.request_id = crate::ids::uuid();
+            store.commit()?;
+        }
+        // What a handler wrote before asking for a fetch (a login's refetch claim) must hold
+        // whatever the fetch gives.
+        Ok(Outcome::NeedsFetch(_)) => store.commit()?,
+        Err(_) => {}
     }
-    Ok(result)
+    Ok(answer)
 }
 
 /// Builds the request body from K=V arguments with Vault's kv-builder.

@@ -1,128 +1,101 @@
 //! The issuer key cache: what a mount's keys are, where they came from, and when to refetch.
 //!
 //! Login reads keys only from the state file. The network is touched in three places, all of
-//! them through `fetch`: a config write that names a key URL (`probe_*`), an explicit
-//! `jwks/refresh`, and the one refetch Vault would do when cached keys fail to verify a token.
-//! That refetch runs outside the state file's write lock ([`run_refetch`]), is spaced by at
-//! least [`REFETCH_SPACING`] seconds per URL across processes, and never changes the cache when
-//! it fails.
+//! them through `fetch` and never while the state file's write lock is held: a config write
+//! that names a key URL, an explicit `jwks/refresh`, and the one refetch Vault would do when
+//! cached keys fail to verify a token.
+//!
+//! The three follow one shape. A handler that needs documents from the network answers with a
+//! [`Plan`] instead of a response; the command layer commits that transaction, runs
+//! [`run_plan`] (the network I/O itself, [`fetch`], is a plain function of the plan: no state
+//! file, no clock), and calls the handler again with the [`Fetched`] result, which it checks
+//! and stores in a second short transaction. A login's refetch is claimed inside the login's
+//! own transaction ([`claim_refetch`]), so that it is spaced by at least [`REFETCH_SPACING`]
+//! seconds per URL across processes; a failed refetch never changes the cache.
+//!
+//! This module knows nothing of the config's fields: `paths::config` describes a mount's keys
+//! to it as a [`KeySource`].
+
+use serde_json::Value;
 
 use crate::api::ApiError;
 use crate::fetch::{self, FetchError};
 use crate::keys::{self, Jwk};
-use crate::paths::config::{Config, KeySource};
-use crate::paths::Ctx;
 use crate::store::{CachedDoc, MountRow, Store, StoreError};
 use crate::verify::{self, Alg, KeySet, Verified};
 
 /// Minimum seconds between two fetches of one URL, by any process.
 pub const REFETCH_SPACING: f64 = 10.0;
 
-/// What a config write fetched: the documents to cache and warnings for the response.
-pub struct Probe {
-    pub docs: Vec<CachedDoc>,
-    pub warnings: Vec<String>,
+// ---- Where keys come from ----------------------------------------------------------------
+
+/// One URL keys are fetched from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The configured URL: a JWKS URL, or an `oidc_discovery_url`.
+    pub url: String,
+    pub ca_pem: String,
+    pub discovery: bool,
 }
 
-fn offline_hint() -> String {
-    "the network is off (-offline or JWTVAULT_OFFLINE=1) and a discovery document cannot be \
-     imported; with no network, configure jwks_url=<the issuer's jwks_uri> after seeding its \
-     keys with `jwtvault write auth/<mount>/jwks/import jwks=@jwks.json url=<jwks_uri>`"
-        .to_string()
-}
+impl Target {
+    /// A JWKS URL and the CA PEM its certificate is checked with.
+    pub fn jwks(url: &str, ca_pem: &str) -> Target {
+        Target {
+            url: url.to_string(),
+            ca_pem: ca_pem.to_string(),
+            discovery: false,
+        }
+    }
 
-fn doc(url: &str, kind: &str, body: Vec<u8>, now: f64) -> CachedDoc {
-    CachedDoc {
-        url: url.to_string(),
-        kind: kind.to_string(),
-        body,
-        fetched_at: now as i64,
+    /// An `oidc_discovery_url` and the CA PEM its certificates are checked with.
+    pub fn discovery(url: &str, ca_pem: &str) -> Target {
+        Target {
+            url: url.to_string(),
+            ca_pem: ca_pem.to_string(),
+            discovery: true,
+        }
+    }
+
+    /// The URL whose fetch time spaces refetches (the discovery document's for discovery).
+    pub fn log_key(&self) -> String {
+        if self.discovery {
+            fetch::discovery_url(&self.url)
+        } else {
+            self.url.clone()
+        }
     }
 }
 
-/// Config write with `oidc_discovery_url`: fetch and check the discovery document (Vault), then
-/// fetch its JWKS so that logins work offline (jwtvault). A JWKS that cannot be fetched or
-/// parsed does not fail the write (Vault does not fetch it then either); it is a warning.
-pub fn probe_discovery(ctx: &Ctx, url: &str, ca_pem: &str) -> Result<Probe, ApiError> {
-    if ctx.offline {
-        return Err(
-            ApiError::bad_request(fetch::DISCOVERY_ERROR.to_string()).with_hint(offline_hint())
-        );
-    }
-    let f = fetch::fetcher(ca_pem)
-        .map_err(|e| ApiError::bad_request(fetch::discovery_error(&e)).with_hint(e.hint()))?;
-    let d = f
-        .discover(url)
-        .map_err(|e| ApiError::bad_request(fetch::discovery_error(&e)).with_hint(e.hint()))?;
-    let mut probe = Probe {
-        docs: vec![doc(
-            &fetch::discovery_url(url),
-            "discovery",
-            d.raw.clone(),
-            ctx.now,
-        )],
-        warnings: Vec::new(),
-    };
-    match f.get(&d.jwks_uri).map_err(|e| e.hint()).and_then(|body| {
-        keys::parse_jwks(&body)
-            .map(|_| body)
-            .map_err(|e| format!("GET {}: {e}", d.jwks_uri))
-    }) {
-        Ok(body) => probe.docs.push(doc(&d.jwks_uri, "jwks", body, ctx.now)),
-        Err(why) => probe.warnings.push(format!(
-            "the issuer's JWKS could not be cached ({why}); logins will fetch it when first needed"
-        )),
-    }
-    Ok(probe)
+/// Where a mount's keys come from (reference §2.4), as plain data: `paths::config` derives it
+/// from the stored config, first match wins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    /// `jwt_validation_pubkeys`: the keys are in the config itself.
+    Static,
+    /// `jwks_url`.
+    Jwks(Target),
+    /// `jwks_pairs`, in config order.
+    MultiJwks(Vec<Target>),
+    /// `oidc_discovery_url` without a client id and secret.
+    OidcDiscovery(Target),
+    /// OIDC browser flow (client id and secret set) or nothing: JWT login cannot use it.
+    Unsupported,
 }
 
-/// Config write with `jwks_url` (or one of `jwks_pairs`): the set must be fetched and every key
-/// in it parse (Vault's whole-document rule); `{"keys":[]}` passes. With the network off, a set
-/// already cached for this URL on this mount (seeded by `jwks/import url=…`, for air-gapped CI)
-/// is checked and kept instead.
-pub fn probe_jwks(
-    ctx: &Ctx,
-    store: &Store,
-    mount: &MountRow,
-    url: &str,
-    ca_pem: &str,
-) -> Result<CachedDoc, ApiError> {
-    if ctx.offline {
-        let seeded = store
-            .cached_docs(&mount.accessor)?
-            .into_iter()
-            .find(|d| d.kind == "jwks" && d.url == url && !url.is_empty());
-        let Some(seeded) = seeded else {
-            return Err(
-                ApiError::bad_request(fetch::JWKS_URL_ERROR).with_hint(format!(
-                "the network is off (-offline or JWTVAULT_OFFLINE=1) and no JWKS is cached for \
-                 {url}; seed it first with `jwtvault write auth/{}jwks/import jwks=@jwks.json \
-                 url={url}`",
-                mount.path
-            )),
-            );
-        };
-        keys::parse_jwks(&seeded.body).map_err(|e| {
-            ApiError::bad_request(fetch::JWKS_URL_ERROR)
-                .with_hint(format!("the JWKS cached for {url} does not parse: {e}"))
-        })?;
-        return Ok(seeded);
+impl KeySource {
+    /// The URLs the keys are fetched from, in config order, or `None` when they are not
+    /// fetched.
+    pub fn targets(&self) -> Option<Vec<Target>> {
+        match self {
+            KeySource::Jwks(t) | KeySource::OidcDiscovery(t) => Some(vec![t.clone()]),
+            KeySource::MultiJwks(ts) => Some(ts.clone()),
+            KeySource::Static | KeySource::Unsupported => None,
+        }
     }
-    let body = fetch::fetcher(ca_pem)
-        .and_then(|f| {
-            if url.is_empty() {
-                Err(FetchError::EmptyUrl)
-            } else {
-                f.get(url)
-            }
-        })
-        .map_err(|e| ApiError::bad_request(fetch::jwks_error(&e)).with_hint(e.hint()))?;
-    keys::parse_jwks(&body).map_err(|e| {
-        ApiError::bad_request(fetch::JWKS_URL_ERROR)
-            .with_hint(format!("GET {url}: the JWKS does not parse: {e}"))
-    })?;
-    Ok(doc(url, "jwks", body, ctx.now))
 }
+
+// ---- Reading the cache -------------------------------------------------------------------
 
 /// One cached key set.
 pub struct KeySetEntry {
@@ -132,11 +105,15 @@ pub struct KeySetEntry {
 }
 
 /// The URLs whose JWKS the mount's key source uses, in config order.
-pub fn jwks_urls(store: &Store, mount: &MountRow, cfg: &Config) -> Result<Vec<String>, StoreError> {
-    Ok(match cfg.key_source() {
-        KeySource::Jwks => vec![cfg.jwks_url.clone()],
-        KeySource::MultiJwks => cfg.jwks_pairs.iter().map(|p| p.jwks_url.clone()).collect(),
-        KeySource::OidcDiscovery => match discovered_jwks_uri(store, mount, cfg)? {
+pub fn jwks_urls(
+    store: &Store,
+    mount: &MountRow,
+    source: &KeySource,
+) -> Result<Vec<String>, StoreError> {
+    Ok(match source {
+        KeySource::Jwks(t) => vec![t.url.clone()],
+        KeySource::MultiJwks(ts) => ts.iter().map(|t| t.url.clone()).collect(),
+        KeySource::OidcDiscovery(t) => match discovered_jwks_uri(store, mount, &t.url)? {
             Some(uri) => vec![uri],
             // No discovery document cached (it is stored by every config write, so only an old
             // or hand-edited state gets here): the sets cached for the mount, e.g. imported with
@@ -148,7 +125,7 @@ pub fn jwks_urls(store: &Store, mount: &MountRow, cfg: &Config) -> Result<Vec<St
                 .map(|d| d.url)
                 .collect(),
         },
-        _ => Vec::new(),
+        KeySource::Static | KeySource::Unsupported => Vec::new(),
     })
 }
 
@@ -157,24 +134,24 @@ pub fn jwks_urls(store: &Store, mount: &MountRow, cfg: &Config) -> Result<Vec<St
 pub fn known_jwks_urls(
     store: &Store,
     mount: &MountRow,
-    cfg: &Config,
+    source: &KeySource,
 ) -> Result<Option<Vec<String>>, StoreError> {
-    if cfg.key_source() == KeySource::OidcDiscovery {
-        return Ok(discovered_jwks_uri(store, mount, cfg)?.map(|u| vec![u]));
+    if let KeySource::OidcDiscovery(t) = source {
+        return Ok(discovered_jwks_uri(store, mount, &t.url)?.map(|u| vec![u]));
     }
-    jwks_urls(store, mount, cfg).map(Some)
+    jwks_urls(store, mount, source).map(Some)
 }
 
-/// The `jwks_uri` of the cached discovery document.
+/// The `jwks_uri` of the cached discovery document of `discovery_url`.
 fn discovered_jwks_uri(
     store: &Store,
     mount: &MountRow,
-    cfg: &Config,
+    discovery_url: &str,
 ) -> Result<Option<String>, StoreError> {
-    let want = fetch::discovery_url(&cfg.oidc_discovery_url);
+    let want = fetch::discovery_url(discovery_url);
     for d in store.cached_docs(&mount.accessor)? {
         if d.kind == "discovery" && d.url == want {
-            let v: serde_json::Value = serde_json::from_slice(&d.body).unwrap_or_default();
+            let v: Value = serde_json::from_slice(&d.body).unwrap_or_default();
             return Ok(v
                 .get("jwks_uri")
                 .and_then(|u| u.as_str())
@@ -189,9 +166,9 @@ fn discovered_jwks_uri(
 pub fn key_sets(
     store: &Store,
     mount: &MountRow,
-    cfg: &Config,
+    source: &KeySource,
 ) -> Result<Vec<KeySetEntry>, ApiError> {
-    let urls = jwks_urls(store, mount, cfg)?;
+    let urls = jwks_urls(store, mount, source)?;
     let docs = store.cached_docs(&mount.accessor)?;
     let mut out = Vec::new();
     for url in urls {
@@ -217,6 +194,8 @@ pub fn key_sets(
     }
     Ok(out)
 }
+
+// ---- Verifying ---------------------------------------------------------------------------
 
 /// Why a JWKS-based verification failed.
 pub struct KeyError {
@@ -244,7 +223,7 @@ pub fn verify_with_sets(
     sets: &[KeySetEntry],
     allowed: &[Alg],
 ) -> Result<Verified, KeyError> {
-    if *source != KeySource::MultiJwks {
+    if !matches!(source, KeySource::MultiJwks(_)) {
         // One set in practice; several only in the discovery fallback of `jwks_urls`.
         let merged: Vec<Jwk>;
         let keys = match sets {
@@ -305,89 +284,255 @@ fn kids(keys: &[Jwk]) -> Vec<String> {
         .collect()
 }
 
-/// A refetch the command layer should run before retrying a login once.
+// ---- Plans: what a handler asks the command layer to fetch -------------------------------
+
+/// Documents a handler needs from the network before it can answer. The command layer runs the
+/// plan with no transaction open ([`run_plan`]) and calls the handler again with the
+/// [`Fetched`] result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// A config write or `jwks/refresh`: fetch every target, in order, and stop at the first
+    /// failure (the request fails as a whole). The handler checks and stores what it gets.
+    Probe(Vec<Target>),
+    /// The one refetch of a login whose cached keys verified nothing, already claimed
+    /// ([`claim_refetch`]).
+    Refetch(Refetch),
+}
+
+/// A login's refetch, claimed in the login's transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refetch {
     pub mount_accessor: String,
-    /// What to fetch, in config order.
+    /// The mount's config as stored when the refetch was claimed: the documents are kept only
+    /// if it is still the same (a config write in between replaced the cache).
+    pub config: Option<Value>,
+    /// What to fetch, in config order: the targets whose spacing had passed.
     pub targets: Vec<Target>,
     /// `jwks_pairs`: a failed fetch keeps that pair's cached set and Vault's kid-search
     /// messages apply; otherwise a failed fetch is the login's error, as in Vault.
     pub multi: bool,
+    /// The targets skipped by the spacing, for the hint.
+    pub notes: Vec<String>,
 }
 
-/// One URL a refetch (or a refresh) fetches.
+/// A document as fetched, not yet stamped with the time it is stored at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    /// The configured URL: a JWKS URL, or an `oidc_discovery_url`.
+pub struct Doc {
     pub url: String,
-    pub ca_pem: String,
-    pub discovery: bool,
+    /// `discovery` or `jwks`.
+    pub kind: &'static str,
+    pub body: Vec<u8>,
 }
 
-impl Target {
-    /// The URL whose fetch time spaces refetches (the discovery document's for discovery).
-    pub fn log_key(&self) -> String {
-        if self.discovery {
-            fetch::discovery_url(&self.url)
-        } else {
-            self.url.clone()
+impl Doc {
+    /// The document as the cache stores it, fetched at `now`.
+    pub fn cached(&self, now: f64) -> CachedDoc {
+        CachedDoc {
+            url: self.url.clone(),
+            kind: self.kind.to_string(),
+            body: self.body.clone(),
+            fetched_at: now as i64,
         }
     }
 }
 
-/// The URLs a mount's keys are fetched from, or `None` when its keys are not fetched.
-pub fn targets(cfg: &Config) -> Option<Vec<Target>> {
-    let t = |url: &str, ca_pem: &str, discovery: bool| Target {
-        url: url.to_string(),
-        ca_pem: ca_pem.to_string(),
-        discovery,
-    };
-    match cfg.key_source() {
-        KeySource::Jwks => Some(vec![t(&cfg.jwks_url, &cfg.jwks_ca_pem, false)]),
-        KeySource::MultiJwks => Some(
-            cfg.jwks_pairs
-                .iter()
-                .map(|p| t(&p.jwks_url, &p.jwks_ca_pem, false))
-                .collect(),
-        ),
-        KeySource::OidcDiscovery => Some(vec![t(
-            &cfg.oidc_discovery_url,
-            &cfg.oidc_discovery_ca_pem,
-            true,
-        )]),
-        KeySource::Static | KeySource::Unsupported => None,
+/// What fetching one target gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetFetch {
+    pub target: Target,
+    /// The documents fetched and checked, in order: a discovery document, then its JWKS. A
+    /// discovery target whose JWKS failed keeps its discovery document here.
+    pub docs: Vec<Doc>,
+    /// The failure, if any.
+    pub error: Option<SetError>,
+}
+
+/// What a handler is called again with, once its plan ran.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fetched {
+    /// A probe's results, one per target fetched, in order (it stops at the first failure).
+    Probe {
+        targets: Vec<Target>,
+        sets: Vec<SetFetch>,
+    },
+    /// What a login's refetch did (its documents are already stored).
+    Refetch(RefetchReport),
+}
+
+impl Fetched {
+    /// The results of a probe of exactly `want`; `None` when this answers another plan. Never
+    /// empty: a probe fetches at least its first target.
+    pub fn probe_of(&self, want: &[Target]) -> Option<&[SetFetch]> {
+        match self {
+            Fetched::Probe { targets, sets } if targets == want && !sets.is_empty() => Some(sets),
+            _ => None,
+        }
+    }
+
+    /// What a login's refetch did; `None` when this answers another plan.
+    pub fn refetch(&self) -> Option<&RefetchReport> {
+        match self {
+            Fetched::Refetch(r) => Some(r),
+            Fetched::Probe { .. } => None,
+        }
     }
 }
 
-/// Asks for one refetch, when the mount has a key URL, the network is allowed, and this is the
-/// first attempt of the login.
-pub fn request_refetch(
-    ctx: &Ctx,
-    _store: &Store,
-    mount: &MountRow,
-    cfg: &Config,
-    _jwt: &str,
-) -> Result<(), ApiError> {
-    if ctx.offline || ctx.refetched.get() {
-        return Ok(());
-    }
-    let Some(targets) = targets(cfg) else {
-        return Ok(());
+/// What a refetch did: notes for the hint, and, when the fetch of a single-set mount failed,
+/// Vault's message for the login error.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RefetchReport {
+    pub notes: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// The network I/O of a plan, and nothing else: no state file, no clock, no lock. A probe
+/// stops at its first failed target; a refetch tries every target.
+pub fn fetch(plan: &Plan) -> Vec<SetFetch> {
+    let (targets, stop_at_failure) = match plan {
+        Plan::Probe(targets) => (targets, true),
+        Plan::Refetch(r) => (&r.targets, false),
     };
-    *ctx.refetch.borrow_mut() = Some(Refetch {
+    let mut out = Vec::new();
+    for target in targets {
+        let set = fetch_set(target);
+        let failed = set.error.is_some();
+        out.push(set);
+        if failed && stop_at_failure {
+            break;
+        }
+    }
+    out
+}
+
+/// Runs a plan for the command layer: [`fetch`] with no transaction open; for a refetch, then
+/// one short transaction that keeps the fetched documents (stamped with the time `clock` gives
+/// inside it) unless the mount's config changed meanwhile.
+pub fn run_plan(
+    plan: &Plan,
+    open: &dyn Fn() -> Result<Store, StoreError>,
+    clock: &dyn Fn() -> f64,
+) -> Result<Fetched, StoreError> {
+    let sets = fetch(plan);
+    let refetch = match plan {
+        Plan::Probe(targets) => {
+            return Ok(Fetched::Probe {
+                targets: targets.clone(),
+                sets,
+            })
+        }
+        Plan::Refetch(r) => r,
+    };
+    let mut report = RefetchReport {
+        notes: refetch.notes.clone(),
+        error: None,
+    };
+    let mut docs = Vec::new();
+    for set in sets {
+        match set.error {
+            None => {
+                report.notes.push(format!(
+                    "refetched keys from {}",
+                    set.docs
+                        .last()
+                        .map(|d| d.url.as_str())
+                        .unwrap_or(&set.target.url)
+                ));
+                docs.extend(set.docs);
+            }
+            Some(e) => {
+                report
+                    .notes
+                    .push(format!("refetch failed, key cache unchanged: {}", e.hint()));
+                if !refetch.multi {
+                    report.error = Some(e.vault_message());
+                }
+            }
+        }
+    }
+    if !docs.is_empty() {
+        let store = open()?;
+        let now = clock();
+        // The config may have been rewritten while the network was in use: its new cache must
+        // not receive documents fetched for the old one.
+        let current = store.get_config::<Value>(&refetch.mount_accessor)?;
+        if current.is_some() && current == refetch.config {
+            for d in &docs {
+                store.put_cached_doc(&refetch.mount_accessor, &d.cached(now))?;
+            }
+            store.commit()?;
+        } else {
+            report.notes.push(
+                "the mount's config changed during the refetch; the fetched keys were discarded"
+                    .to_string(),
+            );
+        }
+    }
+    Ok(Fetched::Refetch(report))
+}
+
+// ---- A login's refetch -------------------------------------------------------------------
+
+/// What [`claim_refetch`] decided.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    /// Fetch these (their fetch times are recorded).
+    Fetch(Refetch),
+    /// Every target was fetched less than [`REFETCH_SPACING`] seconds ago: nothing to fetch.
+    Skipped(RefetchReport),
+}
+
+/// Claims the refetch of a login whose cached keys verified nothing, in the login's own write
+/// transaction, at `now` read after that transaction began: every target fetched less than
+/// [`REFETCH_SPACING`] seconds ago is skipped with a note, the others are recorded as fetched
+/// now. Because every process reads its time while holding the lock, the claims are ordered
+/// as the times are, and a process cannot pass the check with an earlier time than the one
+/// recorded. The caller commits the claim even though nothing is fetched yet, so that a flood
+/// of forged tokens cannot turn into a flood of requests. `None`: the keys are not fetched.
+pub fn claim_refetch(
+    store: &Store,
+    mount: &MountRow,
+    source: &KeySource,
+    now: f64,
+) -> Result<Option<Claim>, StoreError> {
+    let Some(targets) = source.targets() else {
+        return Ok(None);
+    };
+    let mut notes = Vec::new();
+    let mut due = Vec::new();
+    for target in targets {
+        let key = target.log_key();
+        match store.last_fetch(&key)? {
+            // A clock that went backwards (now < t) does not block fetching forever.
+            Some(t) if now - t < REFETCH_SPACING && now >= t => notes.push(format!(
+                "refetch of {key} skipped: it was fetched {:.0}s ago (at most one fetch per \
+                 {REFETCH_SPACING:.0}s); the key cache may be stale: retry later, or refresh \
+                 it now with `jwtvault write -f auth/<mount>/jwks/refresh`",
+                now - t
+            )),
+            _ => {
+                store.record_fetch(&key, now)?;
+                due.push(target);
+            }
+        }
+    }
+    if due.is_empty() {
+        return Ok(Some(Claim::Skipped(RefetchReport { notes, error: None })));
+    }
+    Ok(Some(Claim::Fetch(Refetch {
         mount_accessor: mount.accessor.clone(),
-        targets,
-        multi: cfg.key_source() == KeySource::MultiJwks,
-    });
-    Ok(())
+        config: store.get_config::<Value>(&mount.accessor)?,
+        targets: due,
+        multi: matches!(source, KeySource::MultiJwks(_)),
+        notes,
+    })))
 }
 
 /// The hints added when no cached key verified a token: what the refetch did, and with the
 /// network off, that the cache may be stale and how to refresh it.
-pub fn stale_hint(ctx: &Ctx, mount: &MountRow, _cfg: &Config) -> Vec<String> {
-    let mut out: Vec<String> = ctx.refetch_notes.borrow().clone();
-    if ctx.offline {
+pub fn stale_hint(report: Option<&RefetchReport>, offline: bool, mount: &MountRow) -> Vec<String> {
+    let mut out: Vec<String> = report.map(|r| r.notes.clone()).unwrap_or_default();
+    if offline {
         out.push(format!(
             "the key cache may be stale and the network is off (-offline or JWTVAULT_OFFLINE=1); \
              refresh it with `jwtvault write -f auth/{}jwks/refresh` or import keys with \
@@ -401,94 +546,145 @@ pub fn stale_hint(ctx: &Ctx, mount: &MountRow, _cfg: &Config) -> Vec<String> {
 /// Completes the error of a login whose cached keys verified nothing: when the refetch failed,
 /// Vault's message for that failure replaces the plain "failed to verify" one (Vault reports the
 /// failed fetch, reference §4.8.1); then the hints of [`stale_hint`].
-pub fn explain_key_failure(ctx: &Ctx, mount: &MountRow, cfg: &Config, err: &mut ApiError) {
-    if let Some(message) = ctx.refetch_error.borrow().clone() {
+pub fn explain_key_failure(
+    report: Option<&RefetchReport>,
+    offline: bool,
+    mount: &MountRow,
+    err: &mut ApiError,
+) {
+    if let Some(message) = report.and_then(|r| r.error.clone()) {
         err.errors = vec![message];
     }
-    err.hints.extend(stale_hint(ctx, mount, cfg));
+    err.hints.extend(stale_hint(report, offline, mount));
 }
 
-/// What a refetch did: notes for the hint, and, when the fetch of a single-set mount failed,
-/// Vault's message for the login error.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct RefetchReport {
-    pub notes: Vec<String>,
-    pub error: Option<String>,
+// ---- Config writes and jwks/refresh --------------------------------------------------------
+
+/// A config write's discovery result: the documents to cache and warnings for the response.
+pub struct Probe {
+    pub docs: Vec<CachedDoc>,
+    pub warnings: Vec<String>,
 }
 
-/// Runs a refetch in two short transactions around the network I/O: first the spacing check
-/// and the attempt record (committed even if the fetch fails, so a flood of forged tokens
-/// cannot turn into a flood of requests), then, if the fetch succeeded and the mount's key
-/// URLs are still those of the plan, the new documents.
-pub fn run_refetch(
-    open: &dyn Fn() -> Result<Store, StoreError>,
-    plan: &Refetch,
+/// A config write with `oidc_discovery_url` while the network is off.
+pub fn offline_discovery_error() -> ApiError {
+    ApiError::bad_request(fetch::DISCOVERY_ERROR.to_string()).with_hint(
+        "the network is off (-offline or JWTVAULT_OFFLINE=1) and a discovery document cannot be \
+         imported; with no network, configure jwks_url=<the issuer's jwks_uri> after seeding its \
+         keys with `jwtvault write auth/<mount>/jwks/import jwks=@jwks.json url=<jwks_uri>`",
+    )
+}
+
+/// Config write with `oidc_discovery_url`, once fetched: the discovery document must have been
+/// fetched and be valid (Vault); its JWKS is cached too so that logins work offline
+/// (jwtvault). A JWKS that could not be fetched or parsed does not fail the write (Vault does
+/// not fetch it then either); it is a warning.
+pub fn probed_discovery(set: &SetFetch, now: f64) -> Result<Probe, ApiError> {
+    let mut warnings = Vec::new();
+    let why = match &set.error {
+        None => None,
+        Some(SetError::Discovery(e)) => {
+            return Err(ApiError::bad_request(fetch::discovery_error(e)).with_hint(e.hint()))
+        }
+        Some(SetError::Jwks(e)) => Some(e.hint()),
+        Some(SetError::Decode { url, reason, .. }) => Some(format!("GET {url}: {reason}")),
+    };
+    if let Some(why) = why {
+        warnings.push(format!(
+            "the issuer's JWKS could not be cached ({why}); logins will fetch it when first needed"
+        ));
+    }
+    Ok(Probe {
+        docs: set.docs.iter().map(|d| d.cached(now)).collect(),
+        warnings,
+    })
+}
+
+/// Config write with `jwks_url` (or one of `jwks_pairs`), once fetched: the set must have been
+/// fetched and every key in it parse (Vault's whole-document rule); `{"keys":[]}` passes.
+pub fn probed_jwks(set: &SetFetch, now: f64) -> Result<CachedDoc, ApiError> {
+    match &set.error {
+        Some(SetError::Jwks(e) | SetError::Discovery(e)) => {
+            Err(ApiError::bad_request(fetch::jwks_error(e)).with_hint(e.hint()))
+        }
+        Some(e @ SetError::Decode { .. }) => {
+            Err(ApiError::bad_request(fetch::JWKS_URL_ERROR).with_hint(e.hint()))
+        }
+        None => set
+            .docs
+            .iter()
+            .find(|d| d.kind == "jwks")
+            .map(|d| d.cached(now))
+            .ok_or_else(|| {
+                ApiError::internal(format!("the fetch of {} gave no JWKS", set.target.url))
+            }),
+    }
+}
+
+/// Config write with `jwks_url` (or one of `jwks_pairs`) while the network is off: a set
+/// already cached for this URL on this mount (seeded by `jwks/import url=…`, for air-gapped CI)
+/// is checked and kept instead.
+pub fn seeded_jwks(store: &Store, mount: &MountRow, url: &str) -> Result<CachedDoc, ApiError> {
+    let seeded = store
+        .cached_docs(&mount.accessor)?
+        .into_iter()
+        .find(|d| d.kind == "jwks" && d.url == url && !url.is_empty());
+    let Some(seeded) = seeded else {
+        return Err(
+            ApiError::bad_request(fetch::JWKS_URL_ERROR).with_hint(format!(
+                "the network is off (-offline or JWTVAULT_OFFLINE=1) and no JWKS is cached for \
+                 {url}; seed it first with `jwtvault write auth/{}jwks/import jwks=@jwks.json \
+                 url={url}`",
+                mount.path
+            )),
+        );
+    };
+    keys::parse_jwks(&seeded.body).map_err(|e| {
+        ApiError::bad_request(fetch::JWKS_URL_ERROR)
+            .with_hint(format!("the JWKS cached for {url} does not parse: {e}"))
+    })?;
+    Ok(seeded)
+}
+
+/// `jwks/refresh` while the network is off.
+pub fn refresh_offline_error() -> ApiError {
+    ApiError::bad_request("cannot refresh keys: the network is off")
+        .with_hint("-offline or JWTVAULT_OFFLINE=1 forbids fetching; unset it, or use jwks/import")
+}
+
+/// `jwks/refresh` of a mount whose keys are not fetched.
+pub fn refresh_no_url_error() -> ApiError {
+    ApiError::bad_request("cannot refresh keys: the config has no key URL").with_hint(
+        "jwt_validation_pubkeys are stored in the config itself; there is nothing to fetch",
+    )
+}
+
+/// `jwks/refresh`, once fetched (no spacing: it is asked for): all or nothing. Stores the
+/// documents and records the fetch times so that logins right after it do not fetch again.
+pub fn keep_refreshed(
+    store: &Store,
+    mount: &MountRow,
+    sets: &[SetFetch],
     now: f64,
-) -> Result<RefetchReport, StoreError> {
-    let mut report = RefetchReport::default();
-    let mut due = Vec::new();
-    {
-        let store = open()?;
-        for target in &plan.targets {
-            let key = target.log_key();
-            match store.last_fetch(&key)? {
-                Some(t) if now - t < REFETCH_SPACING && now >= t => report.notes.push(format!(
-                    "refetch of {key} skipped: it was fetched {:.0}s ago (at most one fetch per \
-                     {REFETCH_SPACING:.0}s); the key cache may be stale: retry later, or refresh \
-                     it now with `jwtvault write -f auth/<mount>/jwks/refresh`",
-                    now - t
-                )),
-                _ => {
-                    store.record_fetch(&key, now)?;
-                    due.push(target);
-                }
-            }
-        }
-        store.commit()?;
+) -> Result<Vec<CachedDoc>, ApiError> {
+    if let Some(set) = sets.iter().find(|s| s.error.is_some()) {
+        let hint = set.error.as_ref().map(SetError::hint).unwrap_or_default();
+        return Err(
+            ApiError::bad_request(format!("error fetching keys from {}", set.target.url))
+                .with_hint(hint),
+        );
     }
-    let mut fetched = Vec::new();
-    for target in due {
-        match fetch_set(target, now) {
-            Ok(docs) => {
-                report.notes.push(format!(
-                    "refetched keys from {}",
-                    docs.last().map(|d| d.url.as_str()).unwrap_or(&target.url)
-                ));
-                fetched.extend(docs);
-            }
-            Err(e) => {
-                report
-                    .notes
-                    .push(format!("refetch failed, key cache unchanged: {}", e.hint()));
-                if !plan.multi {
-                    report.error = Some(e.vault_message());
-                }
-            }
-        }
+    let docs: Vec<CachedDoc> = sets
+        .iter()
+        .flat_map(|s| s.docs.iter().map(|d| d.cached(now)))
+        .collect();
+    for set in sets {
+        store.record_fetch(&set.target.log_key(), now)?;
     }
-    if !fetched.is_empty() {
-        let store = open()?;
-        // The config may have been rewritten while the network was in use: its new cache must
-        // not receive documents fetched for the old one.
-        let current = match store.get_mount_by_accessor(&plan.mount_accessor)? {
-            Some(m) => store
-                .get_config::<Config>(&m.accessor)?
-                .and_then(|c| targets(&c)),
-            None => None,
-        };
-        if current.as_ref() == Some(&plan.targets) {
-            for d in &fetched {
-                store.put_cached_doc(&plan.mount_accessor, d)?;
-            }
-            store.commit()?;
-        } else {
-            report.notes.push(
-                "the mount's config changed during the refetch; the fetched keys were discarded"
-                    .to_string(),
-            );
-        }
+    for d in &docs {
+        store.put_cached_doc(&mount.accessor, d)?;
     }
-    Ok(report)
+    Ok(docs)
 }
 
 /// Why fetching a key set failed.
@@ -561,7 +757,17 @@ fn quoted(body: &[u8]) -> String {
 }
 
 /// Fetches one key set: a JWKS URL, or a discovery document and then its JWKS.
-fn fetch_set(target: &Target, now: f64) -> Result<Vec<CachedDoc>, SetError> {
+fn fetch_set(target: &Target) -> SetFetch {
+    let mut docs = Vec::new();
+    let error = fetch_into(target, &mut docs).err();
+    SetFetch {
+        target: target.clone(),
+        docs,
+        error,
+    }
+}
+
+fn fetch_into(target: &Target, docs: &mut Vec<Doc>) -> Result<(), SetError> {
     let f = fetch::fetcher(&target.ca_pem).map_err(|e| {
         if target.discovery {
             SetError::Discovery(e)
@@ -569,15 +775,13 @@ fn fetch_set(target: &Target, now: f64) -> Result<Vec<CachedDoc>, SetError> {
             SetError::Jwks(e)
         }
     })?;
-    let mut docs = Vec::new();
     let jwks_url = if target.discovery {
         let d = f.discover(&target.url).map_err(SetError::Discovery)?;
-        docs.push(doc(
-            &fetch::discovery_url(&target.url),
-            "discovery",
-            d.raw,
-            now,
-        ));
+        docs.push(Doc {
+            url: fetch::discovery_url(&target.url),
+            kind: "discovery",
+            body: d.raw,
+        });
         d.jwks_uri
     } else {
         target.url.clone()
@@ -590,48 +794,12 @@ fn fetch_set(target: &Target, now: f64) -> Result<Vec<CachedDoc>, SetError> {
             body,
         });
     }
-    docs.push(doc(&jwks_url, "jwks", body, now));
-    Ok(docs)
-}
-
-/// `write -f auth/<mount>/jwks/refresh`: fetch every key URL of the mount now (no spacing: it
-/// is asked for), all or nothing, and record the fetch times so that logins right after it do
-/// not fetch again.
-pub fn refresh_now(
-    ctx: &Ctx,
-    store: &Store,
-    mount: &MountRow,
-    cfg: &Config,
-) -> Result<Vec<CachedDoc>, ApiError> {
-    if ctx.offline {
-        return Err(
-            ApiError::bad_request("cannot refresh keys: the network is off").with_hint(
-                "-offline or JWTVAULT_OFFLINE=1 forbids fetching; unset it, or use jwks/import",
-            ),
-        );
-    }
-    let Some(targets) = targets(cfg) else {
-        return Err(
-            ApiError::bad_request("cannot refresh keys: the config has no key URL").with_hint(
-                "jwt_validation_pubkeys are stored in the config itself; there is nothing to fetch",
-            ),
-        );
-    };
-    let mut out = Vec::new();
-    for target in &targets {
-        let docs = fetch_set(target, ctx.now).map_err(|e| {
-            ApiError::bad_request(format!("error fetching keys from {}", target.url))
-                .with_hint(e.hint())
-        })?;
-        out.extend(docs);
-    }
-    for target in &targets {
-        store.record_fetch(&target.log_key(), ctx.now)?;
-    }
-    for d in &out {
-        store.put_cached_doc(&mount.accessor, d)?;
-    }
-    Ok(out)
+    docs.push(Doc {
+        url: jwks_url,
+        kind: "jwks",
+        body,
+    });
+    Ok(())
 }
 
 /// The header of a compact JWS, decoded but not verified (to find its `kid`).
@@ -647,6 +815,7 @@ fn peek_header(token: &str) -> Result<serde_json::Map<String, serde_json::Value>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use std::io::{Read, Write};
     use std::net::TcpListener;
     use std::path::{Path, PathBuf};
@@ -657,8 +826,9 @@ mod tests {
         Store::open(path, &|_| Ok(()))
     }
 
-    /// A state file with one jwt mount (accessor `auth_jwt_1`, path `jwt/`) configured by `cfg`.
-    fn state(cfg: &Config) -> (tempfile::TempDir, PathBuf, MountRow) {
+    /// A state file with one jwt mount (accessor `auth_jwt_1`, path `jwt/`) whose stored
+    /// config is `cfg`.
+    fn state(cfg: &Value) -> (tempfile::TempDir, PathBuf, MountRow) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.db");
         let mount = MountRow {
@@ -706,28 +876,44 @@ mod tests {
         format!("http://{}/keys", l.local_addr().unwrap())
     }
 
-    fn jwks_config(url: &str) -> Config {
-        Config {
-            jwks_url: url.to_string(),
-            ..Config::default()
+    fn jwks_source(url: &str) -> KeySource {
+        KeySource::Jwks(Target::jwks(url, ""))
+    }
+
+    /// A login's refetch as the command layer runs it: the claim in one transaction at `now`,
+    /// then the plan, with `between` run after the claim and before the documents are kept.
+    fn refetch_with(
+        path: &Path,
+        mount: &MountRow,
+        source: &KeySource,
+        now: f64,
+        between: &dyn Fn(),
+    ) -> RefetchReport {
+        let store = open(path).unwrap();
+        let claim = claim_refetch(&store, mount, source, now).unwrap().unwrap();
+        store.commit().unwrap();
+        between();
+        match claim {
+            Claim::Skipped(report) => report,
+            Claim::Fetch(plan) => {
+                match run_plan(&Plan::Refetch(plan), &|| open(path), &|| now).unwrap() {
+                    Fetched::Refetch(report) => report,
+                    other => panic!("a refetch answered {other:?}"),
+                }
+            }
         }
     }
 
-    fn plan(cfg: &Config) -> Refetch {
-        Refetch {
-            mount_accessor: "auth_jwt_1".into(),
-            targets: targets(cfg).unwrap(),
-            multi: false,
-        }
+    fn refetch(path: &Path, mount: &MountRow, source: &KeySource, now: f64) -> RefetchReport {
+        refetch_with(path, mount, source, now, &|| {})
     }
 
     #[test]
     fn refetches_are_spaced_per_url_and_failures_recorded() {
         let url = refused_url();
-        let cfg = jwks_config(&url);
-        let (_dir, path, mount) = state(&cfg);
-        let open = || open(&path);
-        let first = run_refetch(&open, &plan(&cfg), 1000.0).unwrap();
+        let source = jwks_source(&url);
+        let (_dir, path, mount) = state(&json!({ "jwks_url": url }));
+        let first = refetch(&path, &mount, &source, 1000.0);
         let want = format!(
             "error validating token: error verifying token signature: fetching keys oidc: get keys failed Get \"{url}\": dial tcp {}: connect: connection refused",
             url.trim_start_matches("http://").trim_end_matches("/keys")
@@ -740,44 +926,90 @@ mod tests {
             )]
         );
         // The failed attempt counts: 9 s later it is skipped, 10 s later it runs again.
-        let second = run_refetch(&open, &plan(&cfg), 1009.0).unwrap();
+        let second = refetch(&path, &mount, &source, 1009.0);
         assert_eq!(second.error, None);
         assert!(second.notes[0]
             .starts_with(&format!("refetch of {url} skipped: it was fetched 9s ago")));
-        let third = run_refetch(&open, &plan(&cfg), 1010.0).unwrap();
+        let third = refetch(&path, &mount, &source, 1010.0);
         assert!(third.error.is_some());
         // A clock that went backwards does not block fetching forever.
-        assert!(run_refetch(&open, &plan(&cfg), 500.0)
-            .unwrap()
-            .error
-            .is_some());
-        let store = open().unwrap();
+        assert!(refetch(&path, &mount, &source, 500.0).error.is_some());
+        let store = open(&path).unwrap();
         assert_eq!(store.last_fetch(&url).unwrap(), Some(500.0));
         assert!(store.cached_docs(&mount.accessor).unwrap().is_empty());
     }
 
     #[test]
+    fn a_claim_records_the_time_it_was_made_and_skips_within_the_spacing() {
+        let url = refused_url();
+        let source = jwks_source(&url);
+        let (_dir, path, mount) = state(&json!({ "jwks_url": url }));
+        let store = open(&path).unwrap();
+        let Some(Claim::Fetch(plan)) = claim_refetch(&store, &mount, &source, 100.0).unwrap()
+        else {
+            panic!("the first claim must fetch");
+        };
+        assert_eq!(plan.targets, [Target::jwks(&url, "")]);
+        assert_eq!(plan.config, Some(json!({ "jwks_url": url })));
+        assert_eq!(store.last_fetch(&url).unwrap(), Some(100.0));
+        // In the same transaction (or any later one) within 10 s: skipped, nothing to fetch.
+        let Some(Claim::Skipped(report)) = claim_refetch(&store, &mount, &source, 109.5).unwrap()
+        else {
+            panic!("a claim within the spacing must be skipped");
+        };
+        assert_eq!(report.error, None);
+        assert_eq!(report.notes.len(), 1);
+        // Static keys are never fetched.
+        assert_eq!(
+            claim_refetch(&store, &mount, &KeySource::Static, 200.0).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_probe_stops_at_its_first_failure_a_refetch_does_not() {
+        let (a, b) = (refused_url(), refused_url());
+        let targets = vec![Target::jwks(&a, ""), Target::jwks(&b, "")];
+        let probe = fetch(&Plan::Probe(targets.clone()));
+        assert_eq!(probe.len(), 1);
+        assert_eq!(probe[0].target.url, a);
+        assert!(matches!(probe[0].error, Some(SetError::Jwks(_))));
+        let refetch = fetch(&Plan::Refetch(Refetch {
+            mount_accessor: "auth_jwt_1".into(),
+            config: None,
+            targets,
+            multi: true,
+            notes: Vec::new(),
+        }));
+        assert_eq!(refetch.len(), 2);
+        assert!(refetch
+            .iter()
+            .all(|s| s.error.is_some() && s.docs.is_empty()));
+    }
+
+    #[test]
     fn a_refetch_stores_its_documents_unless_the_config_changed_meanwhile() {
         let (url, hits) = serve(r#"{"keys":[]}"#);
-        let cfg = jwks_config(&url);
-        let (_dir, path, mount) = state(&cfg);
-        let report = run_refetch(&|| open(&path), &plan(&cfg), 2000.0).unwrap();
+        let source = jwks_source(&url);
+        let (_dir, path, mount) = state(&json!({ "jwks_url": url }));
+        let report = refetch(&path, &mount, &source, 2000.0);
         assert_eq!(report.error, None);
         assert_eq!(report.notes, [format!("refetched keys from {url}")]);
         let docs = open(&path).unwrap().cached_docs(&mount.accessor).unwrap();
         assert_eq!((docs.len(), docs[0].fetched_at), (1, 2000));
-        // The config is rewritten between the two transactions: the fetched set is dropped.
-        let (_dir2, path2, mount2) = state(&cfg);
-        let calls = std::cell::Cell::new(0);
-        let rewriting_open = || {
-            calls.set(calls.get() + 1);
-            let store = open(&path2)?;
-            if calls.get() == 2 {
-                store.put_config(&mount2.accessor, &jwks_config("http://127.0.0.1:1/other"))?;
-            }
-            Ok(store)
+        // The config is rewritten between the claim and the keeping: the set is dropped.
+        let (_dir2, path2, mount2) = state(&json!({ "jwks_url": url }));
+        let rewrite = || {
+            let store = open(&path2).unwrap();
+            store
+                .put_config(
+                    &mount2.accessor,
+                    &json!({ "jwks_url": "http://127.0.0.1:1/other" }),
+                )
+                .unwrap();
+            store.commit().unwrap();
         };
-        let report = run_refetch(&rewriting_open, &plan(&cfg), 2000.0).unwrap();
+        let report = refetch_with(&path2, &mount2, &source, 2000.0, &rewrite);
         assert_eq!(
             report.notes.last().unwrap(),
             "the mount's config changed during the refetch; the fetched keys were discarded"
@@ -792,35 +1024,35 @@ mod tests {
 
     #[test]
     fn discovery_mount_without_its_document_reads_the_cached_sets() {
-        let cfg = Config {
-            oidc_discovery_url: "https://issuer.example".into(),
-            ..Config::default()
-        };
-        let (_dir, path, mount) = state(&cfg);
+        let source = KeySource::OidcDiscovery(Target::discovery("https://issuer.example", ""));
+        let (_dir, path, mount) = state(&json!({ "oidc_discovery_url": "https://issuer.example" }));
         let store = open(&path).unwrap();
         assert_eq!(
-            jwks_urls(&store, &mount, &cfg).unwrap(),
+            jwks_urls(&store, &mount, &source).unwrap(),
             Vec::<String>::new()
         );
-        assert_eq!(known_jwks_urls(&store, &mount, &cfg).unwrap(), None);
+        assert_eq!(known_jwks_urls(&store, &mount, &source).unwrap(), None);
         // With no key at all, verification fails as "no key": a login asks for a refetch.
-        let sets = key_sets(&store, &mount, &cfg).unwrap();
-        let err = verify_with_sets("a.b.c", &KeySource::OidcDiscovery, &sets, &[]);
+        let sets = key_sets(&store, &mount, &source).unwrap();
+        let err = verify_with_sets("a.b.c", &source, &sets, &[]);
         assert!(err.is_err());
         // An imported set is used.
+        let doc = |url: &str, kind: &'static str, body: &[u8]| {
+            Doc {
+                url: url.into(),
+                kind,
+                body: body.to_vec(),
+            }
+            .cached(5.0)
+        };
         store
             .put_cached_doc(
                 &mount.accessor,
-                &doc(
-                    "https://issuer.example/k",
-                    "jwks",
-                    br#"{"keys":[]}"#.to_vec(),
-                    5.0,
-                ),
+                &doc("https://issuer.example/k", "jwks", br#"{"keys":[]}"#),
             )
             .unwrap();
         assert_eq!(
-            jwks_urls(&store, &mount, &cfg).unwrap(),
+            jwks_urls(&store, &mount, &source).unwrap(),
             ["https://issuer.example/k"]
         );
         // Once the discovery document is cached, its jwks_uri alone counts.
@@ -830,17 +1062,15 @@ mod tests {
                 &doc(
                     "https://issuer.example/.well-known/openid-configuration",
                     "discovery",
-                    br#"{"issuer":"https://issuer.example","jwks_uri":"https://issuer.example/jwks"}"#
-                        .to_vec(),
-                    5.0,
+                    br#"{"issuer":"https://issuer.example","jwks_uri":"https://issuer.example/jwks"}"#,
                 ),
             )
             .unwrap();
         assert_eq!(
-            known_jwks_urls(&store, &mount, &cfg).unwrap(),
+            known_jwks_urls(&store, &mount, &source).unwrap(),
             Some(vec!["https://issuer.example/jwks".to_string()])
         );
-        assert_eq!(key_sets(&store, &mount, &cfg).unwrap()[0].keys.len(), 0);
+        assert_eq!(key_sets(&store, &mount, &source).unwrap()[0].keys.len(), 0);
     }
 
     #[test]

@@ -1,17 +1,21 @@
 //! `auth/<mount>/config`: the JWT method's configuration (vault-jwt-reference §2).
 //!
 //! Every write is a full replace, checked in Vault's order (§2.3). Writes that name a key URL
-//! fetch it now (through `keycache`, which alone calls `fetch`) and store what they fetched; a
-//! failed check leaves the stored config and the key cache as they were.
+//! fetch it now and store what they fetched; a failed check leaves the stored config and the key
+//! cache as they were. The fetch happens with no lock held: the handler's first call, on
+//! reaching the check that needs the documents, asks for them
+//! ([`Outcome::NeedsFetch`]) and is called again with them; the checks, which depend only on the
+//! request, run again in the same order, and the config is stored in that second, short
+//! transaction.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::api::{ApiError, Response};
 use crate::fields;
-use crate::keycache;
+use crate::keycache::{self, Fetched, KeySource, Plan, SetFetch, Target};
 use crate::keys;
-use crate::paths::{data, not_found, Ctx};
+use crate::paths::{data, not_found, Ctx, Outcome};
 use crate::store::{MountRow, Store};
 use crate::verify::Alg;
 
@@ -48,30 +52,23 @@ pub struct Config {
     pub token_audiences: Vec<String>,
 }
 
-/// Where a mount's keys come from (reference §2.4).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KeySource {
-    Static,
-    Jwks,
-    MultiJwks,
-    OidcDiscovery,
-    /// OIDC browser flow (client id and secret set) or nothing: JWT login cannot use it.
-    Unsupported,
-}
-
 impl Config {
-    /// The key source a login uses, first match wins.
+    /// The key source a login uses, first match wins (reference §2.4), as the key cache reads
+    /// it.
     pub fn key_source(&self) -> KeySource {
         if !self.jwt_validation_pubkeys.is_empty() {
             KeySource::Static
         } else if !self.jwks_url.is_empty() {
-            KeySource::Jwks
+            KeySource::Jwks(Target::jwks(&self.jwks_url, &self.jwks_ca_pem))
         } else if !self.jwks_pairs.is_empty() {
-            KeySource::MultiJwks
+            KeySource::MultiJwks(pair_targets(&self.jwks_pairs))
         } else if !self.oidc_discovery_url.is_empty()
             && (self.oidc_client_id.is_empty() || self.oidc_client_secret.is_empty())
         {
-            KeySource::OidcDiscovery
+            KeySource::OidcDiscovery(Target::discovery(
+                &self.oidc_discovery_url,
+                &self.oidc_discovery_ca_pem,
+            ))
         } else {
             KeySource::Unsupported
         }
@@ -87,6 +84,28 @@ impl Config {
                 .filter_map(|a| Alg::parse(a))
                 .collect()
         }
+    }
+}
+
+fn pair_targets(pairs: &[JwksPair]) -> Vec<Target> {
+    pairs
+        .iter()
+        .map(|p| Target::jwks(&p.jwks_url, &p.jwks_ca_pem))
+        .collect()
+}
+
+/// The results of the fetch of `want` a previous call asked for, or `None` on the first call
+/// (the caller then asks for it). The plan is made from the request alone, so the second call
+/// asks for the same documents; anything else is a bug, reported as such.
+fn probed<'a>(
+    fetched: Option<&'a Fetched>,
+    want: &[Target],
+) -> Result<Option<&'a [SetFetch]>, ApiError> {
+    match fetched {
+        None => Ok(None),
+        Some(f) => f.probe_of(want).map(Some).ok_or_else(|| {
+            ApiError::internal("the documents fetched for this config write are not those it names")
+        }),
     }
 }
 
@@ -245,13 +264,15 @@ fn go_type(v: &Value) -> &'static str {
     }
 }
 
-/// `write auth/<mount>/config`.
+/// `write auth/<mount>/config`. Called a second time with `fetched` when the first call asked
+/// for documents.
 pub fn write(
     store: &Store,
     ctx: &Ctx,
     mount: &MountRow,
     body: &Map<String, Value>,
-) -> Result<Response, ApiError> {
+    fetched: Option<&Fetched>,
+) -> Result<Outcome, ApiError> {
     let previous = load(store, mount)?;
     let (mut c, raw_pairs) = parse(body, previous.as_ref())?;
 
@@ -261,7 +282,7 @@ pub fn write(
         !c.jwks_url.is_empty(),
         !raw_pairs.is_empty(),
     ];
-    let mut fetched = Vec::new();
+    let mut docs = Vec::new();
     let mut warnings = Vec::new();
     let id_set = !c.oidc_client_id.is_empty();
     let secret_set = !c.oidc_client_secret.is_empty();
@@ -274,10 +295,21 @@ pub fn write(
             "both 'oidc_client_id' and 'oidc_client_secret' must be set for OIDC",
         ));
     } else if !c.oidc_discovery_url.is_empty() {
-        let probe =
-            keycache::probe_discovery(ctx, &c.oidc_discovery_url, &c.oidc_discovery_ca_pem)?;
-        fetched = probe.docs;
-        warnings = probe.warnings;
+        if ctx.offline {
+            return Err(keycache::offline_discovery_error());
+        }
+        let want = [Target::discovery(
+            &c.oidc_discovery_url,
+            &c.oidc_discovery_ca_pem,
+        )];
+        let Some(sets) = probed(fetched, &want)? else {
+            return Ok(Outcome::NeedsFetch(Plan::Probe(want.to_vec())));
+        };
+        for set in sets {
+            let probe = keycache::probed_discovery(set, ctx.now)?;
+            docs.extend(probe.docs);
+            warnings.extend(probe.warnings);
+        }
     } else if id_set {
         return Err(ApiError::bad_request(
             "'oidc_discovery_url' must be set for OIDC",
@@ -290,24 +322,25 @@ pub fn write(
         return Err(ApiError::bad_request(
             "Bound issuer is not supported for use with 'jwks_pairs'",
         ));
-    } else if !c.jwks_url.is_empty() {
-        fetched.push(keycache::probe_jwks(
-            ctx,
-            store,
-            mount,
-            &c.jwks_url,
-            &c.jwks_ca_pem,
-        )?);
-    } else if !raw_pairs.is_empty() {
-        c.jwks_pairs = check_pairs(&raw_pairs)?;
-        for p in &c.jwks_pairs {
-            fetched.push(keycache::probe_jwks(
-                ctx,
-                store,
-                mount,
-                &p.jwks_url,
-                &p.jwks_ca_pem,
-            )?);
+    } else if !c.jwks_url.is_empty() || !raw_pairs.is_empty() {
+        let want = if c.jwks_url.is_empty() {
+            c.jwks_pairs = check_pairs(&raw_pairs)?;
+            pair_targets(&c.jwks_pairs)
+        } else {
+            vec![Target::jwks(&c.jwks_url, &c.jwks_ca_pem)]
+        };
+        if ctx.offline {
+            for t in &want {
+                docs.push(keycache::seeded_jwks(store, mount, &t.url)?);
+            }
+        } else {
+            let Some(sets) = probed(fetched, &want)? else {
+                return Ok(Outcome::NeedsFetch(Plan::Probe(want)));
+            };
+            // In order; the fetch stopped at the first failure, which is this write's error.
+            for set in sets {
+                docs.push(keycache::probed_jwks(set, ctx.now)?);
+            }
         }
     } else {
         for pem in &c.jwt_validation_pubkeys {
@@ -369,17 +402,17 @@ pub fn write(
     // A config write discards the old key cache (Vault: the next login starts cold) and keeps
     // what this write fetched.
     store.clear_cached_docs(&mount.accessor)?;
-    for doc in &fetched {
+    for doc in &docs {
         store.put_cached_doc(&mount.accessor, doc)?;
         // A fetch like any other: a login right after this write does not fetch again within
-        // the refetch spacing (keycache::REFETCH_SPACING). Offline, the documents were seeded,
-        // not fetched.
+        // the refetch spacing (keycache::REFETCH_SPACING), counted from this transaction's
+        // time, after the fetch. Offline, the documents were seeded, not fetched.
         if !ctx.offline {
             store.record_fetch(&doc.url, ctx.now)?;
         }
     }
-    Ok(Response {
+    Ok(Outcome::Done(Response {
         warnings,
         ..Response::default()
-    })
+    }))
 }

@@ -5,10 +5,10 @@ use serde_json::{json, Map, Value};
 
 use crate::api::{ApiError, Response};
 use crate::fields;
-use crate::keycache;
+use crate::keycache::{self, Fetched, KeySource, Plan};
 use crate::keys;
-use crate::paths::config::{self, KeySource};
-use crate::paths::{data, not_found, Ctx};
+use crate::paths::config;
+use crate::paths::{data, not_found, Ctx, Outcome};
 use crate::store::{CachedDoc, MountRow, Store};
 use crate::token::rfc3339;
 
@@ -46,12 +46,47 @@ pub fn read(store: &Store, mount: &MountRow) -> Result<Response, ApiError> {
     Ok(data(m))
 }
 
-/// `write -f auth/<mount>/jwks/refresh`.
-pub fn refresh(store: &Store, ctx: &Ctx, mount: &MountRow) -> Result<Response, ApiError> {
+/// `write -f auth/<mount>/jwks/refresh`: the first call reads the config and asks for its key
+/// URLs to be fetched; the second, with what was fetched, stores it (all or nothing). If the
+/// config's key URLs changed in between (a config write, which fetches and caches its own
+/// keys, ran meanwhile), the fetched documents belong to the old config: nothing is stored and
+/// the refresh fails, saying so; running it again refreshes the new config's keys.
+pub fn refresh(
+    store: &Store,
+    ctx: &Ctx,
+    mount: &MountRow,
+    fetched: Option<&Fetched>,
+) -> Result<Outcome, ApiError> {
     let Some(cfg) = config::load(store, mount)? else {
         return Err(ApiError::bad_request("could not load configuration"));
     };
-    let docs = keycache::refresh_now(ctx, store, mount, &cfg)?;
+    let targets = cfg.key_source().targets();
+    let Some(fetched) = fetched else {
+        if ctx.offline {
+            return Err(keycache::refresh_offline_error());
+        }
+        let Some(targets) = targets else {
+            return Err(keycache::refresh_no_url_error());
+        };
+        return Ok(Outcome::NeedsFetch(Plan::Probe(targets)));
+    };
+    let Some(sets) = targets.as_deref().and_then(|t| fetched.probe_of(t)) else {
+        let was = match fetched {
+            Fetched::Probe { targets, .. } => urls(targets),
+            Fetched::Refetch(_) => String::new(),
+        };
+        let now = match &targets {
+            Some(t) => format!("the config now reads keys from {}", urls(t)),
+            None => "the config now has no key URL".to_string(),
+        };
+        return Err(ApiError::bad_request(
+            "cannot refresh keys: the mount's config changed during the refresh",
+        )
+        .with_hint(format!(
+            "the keys fetched from {was} were discarded; {now}: run the refresh again"
+        )));
+    };
+    let docs = keycache::keep_refreshed(store, mount, sets, ctx.now)?;
     let mut m = Map::new();
     m.insert(
         "key_sets".into(),
@@ -62,7 +97,15 @@ pub fn refresh(store: &Store, ctx: &Ctx, mount: &MountRow) -> Result<Response, A
                 .collect(),
         ),
     );
-    Ok(data(m))
+    Ok(Outcome::Done(data(m)))
+}
+
+fn urls(targets: &[keycache::Target]) -> String {
+    targets
+        .iter()
+        .map(|t| t.url.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `write auth/<mount>/jwks/import jwks=@file.json [url=U]`: replaces the cached set of `url`
@@ -91,7 +134,7 @@ pub fn import(
     // The URLs logins read keys from; `None`: any (a discovery mount with no cached discovery
     // document, whose logins use whatever sets are cached).
     let known = match &cfg {
-        Some(cfg) => keycache::known_jwks_urls(store, mount, cfg)?,
+        Some(cfg) => keycache::known_jwks_urls(store, mount, &cfg.key_source())?,
         None => None,
     };
     let source = cfg.as_ref().map(config::Config::key_source);
@@ -112,7 +155,7 @@ pub fn import(
             }
         }
         None => match (source, known.as_deref()) {
-            (Some(KeySource::Jwks | KeySource::OidcDiscovery), Some([one])) => one.clone(),
+            (Some(KeySource::Jwks(_) | KeySource::OidcDiscovery(_)), Some([one])) => one.clone(),
             (None, _) => {
                 return Err(
                     ApiError::bad_request("url must be given: the mount has no config yet")
@@ -121,13 +164,13 @@ pub fn import(
                     ),
                 )
             }
-            (Some(KeySource::OidcDiscovery), _) => {
+            (Some(KeySource::OidcDiscovery(_)), _) => {
                 return Err(ApiError::bad_request(
                     "url must be given: the discovery document is not cached",
                 )
                 .with_hint("give url=<the issuer's jwks_uri>"))
             }
-            (Some(KeySource::MultiJwks), Some(urls)) => {
+            (Some(KeySource::MultiJwks(_)), Some(urls)) => {
                 return Err(ApiError::bad_request("url must be given with jwks_pairs")
                     .with_hint(format!("one of: {}", urls.join(", "))))
             }

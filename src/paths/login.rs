@@ -2,9 +2,9 @@
 //! then Vault core's token issuance and identity bookkeeping.
 //!
 //! Keys come only from the state file. When the cached keys fail to verify a token and the
-//! mount has a key URL, the handler asks the command layer for one refetch (see
-//! [`crate::keycache::Refetch`]): the network is used outside the state file's write lock, and
-//! the login runs again once.
+//! mount has a key URL, the handler claims one refetch ([`keycache::claim_refetch`]) and answers
+//! with it as a plan ([`Outcome::NeedsFetch`]): the command layer uses the network outside the
+//! state file's write lock, and calls the login again, once, with what the refetch did.
 
 use std::net::IpAddr;
 
@@ -13,12 +13,12 @@ use serde_json::{Map, Value};
 use crate::api::{ApiError, Response};
 use crate::claims::{self, AudienceRule, Expected, IdentityRules, LoginRules, Trace};
 use crate::fields;
-use crate::keycache;
+use crate::keycache::{self, Claim, Fetched, KeySource, Plan};
 use crate::keys;
-use crate::paths::config::{self, KeySource};
+use crate::paths::config;
 use crate::paths::identity;
 use crate::paths::role::{self, Role};
-use crate::paths::Ctx;
+use crate::paths::{Answer, Ctx, Outcome};
 use crate::store::{MountRow, Store};
 use crate::token::{self, IssueRequest};
 use crate::verify::{self, KeySet};
@@ -36,13 +36,16 @@ fn fail(trace: &mut Trace, step: &str, err: ApiError) -> ApiError {
     err
 }
 
-/// `write auth/<mount>/login role=R jwt=T [remote_addr=IP]`.
+/// `write auth/<mount>/login role=R jwt=T [remote_addr=IP]`. `fetched`: what the refetch this
+/// login asked for on its first call did (the second call asks for none). With `-explain`, the
+/// answer carries the rendered trace.
 pub fn write(
     store: &Store,
     ctx: &Ctx,
     mount: &MountRow,
     body: &Map<String, Value>,
-) -> Result<Response, ApiError> {
+    fetched: Option<&Fetched>,
+) -> Answer {
     // Without -explain only the failed check is kept: formatting every passed step would
     // cost more than parsing the token (benches/verify.rs).
     let mut trace = if ctx.explain {
@@ -50,11 +53,11 @@ pub fn write(
     } else {
         Trace::quiet()
     };
-    let result = login(store, ctx, mount, body, &mut trace);
-    if ctx.explain {
-        ctx.trace.borrow_mut().push(trace.render());
+    let result = login(store, ctx, mount, body, fetched, &mut trace);
+    Answer {
+        result,
+        trace: ctx.explain.then(|| trace.render()),
     }
-    result
 }
 
 fn login(
@@ -62,8 +65,9 @@ fn login(
     ctx: &Ctx,
     mount: &MountRow,
     body: &Map<String, Value>,
+    fetched: Option<&Fetched>,
     trace: &mut Trace,
-) -> Result<Response, ApiError> {
+) -> Result<Outcome, ApiError> {
     let role_in = body
         .get("role")
         .map(|v| fields::string("role", v))
@@ -160,7 +164,11 @@ fn login(
 
     // 6–8. Validator, signature, algorithm.
     let allowed = cfg.allowed_algs();
-    let verified = match cfg.key_source() {
+    let source = cfg.key_source();
+    // What this login's refetch did: given on the second call, or decided here when the
+    // spacing skipped every URL.
+    let mut refetch = fetched.and_then(Fetched::refetch).cloned();
+    let verified = match &source {
         KeySource::Unsupported => {
             return Err(fail(
                 trace,
@@ -181,12 +189,20 @@ fn login(
             verify::verify(&jwt, KeySet::Static(&parsed), &allowed).map_err(keycache::KeyError::from)
         }
         source => {
-            let sets = keycache::key_sets(store, mount, &cfg)?;
-            let res = keycache::verify_with_sets(&jwt, &source, &sets, &allowed);
-            if let Err(e) = &res {
-                if e.key_not_found {
-                    keycache::request_refetch(ctx, store, mount, &cfg, &jwt)?;
+            let sets = keycache::key_sets(store, mount, source)?;
+            let res = keycache::verify_with_sets(&jwt, source, &sets, &allowed);
+            match &res {
+                // One refetch per login, never with the network off.
+                Err(e) if e.key_not_found && fetched.is_none() && !ctx.offline => {
+                    match keycache::claim_refetch(store, mount, source, ctx.now)? {
+                        Some(Claim::Fetch(plan)) => {
+                            return Ok(Outcome::NeedsFetch(Plan::Refetch(plan)))
+                        }
+                        Some(Claim::Skipped(report)) => refetch = Some(report),
+                        None => {}
+                    }
                 }
+                _ => {}
             }
             res
         }
@@ -196,8 +212,8 @@ fn login(
         Err(e) => {
             let mut err = ApiError::bad_request(e.message);
             err.hints.extend(e.hints);
-            if e.key_not_found && cfg.key_source() != KeySource::Static {
-                keycache::explain_key_failure(ctx, mount, &cfg, &mut err);
+            if e.key_not_found && source != KeySource::Static {
+                keycache::explain_key_failure(refetch.as_ref(), ctx.offline, mount, &mut err);
             }
             return Err(fail(trace, "signature", err));
         }
@@ -281,12 +297,12 @@ fn login(
     trace.pass("token", || {
         format!("issued with policies {:?}", issued.auth.policies)
     });
-    Ok(Response {
+    Ok(Outcome::Done(Response {
         auth: Some(issued.auth),
         // OpenBao's login JSON has no `mount_type` member (HashiCorp Vault ≥1.14 adds one).
         warnings: issued.warnings,
         ..Response::default()
-    })
+    }))
 }
 
 /// `token_bound_cidrs`: no address, or one outside every block, is a bare `permission denied`.

@@ -10,19 +10,18 @@ pub mod login;
 pub mod mounts;
 pub mod role;
 
-use std::cell::{Cell, RefCell};
-
 use serde_json::{Map, Value};
 
 use crate::api::{ApiError, Operation, Request, Response};
 use crate::fields::FieldError;
+use crate::keycache::{Fetched, Plan};
 use crate::store::Store;
 
-/// What a handler may know about the run besides the request: the time, the network switch,
-/// the caller's address, and a sink for `-explain` lines.
-#[derive(Debug, Default)]
+/// What a handler may know about the run besides the request: plain values, set by the command
+/// layer for each transaction.
+#[derive(Debug, Default, Clone)]
 pub struct Ctx {
-    /// Unix time in seconds, with sub-second precision.
+    /// Unix time in seconds, with sub-second precision, read after the transaction began.
     pub now: f64,
     /// `-offline` / `JWTVAULT_OFFLINE=1`: no socket may be opened.
     pub offline: bool,
@@ -30,16 +29,6 @@ pub struct Ctx {
     pub remote_addr: Option<String>,
     /// Whether `-explain` was given.
     pub explain: bool,
-    /// Lines for `-explain`, printed by the command layer to stderr.
-    pub trace: RefCell<Vec<String>>,
-    /// A refetch the login asks for; the command layer runs it and retries once.
-    pub refetch: RefCell<Option<crate::keycache::Refetch>>,
-    /// Set on the retry: no second refetch.
-    pub refetched: Cell<bool>,
-    /// What the refetch did, for the hint of a login that still fails.
-    pub refetch_notes: RefCell<Vec<String>>,
-    /// Vault's message when the refetch itself failed (it replaces "failed to verify").
-    pub refetch_error: RefCell<Option<String>>,
 }
 
 impl Ctx {
@@ -58,8 +47,53 @@ impl From<FieldError> for ApiError {
     }
 }
 
-/// Dispatches a request to the handler of its path.
-pub fn route(store: &Store, ctx: &Ctx, req: &Request) -> Result<Response, ApiError> {
+/// What a handler that did not fail answers.
+// One per request, moved a few times: boxing the response would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Outcome {
+    /// The response; the command layer commits the transaction.
+    Done(Response),
+    /// Documents must be fetched first. The command layer commits the transaction (a handler
+    /// asking for a fetch has written nothing but its claim on it, see
+    /// [`crate::keycache::claim_refetch`]), runs the plan with no transaction open, and calls
+    /// the handler again, once, with what was fetched.
+    NeedsFetch(Plan),
+}
+
+/// A handler's answer, and the `-explain` lines of a login.
+#[derive(Debug)]
+pub struct Answer {
+    pub result: Result<Outcome, ApiError>,
+    pub trace: Option<String>,
+}
+
+impl From<Result<Outcome, ApiError>> for Answer {
+    fn from(result: Result<Outcome, ApiError>) -> Self {
+        Answer {
+            result,
+            trace: None,
+        }
+    }
+}
+
+/// The answer of a handler that never fetches.
+fn done(result: Result<Response, ApiError>) -> Answer {
+    result.map(Outcome::Done).into()
+}
+
+/// Dispatches a request to the handler of its path. `fetched` is what the plan the handler
+/// asked for on the first call gave (`None` on the first call).
+pub fn route(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&Fetched>) -> Answer {
+    dispatch(store, ctx, req, fetched).unwrap_or_else(|e| Err(e).into())
+}
+
+fn dispatch(
+    store: &Store,
+    ctx: &Ctx,
+    req: &Request,
+    fetched: Option<&Fetched>,
+) -> Result<Answer, ApiError> {
     let no_handler = || ApiError {
         code: 404,
         errors: vec![format!("no handler for route \"{}\"", req.path)],
@@ -73,29 +107,33 @@ pub fn route(store: &Store, ctx: &Ctx, req: &Request) -> Result<Response, ApiErr
             return Err(no_handler());
         }
         let op = req.operation;
-        return match (sub.as_str(), op) {
-            ("config", Operation::Read) => config::read(store, &mount),
-            ("config", Operation::Write) => config::write(store, ctx, &mount, &req.data),
-            ("role", Operation::List) => role::list(store, &mount),
-            ("login", Operation::Write) => login::write(store, ctx, &mount, &req.data),
-            ("jwks", Operation::Read) => jwks::read(store, &mount),
-            ("jwks/refresh", Operation::Write) => jwks::refresh(store, ctx, &mount),
-            ("jwks/import", Operation::Write) => jwks::import(store, ctx, &mount, &req.data),
+        return Ok(match (sub.as_str(), op) {
+            ("config", Operation::Read) => done(config::read(store, &mount)),
+            ("config", Operation::Write) => {
+                config::write(store, ctx, &mount, &req.data, fetched).into()
+            }
+            ("role", Operation::List) => done(role::list(store, &mount)),
+            ("login", Operation::Write) => login::write(store, ctx, &mount, &req.data, fetched),
+            ("jwks", Operation::Read) => done(jwks::read(store, &mount)),
+            ("jwks/refresh", Operation::Write) => jwks::refresh(store, ctx, &mount, fetched).into(),
+            ("jwks/import", Operation::Write) => done(jwks::import(store, ctx, &mount, &req.data)),
             (s, _) if s.starts_with("role/") => {
                 let name = &s["role/".len()..];
-                match op {
+                done(match op {
                     Operation::Read => role::read(store, &mount, name),
                     Operation::Write => role::write(store, &mount, name, &req.data),
                     Operation::Delete => role::delete(store, &mount, name),
                     Operation::List => Err(no_handler()),
-                }
+                })
             }
-            _ => Err(no_handler()),
-        };
+            _ => return Err(no_handler()),
+        });
     }
     if let Some(rest) = req.path.strip_prefix("identity/") {
-        return identity::route(store, req.operation, rest, &req.data, ctx.now)
-            .unwrap_or_else(|| Err(no_handler()));
+        return Ok(done(
+            identity::route(store, req.operation, rest, &req.data, ctx.now)
+                .unwrap_or_else(|| Err(no_handler())),
+        ));
     }
     Err(no_handler())
 }

@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::{now, walkthrough_claims, Alg, Env, Key, Out};
+use crate::support::{now, wait_out, walkthrough_claims, Alg, Env, Key, Out};
 
 // ------------------------------------------------------------------------------------------
 // A loopback issuer
@@ -56,12 +56,17 @@ enum Reply {
     Big(usize),
     /// Reads the request and never answers (until the server stops, at most 30 s).
     Stall,
+    /// 200 with this JSON document once [`Issuer::release`] was called (or at once after it);
+    /// until then the request is held (at most 30 s). Lets a test act while a command is
+    /// known to be waiting on the network.
+    Held(String),
 }
 
 struct Shared {
     routes: Mutex<HashMap<String, Reply>>,
     hits: Mutex<HashMap<String, usize>>,
     stop: AtomicBool,
+    released: AtomicBool,
     tls: Option<Arc<rustls::ServerConfig>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -91,6 +96,7 @@ impl Issuer {
             routes: Mutex::new(HashMap::new()),
             hits: Mutex::new(HashMap::new()),
             stop: AtomicBool::new(false),
+            released: AtomicBool::new(false),
             tls,
             workers: Mutex::new(Vec::new()),
         });
@@ -166,6 +172,25 @@ impl Issuer {
 
     fn total_hits(&self) -> usize {
         self.shared.hits.lock().unwrap().values().sum()
+    }
+
+    /// Answers every held request ([`Reply::Held`]), now and from now on.
+    fn release(&self) {
+        self.shared.released.store(true, Ordering::SeqCst);
+    }
+
+    /// Waits (at most 30 s) until `path` has been asked for `n` times.
+    #[track_caller]
+    fn wait_hits(&self, path: &str, n: usize) {
+        let start = Instant::now();
+        while self.hits(path) < n {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "{path} was asked for {} times, not {n}",
+                self.hits(path)
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Closes the port and ends every connection; later connections are refused.
@@ -251,6 +276,16 @@ fn serve_stream(shared: &Shared, mut stream: impl Read + Write) {
             body.resize(n - 2, b'x');
             body.extend_from_slice(b"\"}");
             response("200 OK", "application/json", &body)
+        }
+        Some(Reply::Held(doc)) => {
+            let start = Instant::now();
+            while !shared.released.load(Ordering::SeqCst)
+                && !shared.stop.load(Ordering::SeqCst)
+                && start.elapsed() < Duration::from_secs(30)
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            response("200 OK", "application/json", doc.as_bytes())
         }
         Some(Reply::Stall) => {
             let start = Instant::now();
@@ -1012,6 +1047,65 @@ fn forged_tokens_cause_at_most_one_fetch_per_ten_seconds() {
     login(&env, &[], &key.sign_kid(&claims("alice"), Some("k1"))).ok();
 }
 
+/// Many processes at once: the spacing is claimed in the write transaction, at the time read
+/// there, so that a process whose clock read came earlier cannot pass the check again.
+#[test]
+fn concurrent_forged_logins_fetch_at_most_once() {
+    let issuer = Issuer::http();
+    let key = Key::new(Alg::ES256);
+    let url = issuer.url("/keys");
+    issuer.json("/keys", &jwks(&[(&key, "k1")]));
+    let env = Env::new();
+    enable(&env);
+    role(&env);
+    // Seeded with no network: no fetch is recorded, so the first forged login may fetch at once.
+    let file = env.file("jwks.json", &jwks(&[(&key, "k1")]).to_string());
+    env.run(&[
+        "write",
+        "-offline",
+        "auth/jwt/jwks/import",
+        &format!("jwks=@{}", file.display()),
+        &format!("url={url}"),
+    ])
+    .ok();
+    env.run(&[
+        "write",
+        "-offline",
+        "auth/jwt/config",
+        &format!("jwks_url={url}"),
+    ])
+    .ok();
+    let forger = Key::new(Alg::ES256);
+    let jwts: Vec<String> = (0..40)
+        .map(|i| {
+            let kid = format!("forged-{i}");
+            format!("jwt={}", forger.sign_kid(&claims("mallory"), Some(&kid)))
+        })
+        .collect();
+    let children: Vec<_> = jwts
+        .iter()
+        .map(|jwt| env.spawn(&["write", "auth/jwt/login", "role=r", jwt]))
+        .collect();
+    let outs: Vec<Out> = children.into_iter().map(wait_out).collect();
+    let (mut fetched, mut skipped) = (0, 0);
+    for out in &outs {
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .starts_with(&api_error("auth/jwt/login", NO_KEY, &[])),
+            "{}",
+            out.stderr
+        );
+        fetched += usize::from(out.stderr.contains(&format!("refetched keys from {url}")));
+        skipped += usize::from(
+            out.stderr
+                .contains(&format!("refetch of {url} skipped: it was fetched")),
+        );
+    }
+    assert_eq!(issuer.hits("/keys"), 1);
+    assert_eq!((fetched, skipped), (1, 39));
+}
+
 // ------------------------------------------------------------------------------------------
 // 6. No network at all
 // ------------------------------------------------------------------------------------------
@@ -1481,4 +1575,125 @@ fn air_gapped_setup_seeds_the_cache_before_the_config() {
         ),
     );
     assert_eq!(issuer.total_hits(), 0);
+}
+
+// ------------------------------------------------------------------------------------------
+// 12. No lock is held across the network
+// ------------------------------------------------------------------------------------------
+
+#[test]
+fn a_config_write_waiting_on_its_issuer_blocks_no_login() {
+    let issuer = Issuer::http();
+    let remote = Key::new(Alg::ES256);
+    issuer.route("/held", Reply::Held(jwks(&[(&remote, "r1")]).to_string()));
+    let env = Env::new();
+    let key = env.jwt_mount_with_key(Alg::RS256, &[]);
+    role(&env);
+    env.run(&["auth", "enable", "-path=other", "jwt"]).ok();
+    let url = issuer.url("/held");
+    let mut writer = env.spawn(&["write", "auth/other/config", &format!("jwks_url={url}")]);
+    issuer.wait_hits("/held", 1);
+    // The config write is waiting on its issuer: a login on another mount, in another process,
+    // completes meanwhile.
+    login(&env, &[], &key.sign(&claims("alice"))).ok();
+    assert!(
+        writer.try_wait().expect("try_wait").is_none(),
+        "the config write ended before the login did"
+    );
+    issuer.release();
+    let out = wait_out(writer);
+    out.ok();
+    assert_eq!(out.stdout, "Success! Data written to: auth/other/config\n");
+    let cached = env
+        .run(&["read", "-format=json", "auth/other/jwks"])
+        .ok()
+        .json();
+    assert_eq!(cached["data"]["key_sets"][0]["key_ids"], json!(["r1"]));
+    assert_eq!(cached["data"]["key_sets"][0]["url"], json!(url));
+}
+
+#[test]
+fn a_refresh_waiting_on_its_issuer_blocks_no_login() {
+    let issuer = Issuer::http();
+    let k1 = Key::new(Alg::RS256);
+    let k2 = Key::new(Alg::ES256);
+    issuer.json("/keys", &jwks(&[(&k1, "k1")]));
+    let env = Env::new();
+    enable(&env);
+    role(&env);
+    let url = issuer.url("/keys");
+    env.run(&["write", "auth/jwt/config", &format!("jwks_url={url}")])
+        .ok();
+    issuer.route(
+        "/keys",
+        Reply::Held(jwks(&[(&k1, "k1"), (&k2, "k2")]).to_string()),
+    );
+    let refresh = env.spawn(&["write", "-format=json", "-f", "auth/jwt/jwks/refresh"]);
+    issuer.wait_hits("/keys", 2);
+    // A login on the same mount, from the cache, while the refresh waits on the issuer.
+    let mut refresh = refresh;
+    login(&env, &[], &k1.sign_kid(&claims("alice"), Some("k1"))).ok();
+    assert!(
+        refresh.try_wait().expect("try_wait").is_none(),
+        "the refresh ended before the login did"
+    );
+    issuer.release();
+    let out = wait_out(refresh);
+    out.ok();
+    assert_eq!(
+        out.json()["data"]["key_sets"][0]["key_ids"],
+        json!(["k1", "k2"])
+    );
+    assert_eq!(cache(&env)["key_sets"][0]["key_ids"], json!(["k1", "k2"]));
+    assert_eq!(issuer.hits("/keys"), 2);
+}
+
+/// A config written while a refresh waits on the old issuer wins: the refresh keeps nothing and
+/// says so (jwtvault's choice; Vault has no lock-free refresh).
+#[test]
+fn a_refresh_overtaken_by_a_config_write_keeps_nothing() {
+    let issuer = Issuer::http();
+    let k1 = Key::new(Alg::RS256);
+    let k2 = Key::new(Alg::ES256);
+    issuer.json("/old", &jwks(&[(&k1, "k1")]));
+    issuer.json("/new", &jwks(&[(&k2, "k2")]));
+    let env = Env::new();
+    enable(&env);
+    role(&env);
+    env.run(&[
+        "write",
+        "auth/jwt/config",
+        &format!("jwks_url={}", issuer.url("/old")),
+    ])
+    .ok();
+    issuer.route(
+        "/old",
+        Reply::Held(jwks(&[(&k1, "k1"), (&k2, "old-k2")]).to_string()),
+    );
+    let refresh = env.spawn(&["write", "-f", "auth/jwt/jwks/refresh"]);
+    issuer.wait_hits("/old", 2);
+    env.run(&[
+        "write",
+        "auth/jwt/config",
+        &format!("jwks_url={}", issuer.url("/new")),
+    ])
+    .ok();
+    issuer.release();
+    assert_fails(
+        &wait_out(refresh),
+        &api_error(
+            "auth/jwt/jwks/refresh",
+            "cannot refresh keys: the mount's config changed during the refresh",
+            &[&format!(
+                "the keys fetched from {} were discarded; the config now reads keys from {}: run the refresh again",
+                issuer.url("/old"),
+                issuer.url("/new")
+            )],
+        ),
+    );
+    let sets = cache(&env)["key_sets"].clone();
+    assert_eq!(sets.as_array().map(Vec::len), Some(1), "{sets}");
+    assert_eq!(sets[0]["url"], json!(issuer.url("/new")));
+    assert_eq!(sets[0]["key_ids"], json!(["k2"]));
+    login(&env, &[], &k2.sign_kid(&claims("alice"), Some("k2"))).ok();
 }
