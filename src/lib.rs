@@ -27,6 +27,7 @@ pub mod store;
 pub mod token;
 pub mod token_cmd;
 pub mod verify;
+pub mod yaml;
 
 use clap::{CommandFactory, FromArgMatches};
 
