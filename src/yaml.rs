@@ -464,14 +464,232 @@ fn analyze(value: &str) -> Analysis {
 
 /// go-yaml's `stringv`: literal for text with a line feed, plain when the text would read
 /// back as a string, double-quoted otherwise.
+///
+/// **Deviation** (docs/deviations.md, D-17): "would read back as a string" is asked of YAML
+/// 1.1's resolvers too, not only go-yaml's. go-yaml v2 (and so OpenBao) leaves `<<`, `=`,
+/// dates that do not exist (`2001-13-45`) and a few number-like texts (`0b_`, `0x_`) plain;
+/// a YAML 1.1 reader (PyYAML, libyaml-based tools) reads those as a merge key, a value key, a
+/// date or a number, or fails. Quoting them costs go-yaml readers nothing.
 fn string_style(s: &str) -> Style {
     if s.contains('\n') {
         Style::Literal
-    } else if resolves_to_str(s) && !is_base60_float(s) {
+    } else if resolves_to_str(s) && !is_base60_float(s) && !yaml11_non_str(s) {
         Style::Plain
     } else {
         Style::Double
     }
+}
+
+/// Whether a YAML 1.1 reader resolves the plain scalar `s` to something other than a string:
+/// the implicit resolvers of the YAML 1.1 type repository as PyYAML implements them (bool,
+/// float, int, merge, null, timestamp, value).
+fn yaml11_non_str(s: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF", "", "~", "null", "Null", "NULL", "<<", "=", ".inf",
+        ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN",
+        ".NAN",
+    ];
+    WORDS.contains(&s) || yaml11_float(s) || yaml11_int(s) || yaml11_timestamp(s)
+}
+
+/// A cursor over ASCII bytes for the hand-written YAML 1.1 resolver patterns.
+struct Cur<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Cur<'a> {
+    fn new(s: &'a str) -> Self {
+        Cur {
+            b: s.as_bytes(),
+            i: 0,
+        }
+    }
+    fn eat(&mut self, f: impl Fn(u8) -> bool) -> bool {
+        match self.b.get(self.i) {
+            Some(&c) if f(c) => {
+                self.i += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+    fn byte(&mut self, c: u8) -> bool {
+        self.eat(|x| x == c)
+    }
+    fn many(&mut self, f: impl Fn(u8) -> bool) -> usize {
+        let start = self.i;
+        while self.eat(&f) {}
+        self.i - start
+    }
+    fn sign(&mut self) {
+        self.eat(|c| c == b'+' || c == b'-');
+    }
+    fn end(&self) -> bool {
+        self.i == self.b.len()
+    }
+    /// `(?::[0-5]?[0-9])+`
+    fn sexagesimal(&mut self) -> bool {
+        let mut groups = 0;
+        while self.b.get(self.i) == Some(&b':') {
+            let at = self.i;
+            self.i += 1;
+            let two = matches!(self.b.get(self.i), Some(b'0'..=b'5'))
+                && self.b.get(self.i + 1).is_some_and(u8::is_ascii_digit);
+            if two {
+                self.i += 2;
+            } else if !self.eat(|c| c.is_ascii_digit()) {
+                self.i = at;
+                break;
+            }
+            groups += 1;
+        }
+        groups > 0
+    }
+}
+
+fn digit(c: u8) -> bool {
+    c.is_ascii_digit()
+}
+
+fn digit_(c: u8) -> bool {
+    c.is_ascii_digit() || c == b'_'
+}
+
+/// `[eE][-+][0-9]+` (optional), then the end.
+fn exponent_then_end(c: &mut Cur) -> bool {
+    if c.eat(|x| x == b'e' || x == b'E')
+        && !(c.eat(|x| x == b'+' || x == b'-') && c.many(digit) > 0)
+    {
+        return false;
+    }
+    c.end()
+}
+
+/// PyYAML's float: `[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?`,
+/// `\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?`, `[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*`
+/// (the `inf`/`nan` words are in the word list).
+fn yaml11_float(s: &str) -> bool {
+    let decimal = || {
+        let mut c = Cur::new(s);
+        c.sign();
+        c.eat(digit)
+            && {
+                c.many(digit_);
+                c.byte(b'.')
+            }
+            && {
+                c.many(digit_);
+                exponent_then_end(&mut c)
+            }
+    };
+    let fraction = || {
+        let mut c = Cur::new(s);
+        c.byte(b'.') && c.eat(digit) && {
+            c.many(digit_);
+            exponent_then_end(&mut c)
+        }
+    };
+    let base60 = || {
+        let mut c = Cur::new(s);
+        c.sign();
+        c.eat(digit)
+            && {
+                c.many(digit_);
+                c.sexagesimal()
+            }
+            && c.byte(b'.')
+            && {
+                c.many(digit_);
+                c.end()
+            }
+    };
+    decimal() || fraction() || base60()
+}
+
+/// PyYAML's int: `[-+]?0b[0-1_]+`, `[-+]?0[0-7_]+`, `[-+]?(?:0|[1-9][0-9_]*)`,
+/// `[-+]?0x[0-9a-fA-F_]+`, `[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+`.
+fn yaml11_int(s: &str) -> bool {
+    let with_sign = |f: &dyn Fn(&mut Cur) -> bool| {
+        let mut c = Cur::new(s);
+        c.sign();
+        f(&mut c)
+    };
+    with_sign(&|c| {
+        c.byte(b'0') && c.byte(b'b') && c.many(|x| matches!(x, b'0' | b'1' | b'_')) > 0 && c.end()
+    }) || with_sign(&|c| c.byte(b'0') && c.many(|x| matches!(x, b'0'..=b'7' | b'_')) > 0 && c.end())
+        || with_sign(&|c| c.byte(b'0') && c.end())
+        || with_sign(&|c| {
+            c.eat(|x| matches!(x, b'1'..=b'9')) && {
+                c.many(digit_);
+                c.end()
+            }
+        })
+        || with_sign(&|c| {
+            c.byte(b'0')
+                && c.byte(b'x')
+                && c.many(|x| x.is_ascii_hexdigit() || x == b'_') > 0
+                && c.end()
+        })
+        || with_sign(&|c| {
+            c.eat(|x| matches!(x, b'1'..=b'9')) && {
+                c.many(digit_);
+                c.sexagesimal() && c.end()
+            }
+        })
+}
+
+/// PyYAML's timestamp: `[0-9]{4}-[0-9]{2}-[0-9]{2}`, or
+/// `[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?`
+/// `(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?` (whether the date exists is not asked: a
+/// reader that then fails to build the date fails the whole document).
+fn yaml11_timestamp(s: &str) -> bool {
+    let upto = |c: &mut Cur, min: usize, max: usize| {
+        let start = c.i;
+        while c.i - start < max && c.eat(digit) {}
+        c.i - start >= min
+    };
+    let mut c = Cur::new(s);
+    if !(upto(&mut c, 4, 4) && c.byte(b'-')) {
+        return false;
+    }
+    let date_start = c.i;
+    if upto(&mut c, 2, 2) && c.byte(b'-') && upto(&mut c, 2, 2) && c.end() {
+        return true;
+    }
+    c.i = date_start;
+    if !(upto(&mut c, 1, 2) && c.byte(b'-') && upto(&mut c, 1, 2)) {
+        return false;
+    }
+    if !c.eat(|x| x == b'T' || x == b't') && c.many(|x| x == b' ' || x == b'\t') == 0 {
+        return false;
+    }
+    if !(upto(&mut c, 1, 2)
+        && c.byte(b':')
+        && upto(&mut c, 2, 2)
+        && c.byte(b':')
+        && upto(&mut c, 2, 2))
+    {
+        return false;
+    }
+    if c.byte(b'.') {
+        c.many(digit);
+    }
+    let before_zone = c.i;
+    c.many(|x| x == b' ' || x == b'\t');
+    let zoned = c.byte(b'Z')
+        || (c.eat(|x| x == b'+' || x == b'-') && upto(&mut c, 1, 2) && {
+            let at = c.i;
+            if !(c.byte(b':') && upto(&mut c, 2, 2)) {
+                c.i = at;
+            }
+            true
+        });
+    if !zoned {
+        c.i = before_zone;
+    }
+    c.end()
 }
 
 /// go-yaml v2 `resolve` for an untagged plain scalar: does it stay a string?
@@ -882,7 +1100,8 @@ mod tests {
             (r#"".inf""#, "\".inf\"\n"),
             (r#""NaN""#, "NaN\n"),
             (r#""Infinity""#, "Infinity\n"),
-            (r#""<<""#, "<<\n"),
+            // bao prints `<<` plain; jwtvault quotes it (D-17: YAML 1.1 reads a merge key).
+            (r#""<<""#, "\"<<\"\n"),
             (r#""12:30""#, "\"12:30\"\n"),
             (r#""1:5""#, "\"1:5\"\n"),
             (r#""1:60""#, "1:60\n"),
@@ -890,8 +1109,9 @@ mod tests {
             (r#""1_2:3""#, "\"1_2:3\"\n"),
             (r#""2024-01-01""#, "\"2024-01-01\"\n"),
             (r#""2000-02-29""#, "\"2000-02-29\"\n"),
-            (r#""2001-02-29""#, "2001-02-29\n"),
-            (r#""2001-13-01""#, "2001-13-01\n"),
+            // bao prints dates that do not exist plain; a YAML 1.1 reader fails on them (D-17).
+            (r#""2001-02-29""#, "\"2001-02-29\"\n"),
+            (r#""2001-13-01""#, "\"2001-13-01\"\n"),
             (r#""2001-1-1T1:2:3Z""#, "\"2001-1-1T1:2:3Z\"\n"),
             (
                 r#""2001-12-14t21:59:43.10-05:00""#,
@@ -1036,7 +1256,7 @@ seqseq:
 - []
 - {}
 - - a: b
-\"y\": <<
+\"y\": \"<<\"
 ";
         assert_eq!(marshal(&v), want);
     }
@@ -1079,5 +1299,45 @@ plain2: wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  wd  
         let v = json!({ long_key.clone(): "v", short_key.clone(): "v", "kk\nx": "v" });
         let want = format!("? |-\n  kk\n  x\n: v\n{short_key}: v\n? {long_key}\n: v\n");
         assert_eq!(marshal(&v), want);
+    }
+
+    /// Texts go-yaml v2 leaves plain but a YAML 1.1 reader would not read back as the string
+    /// (OpenBao prints these plain): jwtvault double-quotes them. Texts both read as strings
+    /// stay plain.
+    #[test]
+    fn yaml_quotes_what_yaml_1_1_would_not_read_as_a_string() {
+        for s in [
+            "<<",
+            "=",
+            "2001-13-45",
+            "2001-02-30",
+            "2001-12-14  21:59:43",
+            "2001-12-14\t21:59:43.10 -5",
+            "2001-1-1 1:00:00 +5:00",
+            "0b_",
+            "0x_",
+            "-0b__",
+            "1_:0.",
+            "0_",
+        ] {
+            assert_eq!(
+                marshal(&json!(s)),
+                format!(
+                    "{}\n",
+                    serde_json::to_string(s).unwrap().replace("\\t", "\\t")
+                ),
+                "{s:?}"
+            );
+            assert_eq!(
+                marshal(&json!({ s: 1 })),
+                format!("{}: 1\n", serde_json::to_string(s).unwrap()),
+                "{s:?}"
+            );
+        }
+        for s in [
+            "<", "<<x", "==", "=x", "~x", "0b2", "0x", "._1", "1.0.0", "yes!", "On1",
+        ] {
+            assert_eq!(marshal(&json!(s)), format!("{s}\n"), "{s:?}");
+        }
     }
 }

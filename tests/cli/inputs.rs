@@ -1,0 +1,384 @@
+//! Input hygiene (issue 16): bytes that are not UTF-8 in argv and the environment, panics that
+//! must not print user data, `jwt keygen` and existing files, `-format=yaml` that every YAML
+//! reader reads back, policies with invalid UTF-8 or NUL, and the cap on one input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Map, Value};
+
+use crate::support::{now, Alg, Env, Key};
+
+// ---- 8. YAML that YAML readers read back ------------------------------------------------------
+
+/// The repository's venv python with PyYAML (installed by scripts/install-pyyaml.sh, which
+/// scripts/test runs first). Missing is a failure, never a skip.
+fn pyyaml() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let py = root.join(".venv/bin/python");
+    let ok = Command::new(&py)
+        .args(["-c", "import yaml"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "PyYAML is needed to check -format=yaml and {} cannot import it: run scripts/install-pyyaml.sh \
+         (scripts/test runs it before the tests)",
+        py.display()
+    );
+    py
+}
+
+/// Parses YAML text with PyYAML's safe loader (scripts/yaml-roundtrip.py) into JSON.
+fn yaml_to_json(yaml: &str) -> Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new(pyyaml())
+        .arg(root.join("scripts/yaml-roundtrip.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run python");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(yaml.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "PyYAML could not read jwtvault's YAML: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("helper prints JSON")
+}
+
+/// A few hundred strings that YAML emitters and readers disagree about: YAML 1.1 and 1.2
+/// words, numbers, dates, indicators, quotes, control and non-ASCII characters, line breaks,
+/// long lines; then pseudo-random mixes of those characters.
+fn odd_strings() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "",
+        " ",
+        "  ",
+        "<<",
+        "=",
+        "<",
+        "<<<",
+        "==",
+        "=x",
+        "~",
+        "-",
+        "--",
+        "---",
+        "...",
+        "?",
+        ":",
+        "!",
+        "&",
+        "*",
+        "|",
+        ">",
+        "%",
+        "@",
+        "`",
+        "#",
+        ",",
+        "[",
+        "]",
+        "{",
+        "}",
+        "'",
+        "\"",
+        "\\",
+        "null",
+        "Null",
+        "NULL",
+        "nULL",
+        "true",
+        "True",
+        "TRUE",
+        "tRUE",
+        "false",
+        "yes",
+        "Yes",
+        "YES",
+        "no",
+        "No",
+        "NO",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        "y",
+        "Y",
+        "n",
+        "N",
+        ".inf",
+        "-.Inf",
+        "+.INF",
+        ".nan",
+        ".NaN",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "0",
+        "-0",
+        "+0",
+        "00",
+        "007",
+        "08",
+        "0o17",
+        "0o8",
+        "0x1F",
+        "0x",
+        "0x_",
+        "0xg",
+        "0b101",
+        "0b",
+        "0b_",
+        "-0b1_0",
+        "0_",
+        "1_000",
+        "1__",
+        "_1",
+        "1.",
+        ".5",
+        "._1",
+        "1.5",
+        "1e3",
+        "1e+3",
+        "1.0e+3",
+        "1.0e3",
+        "-1.5e-3",
+        "6.02e23",
+        "1_2.3_4",
+        "1:2",
+        "1:20",
+        "1:20.5",
+        "-1:20",
+        "190:20:30",
+        "1:60",
+        "0:5",
+        "1_:0.",
+        "2001-12-14",
+        "2001-12-1",
+        "2001-1-1",
+        "2001-13-45",
+        "2001-02-29",
+        "2000-02-29",
+        "2001-02-30",
+        "2001-12-14t21:59:43.10-05:00",
+        "2001-12-14 21:59:43.10 -5",
+        "2001-12-14  21:59:43",
+        "2001-12-14\t21:59:43",
+        "2001-12-14T21:59:43Z",
+        "2001-12-14T21:59:43+01:00",
+        "2001-01-01T00:00:00+0100",
+        "2001-12-15 2:59:43.10",
+        "12:30",
+        "12:30:45",
+        "a: b",
+        "a:b",
+        "a :b",
+        "a:",
+        ":a",
+        "- a",
+        "-a",
+        "? a",
+        "?a",
+        "# a",
+        "a #b",
+        "a#b",
+        "a # b",
+        "[a]",
+        "{a: b}",
+        "a, b",
+        "a,b",
+        "'a'",
+        "\"a\"",
+        "it's",
+        "say \"hi\"",
+        "back\\slash",
+        " lead",
+        "trail ",
+        " both ",
+        "tab\tin",
+        "\tlead tab",
+        "trail tab\t",
+        "a\nb",
+        "a\n",
+        "\n",
+        "\n\n",
+        "a\n\nb",
+        " a\nb",
+        "a \nb",
+        "a\n b",
+        "a\r\nb",
+        "cr\r",
+        "nel\u{85}x",
+        "ls\u{2028}x",
+        "ps\u{2029}x",
+        "nbsp\u{a0}x",
+        "bom\u{feff}x",
+        "\u{feff}",
+        "nul\u{0}x",
+        "bell\u{7}",
+        "esc\u{1b}[0m",
+        "del\u{7f}",
+        "c1\u{90}",
+        "é",
+        "日本語",
+        "emoji 😀",
+        "😀",
+        "\u{fffd}",
+        "\u{e000}",
+        "\u{ffff}x",
+        "%TAG",
+        "!!str",
+        "!tag x",
+        "&anchor",
+        "*alias",
+        "|literal",
+        ">folded",
+        "@at",
+        "`tick",
+        "x: y: z",
+        "key=value",
+        "a=b=c",
+        "<<: *x",
+        "path/to/x",
+        "https://x.example/a?b=c#d",
+        "C:\\Windows",
+        "${VAR}",
+        "{{template}}",
+        "%s %d",
+        "a\u{0}",
+        "\u{1}\u{2}\u{3}",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.push("word ".repeat(30));
+    v.push(format!("{}  {}", "x".repeat(85), "y".repeat(10)));
+    v.push(format!("&{}", " word".repeat(25)));
+    v.push(format!("line one\n{}\n", "long ".repeat(25)));
+    // Pseudo-random mixes (a fixed LCG: the same strings every run).
+    let alphabet: Vec<char> = " \t\n:#-?=<>'\"\\!&*|%@`,[]{}~01eE.+_xyTZ\u{85}\u{a0}\u{2028}é😀"
+        .chars()
+        .collect();
+    let mut seed: u64 = 0x5eed_1234_abcd_0001;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize
+    };
+    for _ in 0..200 {
+        let len = 1 + next() % 8;
+        v.push(
+            (0..len)
+                .map(|_| alphabet[next() % alphabet.len()])
+                .collect(),
+        );
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn yaml_output_reads_back_as_the_json_output_in_pyyaml() {
+    let strings = odd_strings();
+    assert!(strings.len() > 300, "{}", strings.len());
+    let env = Env::new();
+    let key = Key::new(Alg::ES256);
+    let pem = env.file("k.pem", &key.private);
+
+    // jwt decode: every string as a key, as a value, and in a list.
+    let mut claims = Map::new();
+    for (i, s) in strings.iter().enumerate() {
+        claims.insert(s.clone(), json!(strings[(i + 1) % strings.len()]));
+    }
+    claims.insert("all".into(), json!(strings));
+    claims.insert(
+        "nested".into(),
+        json!({"list": [strings.clone(), {}], "map": {"<<": "=", "=": "<<"}}),
+    );
+    claims.insert("exp".into(), json!(now() + 3600));
+    env.file("claims.json", &Value::Object(claims).to_string());
+    let token = env.run(&[
+        "jwt",
+        "sign",
+        &format!("-key={}", pem.display()),
+        "claims.json",
+    ]);
+    let token = token.ok().stdout.trim().to_string();
+    let json_out = env.run(&["jwt", "decode", "-format=json", &token]);
+    let yaml_out = env.run(&["jwt", "decode", "-format=yaml", &token]);
+    let want = json_out.ok().json();
+    let got = yaml_to_json(&yaml_out.ok().stdout);
+    assert_eq!(got["claims"], want["claims"]);
+    assert_eq!(got["header"], want["header"]);
+
+    // The issue's case: claims copied into token metadata through claim_mappings.
+    env.run(&["auth", "enable", "jwt"]).ok();
+    env.file("pub.pem", &key.public);
+    env.run(&[
+        "write",
+        "auth/jwt/config",
+        "jwt_validation_pubkeys=@pub.pem",
+    ])
+    .ok();
+    let mut mappings = Map::new();
+    let mut claims = Map::new();
+    for (i, s) in strings.iter().filter(|s| *s != "role").enumerate() {
+        mappings.insert(format!("c{i}"), json!(s));
+        claims.insert(format!("c{i}"), json!(strings[(i + 7) % strings.len()]));
+    }
+    claims.insert("sub".into(), json!("<<"));
+    claims.insert("iat".into(), json!(now()));
+    claims.insert("nbf".into(), json!(now()));
+    claims.insert("exp".into(), json!(now() + 3600));
+    env.file(
+        "role.json",
+        &json!({"role_type": "jwt", "user_claim": "sub", "bound_subject": "<<", "claim_mappings": mappings, "token_policies": "="})
+            .to_string(),
+    );
+    env.run(&["write", "auth/jwt/role/r", "@role.json"]).ok();
+    let token = key.sign(&Value::Object(claims));
+    let login = |format: &str| {
+        env.run(&[
+            "write",
+            &format!("-format={format}"),
+            "auth/jwt/login",
+            "role=r",
+            &format!("jwt={token}"),
+        ])
+    };
+    let want = login("json").ok().json();
+    let got = yaml_to_json(&login("yaml").ok().stdout);
+    assert_eq!(got["auth"]["metadata"], want["auth"]["metadata"]);
+    assert_eq!(got["auth"]["policies"], want["auth"]["policies"]);
+    assert_eq!(got["auth"]["metadata"]["role"], json!("r"));
+    // And the role as read back.
+    let want = env
+        .run(&["read", "-format=json", "auth/jwt/role/r"])
+        .ok()
+        .json();
+    let got = yaml_to_json(
+        &env.run(&["read", "-format=yaml", "auth/jwt/role/r"])
+            .ok()
+            .stdout,
+    );
+    assert_eq!(
+        got["data"]["claim_mappings"],
+        want["data"]["claim_mappings"]
+    );
+}
