@@ -2,12 +2,199 @@
 //! must not print user data, `jwt keygen` and existing files, `-format=yaml` that every YAML
 //! reader reads back, policies with invalid UTF-8 or NUL, and the cap on one input.
 
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Map, Value};
 
-use crate::support::{now, Alg, Env, Key};
+use crate::support::{bin, now, Alg, Env, Key, Out};
+
+/// Runs the binary with raw (possibly non-UTF-8) arguments and extra raw variables.
+fn run_os(env: &Env, args: &[OsString], extra: &[(&str, OsString)]) -> Out {
+    let mut c = Command::new(bin());
+    c.args(args).current_dir(env.dir.path()).env_clear();
+    if let Some(p) = std::env::var_os("PATH") {
+        c.env("PATH", p);
+    }
+    for (k, v) in &env.vars {
+        c.env(k, v);
+    }
+    for (k, v) in extra {
+        c.env(k, v);
+    }
+    let out = c
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run jwtvault");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn os(s: &str) -> OsString {
+    OsString::from(s)
+}
+
+fn bytes(b: &[u8]) -> OsString {
+    OsString::from_vec(b.to_vec())
+}
+
+// ---- 1. bytes that are not UTF-8 --------------------------------------------------------------
+
+#[test]
+fn an_unrelated_variable_that_is_not_utf8_is_ignored() {
+    let env = Env::new();
+    let out = run_os(&env, &[os("version")], &[("UNRELATED", bytes(b"x\xe9"))]);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (0, "jwtvault v0.1.0\n", "")
+    );
+    // A variable whose name is not UTF-8 either.
+    let mut c = Command::new(bin());
+    c.arg("version")
+        .env_clear()
+        .env(OsStr::from_bytes(b"N\xff"), "v")
+        .stdin(Stdio::null());
+    let o = c.output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // A real command still runs.
+    let out = run_os(
+        &env,
+        &[os("auth"), os("list")],
+        &[("UNRELATED", bytes(b"\xff\xfe"))],
+    );
+    out.ok();
+    assert!(out.stdout.contains("token/"), "{}", out.stdout);
+}
+
+#[test]
+fn an_argument_that_is_not_utf8_is_refused_by_position_without_its_bytes() {
+    let env = Env::new();
+    let key = env.jwt_mount_with_key(Alg::ES256, &["bound_issuer=https://i/"]);
+    env.run(&[
+        "write",
+        "auth/jwt/role/r",
+        "role_type=jwt",
+        "user_claim=sub",
+        "bound_audiences=a",
+    ])
+    .ok();
+    let token = key.sign(&json!({"iss": "https://i/", "sub": "s", "aud": "a", "exp": now() + 60}));
+    let signature = token.rsplit('.').next().unwrap().to_string();
+    // The token with one byte that is not UTF-8 appended.
+    let mut arg = format!("jwt={token}").into_bytes();
+    arg.push(0xe9);
+    let out = run_os(
+        &env,
+        &[
+            os("write"),
+            os("auth/jwt/login"),
+            os("role=r"),
+            OsString::from_vec(arg),
+        ],
+        &[],
+    );
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (
+            1,
+            "",
+            "argument 4 (jwt=…) is not valid UTF-8: jwtvault reads its arguments as UTF-8 text\n"
+        )
+    );
+    assert!(!out.stderr.contains(&signature));
+    // A positional argument with no `=` is named by its position only.
+    let out = run_os(&env, &[os("login"), bytes(b"jvs.\xffsecret")], &[]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            1,
+            "argument 2 is not valid UTF-8: jwtvault reads its arguments as UTF-8 text\n"
+        )
+    );
+    // A flag: named up to its `=`.
+    let out = run_os(
+        &env,
+        &[
+            os("read"),
+            bytes(b"-state=/tmp/\xff"),
+            os("auth/jwt/config"),
+        ],
+        &[],
+    );
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (1, "argument 2 (-state=…) is not valid UTF-8: jwtvault reads its arguments as UTF-8 text\n")
+    );
+}
+
+#[test]
+fn a_jwtvault_variable_that_is_not_utf8_is_refused_by_name_without_its_value() {
+    let env = Env::new();
+    for name in [
+        "JWTVAULT_TOKEN",
+        "JWTVAULT_STATE",
+        "JWTVAULT_FORMAT",
+        "JWTVAULT_REMOTE_ADDR",
+    ] {
+        let out = run_os(
+            &env,
+            &[os("token"), os("lookup")],
+            &[(name, bytes(b"jvs.secret\xffvalue"))],
+        );
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.clone()),
+            (
+                1,
+                "",
+                format!(
+                    "environment variable {name} is not valid UTF-8: jwtvault reads it as UTF-8 text; unset it or fix its value\n"
+                )
+            ),
+            "{name}"
+        );
+    }
+    // NO_COLOR is only ever tested for being set: a value that is not UTF-8 still counts.
+    let out = run_os(
+        &env,
+        &[os("auth"), os("list")],
+        &[("NO_COLOR", bytes(b"\xff"))],
+    );
+    out.ok();
+    // A JWTVAULT_ name jwtvault does not know is not read, so it is not checked.
+    let out = run_os(
+        &env,
+        &[os("auth"), os("list")],
+        &[("JWTVAULT_UNKNOWN", bytes(b"\xff"))],
+    );
+    out.ok();
+}
+
+#[test]
+fn nothing_ever_prints_a_panic_payload() {
+    // No command is known to panic (that is the point); the hook itself is pinned by
+    // `lib::tests::panic_hook_prints_a_fixed_message`. Here: a value that used to panic the
+    // environment reader is not echoed anywhere.
+    let env = Env::new();
+    let out = run_os(
+        &env,
+        &[os("version")],
+        &[("SECRETISH", bytes(b"s3cr3t-\xe9"))],
+    );
+    assert!(!out.stderr.contains("s3cr3t"), "{}", out.stderr);
+    assert_ne!(out.code, 101);
+}
 
 // ---- 8. YAML that YAML readers read back ------------------------------------------------------
 
