@@ -1,7 +1,7 @@
 //! The command layer: turns parsed arguments into requests, runs them against the state file in
 //! one transaction, and hands the result to `output`. Logic never sees clap beyond this file.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
@@ -171,14 +171,23 @@ impl Run {
         }
     }
 
-    /// Reads all of stdin, once per command (Vault: `stdin already consumed`).
+    /// Reads all of stdin as text, once per command (Vault: `stdin already consumed`), at most
+    /// `kv::MAX_INPUT` bytes.
     pub fn read_stdin(&self) -> std::io::Result<String> {
+        String::from_utf8(self.read_stdin_bytes()?).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )
+        })
+    }
+
+    /// Reads all of stdin, once per command, at most `kv::MAX_INPUT` bytes.
+    pub fn read_stdin_bytes(&self) -> std::io::Result<Vec<u8>> {
         if self.stdin_used.replace(true) {
             return Err(std::io::Error::other("stdin already consumed"));
         }
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        Ok(s)
+        kv::read_bounded(std::io::stdin().lock())
     }
 
     fn color(&self) -> bool {

@@ -569,3 +569,280 @@ fn yaml_output_reads_back_as_the_json_output_in_pyyaml() {
         want["data"]["claim_mappings"]
     );
 }
+
+// ---- 9. policies with bytes that are not UTF-8, or NUL -----------------------------------------
+
+#[test]
+fn policy_write_and_fmt_refuse_invalid_utf8_and_nul_as_vault_s_parser_does() {
+    let env = Env::new();
+    let cases: &[(&[u8], &str)] = &[
+        (
+            b"path \"a\xff\" {\n  capabilities = [\"read\"]\n}\n",
+            "At 1:8: illegal UTF-8 encoding",
+        ),
+        (
+            b"# comment \xff\npath \"a\" {\n  capabilities = [\"read\"]\n}\n",
+            "At 1:11: illegal UTF-8 encoding",
+        ),
+        (
+            b"path \"a\" {\n  capabilities = [\"read\"]\n}\n\x00\n",
+            "At 4:1: unexpected null character (0x00)",
+        ),
+        (
+            b"path \"a\x00b\" {\n  capabilities = [\"read\"]\n}\n",
+            "At 1:13: literal not terminated",
+        ),
+        (
+            b"path \"a\" {\n capabilities = [\"read\"]\n}\n\xff",
+            "At 4:1: illegal char",
+        ),
+    ];
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let name = format!("p{i}.hcl");
+        let path = env.path(&name);
+        std::fs::write(&path, text).unwrap();
+        let api = format!(
+            "Error uploading policy: Code: 400. Errors:\n\n* failed to parse policy: {want}\n"
+        );
+        let out = env.run(&["policy", "write", "p", &name]);
+        assert_eq!((out.code, out.stderr.as_str()), (2, api.as_str()), "{name}");
+        // From stdin: the same bytes, the same refusal.
+        let mut c = Command::new(bin());
+        c.args(["policy", "write", "p", "-"])
+            .current_dir(env.dir.path())
+            .env_clear();
+        for (k, v) in &env.vars {
+            c.env(k, v);
+        }
+        let out = feed(c, text);
+        assert_eq!(
+            (out.code, out.stderr.as_str()),
+            (2, api.as_str()),
+            "{name} from stdin"
+        );
+        // fmt: the parser's words, exit 1, and the file is left exactly as it was.
+        let out = env.run(&["policy", "fmt", &name]);
+        assert_eq!(
+            (out.code, out.stderr.as_str()),
+            (1, format!("failed to parse policy: {want}\n").as_str()),
+            "{name}"
+        );
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            *text,
+            "policy fmt rewrote {name}"
+        );
+    }
+    // Nothing was stored.
+    let out = env.run(&["policy", "read", "p"]);
+    assert_eq!((out.code, out.stderr.as_str()), (2, "No policy named: p\n"));
+    // Valid UTF-8 (a real U+FFFD and é included) still works both ways.
+    env.file(
+        "ok.hcl",
+        "path \"a\u{fffd}é\" {\n  capabilities = [\"read\"]\n}\n",
+    );
+    env.run(&["policy", "write", "p", "ok.hcl"]).ok();
+    assert_eq!(
+        env.run(&["policy", "read", "p"]).ok().stdout,
+        "path \"a\u{fffd}é\" {\n  capabilities = [\"read\"]\n}\n"
+    );
+    env.run(&["policy", "fmt", "ok.hcl"]).ok();
+}
+
+/// Runs a prepared command with `input` on stdin (written from a thread; a command that stops
+/// reading early is fine).
+fn feed(mut c: Command, input: &[u8]) -> Out {
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn jwtvault");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+// ---- 10. one bounded reader for every file and stdin -------------------------------------------
+
+const CAP: u64 = 32 * 1024 * 1024;
+const TOO_LARGE: &str =
+    "larger than 32 MiB (33554432 bytes), the most jwtvault reads from one file or stdin";
+
+/// A sparse file of `len` zero bytes (no disk space used).
+fn sparse(env: &Env, name: &str, len: u64) -> PathBuf {
+    let p = env.path(name);
+    std::fs::File::create(&p).unwrap().set_len(len).unwrap();
+    p
+}
+
+/// Runs `jwtvault ARGS` with `len` zero bytes on stdin, streamed (never held whole).
+fn run_zeros(env: &Env, args: &[&str], len: u64) -> Out {
+    let mut c = Command::new(bin());
+    c.args(args).current_dir(env.dir.path()).env_clear();
+    for (k, v) in &env.vars {
+        c.env(k, v);
+    }
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn jwtvault");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let chunk = vec![0u8; 64 * 1024];
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(chunk.len() as u64) as usize;
+            if stdin.write_all(&chunk[..n]).is_err() {
+                return;
+            }
+            left -= n as u64;
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn every_file_input_over_32_mib_is_refused_before_it_is_read() {
+    let env = Env::new();
+    sparse(&env, "big", CAP + 1);
+    let key = Key::new(Alg::ES256);
+    env.file("k.pem", &key.private);
+    env.file("claims.json", r#"{"sub":"x"}"#);
+    env.run(&["auth", "enable", "jwt"]).ok();
+    let kv = |pair: &str| {
+        format!("Failed to parse K=V data: invalid key/value pair \"{pair}\": error reading file: read big: {TOO_LARGE}\n")
+    };
+    let cases: Vec<(Vec<&str>, i32, String)> = vec![
+        (
+            vec!["write", "auth/jwt/config", "jwt_validation_pubkeys=@big"],
+            1,
+            kv("jwt_validation_pubkeys=@big"),
+        ),
+        (
+            vec!["write", "auth/jwt/jwks/import", "jwks=@big"],
+            1,
+            kv("jwks=@big"),
+        ),
+        (
+            vec!["write", "auth/jwt/login", "role=r", "jwt=@big"],
+            1,
+            kv("jwt=@big"),
+        ),
+        (vec!["login", "--jwt", "@big", "--role", "r"], 1, kv("jwt=@big")),
+        (
+            vec!["write", "auth/jwt/role/r", "@big"],
+            1,
+            format!("Failed to parse K=V data: invalid key/value pair \"@big\": read big: {TOO_LARGE}\n"),
+        ),
+        (
+            vec!["policy", "write", "p", "big"],
+            2,
+            format!("Error reading policy: read big: {TOO_LARGE}\n"),
+        ),
+        (
+            vec!["policy", "fmt", "big"],
+            1,
+            format!("Error reading source file: read big: {TOO_LARGE}\n"),
+        ),
+        (
+            vec!["jwt", "sign", "-key=big", "claims.json"],
+            1,
+            format!("read big: {TOO_LARGE}\n"),
+        ),
+        (
+            vec!["jwt", "sign", "-key=k.pem", "big"],
+            1,
+            format!("read big: {TOO_LARGE}\n"),
+        ),
+        (
+            vec!["jwt", "decode", "@big"],
+            1,
+            format!("read big: {TOO_LARGE}\n"),
+        ),
+    ];
+    for (args, code, want) in cases {
+        let out = env.run(&args);
+        assert_eq!(
+            (out.code, out.stderr.as_str()),
+            (code, want.as_str()),
+            "{args:?}"
+        );
+    }
+    // policy fmt left the file alone (still sparse, same length).
+    assert_eq!(std::fs::metadata(env.path("big")).unwrap().len(), CAP + 1);
+    // Exactly 32 MiB is read, and then judged on its content.
+    sparse(&env, "exact", CAP);
+    let out = env.run(&["jwt", "decode", "@exact"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "a compact JWT has 3 parts separated by '.', this one has 1\n"
+        )
+    );
+}
+
+#[test]
+fn stdin_over_32_mib_is_refused_after_reading_at_most_the_cap() {
+    let env = Env::new();
+    let cases: Vec<(Vec<&str>, i32, String)> = vec![
+        (
+            vec!["write", "auth/jwt/role/r", "-"],
+            1,
+            format!("Failed to parse K=V data: invalid key/value pair \"-\": {TOO_LARGE}\n"),
+        ),
+        (
+            vec!["write", "auth/jwt/role/r", "bound_claims=-"],
+            1,
+            format!("Failed to parse K=V data: invalid key/value pair \"bound_claims=-\": {TOO_LARGE}\n"),
+        ),
+        (
+            vec!["policy", "write", "p", "-"],
+            2,
+            format!("Error reading policy: {TOO_LARGE}\n"),
+        ),
+        (
+            vec!["jwt", "decode", "-"],
+            1,
+            format!("cannot read stdin: {TOO_LARGE}\n"),
+        ),
+        (vec!["login", "-"], 1, format!("{TOO_LARGE}\n")),
+    ];
+    for (args, code, want) in cases {
+        let out = run_zeros(&env, &args, CAP + 1);
+        assert_eq!(
+            (out.code, out.stderr.as_str()),
+            (code, want.as_str()),
+            "{args:?}"
+        );
+    }
+    // Exactly 32 MiB is read, and then judged on its content.
+    let out = run_zeros(&env, &["jwt", "decode", "-"], CAP);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "a compact JWT has 3 parts separated by '.', this one has 1\n"
+        )
+    );
+}
