@@ -846,3 +846,104 @@ fn stdin_over_32_mib_is_refused_after_reading_at_most_the_cap() {
         )
     );
 }
+
+// ---- 2. jwt keygen and existing files -----------------------------------------------------------
+
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn keygen_never_overwrites_a_key_or_follows_a_symlink() {
+    let env = Env::new();
+    // A new folder (and its parent) is created 0700; the private key 0600.
+    env.run(&["jwt", "keygen", "-alg=ES256", "-out=new/keys"])
+        .ok();
+    assert_eq!(mode(&env.path("new")), 0o700);
+    assert_eq!(mode(&env.path("new/keys")), 0o700);
+    assert_eq!(mode(&env.path("new/keys/private.pem")), 0o600);
+    assert_eq!(mode(&env.path("new/keys/public.pem")), 0o644);
+
+    // Again into the same folder: refused, nothing changed.
+    let before: Vec<Vec<u8>> = ["private.pem", "public.pem", "jwks.json"]
+        .iter()
+        .map(|n| std::fs::read(env.path("new/keys").join(n)).unwrap())
+        .collect();
+    let out = env.run(&["jwt", "keygen", "-alg=ES256", "-out=new/keys"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (
+            1,
+            "",
+            "new/keys/private.pem already exists: jwt keygen does not overwrite keys; use -force to replace them\n"
+        )
+    );
+    let after: Vec<Vec<u8>> = ["private.pem", "public.pem", "jwks.json"]
+        .iter()
+        .map(|n| std::fs::read(env.path("new/keys").join(n)).unwrap())
+        .collect();
+    assert_eq!(before, after);
+
+    // Only jwks.json exists: still refused, and no partial set is written.
+    std::fs::create_dir_all(env.path("partial")).unwrap();
+    env.file("partial/jwks.json", "{}");
+    let out = env.run(&["jwt", "keygen", "-out=partial"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!env.path("partial/private.pem").exists());
+
+    // A symlink planted at DIR/private.pem (to an existing file, or dangling) is refused and
+    // its target is neither written nor created.
+    std::fs::create_dir_all(env.path("planted")).unwrap();
+    env.file("victim.pem", "victim");
+    std::os::unix::fs::symlink(env.path("victim.pem"), env.path("planted/private.pem")).unwrap();
+    let out = env.run(&["jwt", "keygen", "-out=planted"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            1,
+            "planted/private.pem already exists: jwt keygen does not overwrite keys; use -force to replace them\n"
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.path("victim.pem")).unwrap(),
+        "victim"
+    );
+    std::fs::create_dir_all(env.path("dangling")).unwrap();
+    std::os::unix::fs::symlink(env.path("nowhere.pem"), env.path("dangling/private.pem")).unwrap();
+    assert_eq!(env.run(&["jwt", "keygen", "-out=dangling"]).code, 1);
+    assert!(!env.path("nowhere.pem").exists());
+
+    // -force replaces: the symlink itself (never its target), and existing keys.
+    let out = env.run(&["jwt", "keygen", "-force", "-alg=ES256", "-out=planted"]);
+    out.ok();
+    assert_eq!(
+        std::fs::read_to_string(env.path("victim.pem")).unwrap(),
+        "victim"
+    );
+    let meta = std::fs::symlink_metadata(env.path("planted/private.pem")).unwrap();
+    assert!(meta.file_type().is_file(), "still a symlink");
+    assert_eq!(mode(&env.path("planted/private.pem")), 0o600);
+    assert!(std::fs::read_to_string(env.path("planted/private.pem"))
+        .unwrap()
+        .starts_with("-----BEGIN PRIVATE KEY-----"));
+    env.run(&["jwt", "keygen", "-force", "-alg=ES256", "-out=new/keys"])
+        .ok();
+    assert_ne!(
+        std::fs::read(env.path("new/keys/private.pem")).unwrap(),
+        before[0]
+    );
+    assert_eq!(mode(&env.path("new/keys/private.pem")), 0o600);
+    // No temporary files are left behind.
+    let names: Vec<String> = std::fs::read_dir(env.path("new/keys"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+
+    // The flag is in the help, with an example.
+    let help = env.run(&["jwt", "keygen", "-help"]);
+    let text = format!("{}{}", help.stdout, help.stderr);
+    assert!(text.contains("--force"), "{text}");
+    assert!(text.contains("$ jwtvault jwt keygen -force"), "{text}");
+}
