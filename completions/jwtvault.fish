@@ -165,14 +165,15 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_se
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -s h -l help -d 'Print help'
-complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -f -a "keygen" -d 'Generate a key pair and a one-key JWKS'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -f -a "keygen" -d 'Generate a key pair and a one-key JWKS (never over existing files unless -force)'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -f -a "sign" -d 'Sign claims into a JWT'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -f -a "decode" -d 'Show a JWT\'s header and claims without verifying it'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l alg -d 'Algorithm: RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l kid -d 'Key id for the JWKS' -r
-complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l out -d 'Output folder (default: current folder)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l out -d 'Output folder (default: current folder; created 0700 when missing)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l force -d 'Replace existing private.pem, public.pem and jwks.json (new files renamed over them; a symlink is replaced, never written through)'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l key -d 'Private key PEM (PKCS#8)' -r

@@ -84,6 +84,9 @@ fn perr(pos: Pos, msg: impl std::fmt::Display) -> String {
 struct Lexer<'a> {
     src: &'a str,
     chars: Vec<(usize, char)>,
+    /// Byte offsets in `src` of the U+FFFD characters that stand for a byte that was not
+    /// UTF-8 in the input (see [`go_decode`]).
+    bad: &'a BTreeSet<usize>,
     i: usize,
     line: usize,
     col: usize,
@@ -93,19 +96,60 @@ struct Lexer<'a> {
     /// How many reads past EOF the last token made (see `next`): an identifier or a float
     /// reads once past its end, an integer twice (checked against OpenBao).
     overran: usize,
+    /// Reads past the end made inside a token (a string, comment or escape that met the end):
+    /// HCL1 moves its column on at each, so later positions move too.
+    past_end: usize,
+    /// HCL1's `recentPosition`: where the last character read was (past the end: one column
+    /// further for each read past it).
+    recent: Pos,
+    /// HCL1's scanner reports an error through a callback and scans on; its parser returns
+    /// the last error so reported before it stopped, in preference to its own (or to
+    /// success). Formatted: `At L:C: msg` (HCL), `L:C: msg` (JSON).
+    scan_err: Option<String>,
+}
+
+/// Decodes bytes as Go's `utf8.DecodeRune` walks them: each byte that does not start a valid
+/// sequence becomes one U+FFFD, whose byte offset (in the returned text) is recorded.
+fn go_decode(bytes: &[u8]) -> (String, BTreeSet<usize>) {
+    let mut out = String::with_capacity(bytes.len());
+    let mut bad = BTreeSet::new();
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                out.push_str(valid);
+                return (out, bad);
+            }
+            Err(e) => {
+                let (valid, tail) = rest.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                bad.insert(out.len());
+                out.push('\u{FFFD}');
+                rest = tail.get(1..).unwrap_or_default();
+            }
+        }
+    }
 }
 
 impl<'a> Lexer<'a> {
-    fn new(src: &'a str, json: bool) -> Self {
+    fn new(src: &'a str, bad: &'a BTreeSet<usize>, json: bool) -> Self {
         Lexer {
             src,
             chars: src.char_indices().collect(),
+            bad,
             i: 0,
             line: 1,
             col: 1,
             json,
             eof_scans: 0,
             overran: 0,
+            past_end: 0,
+            recent: Pos {
+                off: 0,
+                line: 1,
+                col: 1,
+            },
+            scan_err: None,
         }
     }
 
@@ -125,8 +169,28 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Records a scanner error (the last one wins, as in HCL1).
+    fn record(&mut self, pos: Pos, msg: &str) {
+        self.scan_err = Some(if self.json {
+            format!("{}:{}: {}", pos.line, pos.col, msg)
+        } else {
+            perr(pos, msg)
+        });
+    }
+
+    /// Consumes one character; reports what HCL1's `next()` reports about it: a byte that
+    /// was not UTF-8, and (HCL) a NUL or U+E123.
     fn bump(&mut self) -> Option<char> {
-        let c = self.peek(0)?;
+        let Some(&(off, c)) = self.chars.get(self.i) else {
+            self.past_end += 1;
+            self.recent = Pos {
+                off: self.src.len(),
+                line: self.line,
+                col: self.col + self.past_end - 1,
+            };
+            return None;
+        };
+        let here = self.pos();
         self.i += 1;
         if c == '\n' {
             self.line += 1;
@@ -134,7 +198,30 @@ impl<'a> Lexer<'a> {
         } else {
             self.col += 1;
         }
+        self.recent = here;
+        if self.bad.contains(&off) {
+            self.record(here, "illegal UTF-8 encoding");
+        } else if c == '\0' && !self.json {
+            self.record(here, "unexpected null character (0x00)");
+        } else if c == '\u{E123}' && !self.json {
+            self.record(here, "unicode code point U+E123 reserved for internal use");
+        }
         Some(c)
+    }
+
+    /// HCL1's `next()` as its scanning loops see it: `None` at the end and for a NUL (its
+    /// `eof` is rune 0), which is consumed.
+    fn read(&mut self) -> Option<char> {
+        self.bump().filter(|c| *c != '\0')
+    }
+
+    /// HCL1's `unread()` of the last character read (not of a read past the end).
+    fn unread(&mut self, saved: (usize, usize, usize, Pos)) {
+        (self.i, self.line, self.col, self.recent) = saved;
+    }
+
+    fn save(&self) -> (usize, usize, usize, Pos) {
+        (self.i, self.line, self.col, self.recent)
     }
 
     fn tok(&self, kind: Kind, start: Pos) -> Tok {
@@ -145,7 +232,8 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Next token; scanner errors come back as `Err` with HCL1-style positions.
+    /// Next token. Scanner errors are recorded in `scan_err` (HCL1 reports them through a
+    /// callback and scans on), never returned.
     fn next(&mut self) -> Result<Tok, String> {
         while matches!(self.peek(0), Some(' ' | '\t' | '\n' | '\r')) {
             self.bump();
@@ -158,7 +246,7 @@ impl<'a> Lexer<'a> {
             // A number or identifier is scanned by reading one character past it; when that
             // read hits EOF it is not unread, so the column has already moved once more.
             let mut p = start;
-            p.col += self.eof_scans + self.overran;
+            p.col += self.eof_scans + self.overran + self.past_end;
             self.eof_scans += 1;
             return Ok(Tok {
                 kind: Kind::Eof,
@@ -167,38 +255,55 @@ impl<'a> Lexer<'a> {
             });
         };
         self.overran = 0;
+        if c == '\0' {
+            // HCL1's `eof` is rune 0: a NUL ends the input for the parser (HCL reports it).
+            self.bump();
+            return Ok(Tok {
+                kind: Kind::Eof,
+                text: String::new(),
+                pos: start,
+            });
+        }
         match c {
             '#' => {
-                self.skip_line();
+                self.line_comment();
                 Ok(self.tok(Kind::Comment, start))
             }
             '/' => match self.peek(1) {
                 Some('/') => {
-                    self.skip_line();
+                    self.line_comment();
                     Ok(self.tok(Kind::Comment, start))
                 }
                 Some('*') => {
                     self.bump();
                     self.bump();
+                    let mut ch = self.read();
                     loop {
-                        match self.bump() {
-                            None => return Err(perr(start, "comment not terminated")),
-                            Some('*') if self.peek(0) == Some('/') => {
-                                self.bump();
-                                break;
-                            }
-                            Some(_) => {}
+                        let Some(c0) = ch else {
+                            self.record(self.recent, "comment not terminated");
+                            break;
+                        };
+                        ch = self.read();
+                        if c0 == '*' && ch == Some('/') {
+                            break;
                         }
                     }
                     Ok(self.tok(Kind::Comment, start))
                 }
                 _ => {
                     self.bump();
-                    Err(perr(self.pos(), "expected '/' for comment"))
+                    self.record(self.recent, "expected '/' for comment");
+                    Ok(self.tok(Kind::Comment, start))
                 }
             },
-            '"' => self.string(start),
-            '<' if !self.json && self.peek(1) == Some('<') => self.heredoc(start),
+            '"' => Ok(self.string(start)),
+            '<' if !self.json && self.peek(1) == Some('<') => Ok(self.heredoc(start)),
+            '<' if !self.json => {
+                self.bump();
+                self.read();
+                self.record(self.recent, "heredoc expected second '<', didn't see it");
+                Ok(self.tok(Kind::Heredoc, start))
+            }
             '{' | '}' | '[' | ']' | '=' | ',' | ':' => {
                 self.bump();
                 let kind = match c {
@@ -211,6 +316,9 @@ impl<'a> Lexer<'a> {
                     ':' if self.json => Kind::Colon,
                     _ => Kind::Illegal,
                 };
+                if kind == Kind::Illegal {
+                    self.illegal(c);
+                }
                 Ok(self.tok(kind, start))
             }
             c if c.is_ascii_digit()
@@ -254,81 +362,182 @@ impl<'a> Lexer<'a> {
                         ..t
                     });
                 }
-                if self.json && t.text == "null" {
-                    return Ok(t);
+                if self.json && t.text != "null" {
+                    // HCL1's JSON scanner knows no other word.
+                    let at = if self.peek(0).is_none() {
+                        self.pos()
+                    } else {
+                        self.recent
+                    };
+                    self.record(at, "illegal char");
                 }
                 Ok(t)
             }
             _ => {
                 self.bump();
+                self.illegal(c);
                 Ok(self.tok(Kind::Illegal, start))
             }
         }
     }
 
-    fn skip_line(&mut self) {
-        while let Some(c) = self.peek(0) {
-            if c == '\n' {
-                break;
-            }
-            self.bump();
+    /// HCL1's scanner on a character no token starts with (HCL: `.`, `+` and `-` are tokens
+    /// of their own that the parser refuses; JSON: `.` is).
+    fn illegal(&mut self, c: char) {
+        match (self.json, c) {
+            (false, '.' | '+' | '-') | (true, '.') => {}
+            (false, _) => self.record(self.recent, "illegal char"),
+            (true, '-') => self.record(self.recent, "illegal char"),
+            (true, c) => self.record(self.recent, &format!("illegal char: {c}")),
         }
     }
 
-    fn string(&mut self, start: Pos) -> Result<Tok, String> {
+    /// A `#` or `//` comment: to the end of the line (not consuming the line feed), the end
+    /// of the input or a NUL (consumed).
+    fn line_comment(&mut self) {
+        loop {
+            let saved = self.save();
+            match self.read() {
+                Some('\n') => {
+                    self.unread(saved);
+                    return;
+                }
+                Some(_) => {}
+                None => return,
+            }
+        }
+    }
+
+    /// A quoted string, as HCL1's `scanString`: an unterminated one is reported (at the line
+    /// feed, NUL or end that stopped it) and still returned as a token.
+    fn string(&mut self, start: Pos) -> Tok {
         self.bump();
         // `${ ... }` may itself contain quotes in HCL1, so track brace depth.
         let mut depth = 0usize;
         loop {
-            match self.bump() {
-                None => return Err(perr(start, "literal not terminated")),
-                Some('\n') if depth == 0 && !self.json => {
-                    return Err(perr(start, "literal not terminated"))
+            let ch = self.read();
+            match ch {
+                None => {
+                    self.record(self.recent, "literal not terminated");
+                    break;
                 }
-                Some('\\') => {
-                    self.bump();
+                Some('\n') if depth == 0 || self.json => {
+                    self.record(self.recent, "literal not terminated");
+                    break;
                 }
-                Some('$') if !self.json && self.peek(0) == Some('{') => {
+                Some('"') if depth == 0 || self.json => break,
+                Some('$') if !self.json && depth == 0 && self.peek(0) == Some('{') => {
                     self.bump();
                     depth += 1;
                 }
+                Some('{') if depth > 0 => depth += 1,
                 Some('}') if depth > 0 => depth -= 1,
-                Some('"') if depth == 0 => break,
+                Some('\\') => self.escape(),
                 Some(_) => {}
             }
         }
-        Ok(self.tok(Kind::Str, start))
+        self.tok(Kind::Str, start)
     }
 
-    fn heredoc(&mut self, start: Pos) -> Result<Tok, String> {
-        self.bump();
-        self.bump();
-        if self.peek(0) == Some('-') {
-            self.bump();
+    /// HCL1's `scanEscape`, after the backslash.
+    fn escape(&mut self) {
+        let ch = self.read();
+        match ch {
+            Some('a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' | '\\' | '"') => {}
+            Some(c @ '0'..='7') => self.escape_digits(Some(c), 8, 3),
+            Some('x') => {
+                let c = self.read();
+                self.escape_digits(c, 16, 2)
+            }
+            Some('u') => {
+                let c = self.read();
+                self.escape_digits(c, 16, 4)
+            }
+            Some('U') => {
+                let c = self.read();
+                self.escape_digits(c, 16, 8)
+            }
+            _ => self.record(self.recent, "illegal char escape"),
         }
+    }
+
+    /// HCL1's `scanDigits`: `n` digits of `base`, the first already read as `ch`.
+    fn escape_digits(&mut self, mut ch: Option<char>, base: u32, n: usize) {
+        let mut left = n;
+        let mut saved = self.save();
+        while left > 0 && ch.and_then(|c| c.to_digit(16)).is_some_and(|d| d < base) {
+            saved = self.save();
+            ch = self.read();
+            if ch.is_none() {
+                break;
+            }
+            left -= 1;
+        }
+        if left > 0 {
+            self.record(self.recent, "illegal char escape");
+        }
+        if left != n && ch.is_some() {
+            self.unread(saved);
+        }
+    }
+
+    /// HCL1's `scanHeredoc` (both `<` are there): the anchor, then lines until one that is the
+    /// anchor (after optional white space, before optional `\r`s) and ends in a line feed.
+    /// Errors are reported and the token still returned, as HCL1 does.
+    fn heredoc(&mut self, start: Pos) -> Tok {
+        self.bump();
+        self.bump();
         let anchor_start = self.off();
-        while self
-            .peek(0)
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-        {
-            self.bump();
+        let mut ch = self.read();
+        if ch == Some('-') {
+            ch = self.read();
         }
-        let anchor = self.src[anchor_start..self.off()].to_string();
-        if anchor.is_empty() || self.peek(0) != Some('\n') {
-            return Err(perr(start, "heredoc expected identifier"));
+        while ch.is_some_and(|c| c.is_alphabetic() || c == '_' || c.is_numeric()) {
+            ch = self.read();
         }
-        self.bump();
+        let Some(mut c) = ch else {
+            self.record(self.recent, "heredoc not terminated");
+            return self.tok(Kind::Heredoc, start);
+        };
+        if c == '\r' && self.peek(0) == Some('\n') {
+            self.read();
+            c = '\n';
+        }
+        if c != '\n' {
+            self.record(self.recent, "invalid characters in heredoc anchor");
+            return self.tok(Kind::Heredoc, start);
+        }
+        let anchor = self.src[anchor_start..self.recent.off].to_string();
+        if anchor.is_empty() {
+            self.record(self.recent, "zero-length heredoc anchor");
+            return self.tok(Kind::Heredoc, start);
+        }
+        let word = anchor.strip_prefix('-').unwrap_or(&anchor).to_string();
+        let mut line_start = self.off();
         loop {
-            let line_start = self.off();
-            if self.peek(0).is_none() {
-                return Err(perr(start, "heredoc not terminated"));
+            match self.read() {
+                Some('\n') => {
+                    let line = &self.src[line_start..self.recent.off];
+                    let rest = line.trim_start_matches([' ', '\t', '\n', '\u{b}', '\u{c}', '\r']);
+                    let ends = rest
+                        .strip_prefix(word.as_str())
+                        .is_some_and(|r| r.chars().all(|c| c == '\r'));
+                    if line.len() >= anchor.len() && ends {
+                        // The token ends before the line feed, which is consumed.
+                        return Tok {
+                            kind: Kind::Heredoc,
+                            text: self.src[start.off..self.recent.off].to_string(),
+                            pos: start,
+                        };
+                    }
+                    line_start = self.off();
+                }
+                Some(_) => {}
+                None => {
+                    self.record(self.recent, "heredoc not terminated");
+                    return self.tok(Kind::Heredoc, start);
+                }
             }
-            self.skip_line();
-            let done = self.src[line_start..self.off()].trim() == anchor;
-            if done {
-                return Ok(self.tok(Kind::Heredoc, start));
-            }
-            self.bump();
         }
     }
 }
@@ -468,9 +677,9 @@ struct Parser<'a> {
 const MAX_DEPTH: usize = 128;
 
 impl<'a> Parser<'a> {
-    fn new(src: &'a str, json: bool) -> Self {
+    fn new(src: &'a str, bad: &'a BTreeSet<usize>, json: bool) -> Self {
         Parser {
-            lx: Lexer::new(src, json),
+            lx: Lexer::new(src, bad, json),
             tok: Tok {
                 kind: Kind::Eof,
                 text: String::new(),
@@ -820,7 +1029,13 @@ impl<'a> Parser<'a> {
                 }
                 Kind::Comma => continue,
                 Kind::Str => {
-                    let c = self.scan()?;
+                    // HCL1's JSON `objectKey` takes string after string until the colon.
+                    let mut keys = vec![t];
+                    let mut c = self.scan()?;
+                    while c.kind == Kind::Str {
+                        keys.push(c);
+                        c = self.scan()?;
+                    }
                     if c.kind != Kind::Colon {
                         return Err(perr(
                             c.pos,
@@ -829,7 +1044,7 @@ impl<'a> Parser<'a> {
                     }
                     let val = self.json_value()?;
                     items.push(Item {
-                        keys: vec![t],
+                        keys,
                         assign: c.pos,
                         val,
                         lead: None,
@@ -847,20 +1062,39 @@ struct Parsed {
     json: bool,
 }
 
+#[cfg(test)]
 fn parse_hcl1(text: &str) -> Result<(Vec<Item>, Vec<CommentGroup>), String> {
-    let mut p = Parser::new(text, false);
-    let items = p.object_list(false)?;
-    Ok((items, p.comments))
+    parse_hcl1_src(text, &BTreeSet::new())
 }
 
-fn parse_text(text: &str) -> Result<Parsed, String> {
+/// HCL1's `Parse`: the last scanner error reported before the parser stopped wins over the
+/// parser's own result.
+fn parse_hcl1_src(
+    text: &str,
+    bad: &BTreeSet<usize>,
+) -> Result<(Vec<Item>, Vec<CommentGroup>), String> {
+    let mut p = Parser::new(text, bad, false);
+    let items = p.object_list(false);
+    if let Some(e) = p.lx.scan_err.take() {
+        return Err(e);
+    }
+    Ok((items?, p.comments))
+}
+
+fn parse_text(text: &str, bad: &BTreeSet<usize>) -> Result<Parsed, String> {
     if text.trim_start().starts_with('{') {
-        let mut p = Parser::new(text, true);
-        let t = p.scan()?;
-        if t.kind != Kind::LBrace {
-            return Err(perr(t.pos, "expected: LBRACE"));
+        let mut p = Parser::new(text, bad, true);
+        let parsed = (|| {
+            let t = p.scan()?;
+            if t.kind != Kind::LBrace {
+                return Err(perr(t.pos, "expected: LBRACE"));
+            }
+            p.json_object()
+        })();
+        if let Some(e) = p.lx.scan_err.take() {
+            return Err(e);
         }
-        match p.json_object()? {
+        match parsed? {
             Node::Obj { items, .. } => Ok(Parsed { items, json: true }),
             _ => Ok(Parsed {
                 items: Vec::new(),
@@ -868,7 +1102,7 @@ fn parse_text(text: &str) -> Result<Parsed, String> {
             }),
         }
     } else {
-        let (items, _) = parse_hcl1(text)?;
+        let (items, _) = parse_hcl1_src(text, bad)?;
         Ok(Parsed { items, json: false })
     }
 }
@@ -1349,12 +1583,51 @@ pub fn parse_policy(name: &str, text: &str) -> Result<Policy, String> {
     if text.is_empty() {
         return Err("'policy' parameter not supplied or empty".into());
     }
-    parse_policy_text(name, text)
+    parse_policy_text(name, text, &BTreeSet::new())
 }
 
-fn parse_policy_text(name: &str, text: &str) -> Result<Policy, String> {
+/// [`parse_policy`] of raw bytes, as Vault's parser sees a policy file: a byte that is not
+/// UTF-8 or a NUL is refused with HCL1's own error (`At 1:8: illegal UTF-8 encoding`,
+/// `At 4:1: unexpected null character (0x00)`, or whatever HCL1 reports last). Where HCL1
+/// would accept such a text (after a complete JSON object), it is refused all the same: a
+/// stored policy is text, and jwtvault never replaces what it cannot store.
+pub fn parse_policy_bytes(name: &str, bytes: &[u8]) -> Result<Policy, String> {
+    if bytes.is_empty() {
+        return Err("'policy' parameter not supplied or empty".into());
+    }
+    let (text, bad) = go_decode(bytes);
+    let policy = parse_policy_text(name, &text, &bad)?;
+    refuse_unstorable(&text, &bad).map_err(|e| format!("failed to parse policy: {e}"))?;
+    Ok(policy)
+}
+
+/// A text HCL1 accepted that still holds a byte that was not UTF-8 or a NUL (only after a
+/// complete JSON object, which HCL1's JSON parser stops reading at).
+fn refuse_unstorable(text: &str, bad: &BTreeSet<usize>) -> Result<(), String> {
+    let first_bad = bad.first().copied();
+    let first_nul = text.find('\0');
+    let Some(at) = first_bad.into_iter().chain(first_nul).min() else {
+        return Ok(());
+    };
+    let line = text[..at].matches('\n').count() + 1;
+    let col = text[..at]
+        .rsplit('\n')
+        .next()
+        .map_or(0, |l| l.chars().count())
+        + 1;
+    let what = if first_bad == Some(at) {
+        "illegal UTF-8 encoding"
+    } else {
+        "unexpected null character (0x00)"
+    };
+    Err(format!(
+        "{line}:{col}: {what} (after the JSON object; jwtvault stores only UTF-8 text without NUL)"
+    ))
+}
+
+fn parse_policy_text(name: &str, text: &str, bad: &BTreeSet<usize>) -> Result<Policy, String> {
     let fail = |e: String| format!("failed to parse policy: {e}");
-    let parsed = parse_text(text).map_err(fail)?;
+    let parsed = parse_text(text, bad).map_err(fail)?;
     let json = parsed.json;
     check_keys(&parsed.items, &["name", "path"], json).map_err(fail)?;
     // (key, body) for every path stanza, in file order.
@@ -2265,8 +2538,22 @@ fn collect_attached(items: &[Item], out: &mut BTreeSet<usize>) {
 /// then prints it in HCL1's canonical form. A text that is valid as a policy but not
 /// printable as HCL (JSON) gives `Error printing result: <hcl error>`.
 pub fn format_policy(text: &str) -> Result<String, String> {
-    parse_policy_text("fmt", text)?;
-    let (items, comments) = parse_hcl1(text).map_err(|e| format!("Error printing result: {e}"))?;
+    format_src(text, &BTreeSet::new())
+}
+
+/// [`format_policy`] of raw bytes: a byte that is not UTF-8 or a NUL fails as in
+/// [`parse_policy_bytes`], so a file HCL1 cannot read is never rewritten.
+pub fn format_policy_bytes(bytes: &[u8]) -> Result<String, String> {
+    let (text, bad) = go_decode(bytes);
+    let out = format_src(&text, &bad)?;
+    refuse_unstorable(&text, &bad).map_err(|e| format!("failed to parse policy: {e}"))?;
+    Ok(out)
+}
+
+fn format_src(text: &str, bad: &BTreeSet<usize>) -> Result<String, String> {
+    parse_policy_text("fmt", text, bad)?;
+    let (items, comments) =
+        parse_hcl1_src(text, bad).map_err(|e| format!("Error printing result: {e}"))?;
     let mut attached = BTreeSet::new();
     collect_attached(&items, &mut attached);
     // HCL1 removes attached comments one by one from a map keyed by group position, so a
@@ -3020,6 +3307,118 @@ path "bad/{{identity.entity.bogus}}" { capabilities = ["read"] }
         for (text, want) in cases {
             assert_eq!(parse_policy("x", text).unwrap_err(), *want, "{text}");
         }
+    }
+
+    /// Scanner errors (bytes that are not UTF-8, NUL, unterminated literals, comments, escapes
+    /// and heredocs) as OpenBao 2.7.2 returns them for `PUT sys/policies/acl/x` with the text
+    /// base64-encoded (so its parser sees the raw bytes, as `bao policy fmt` does); `None`:
+    /// accepted. HCL1 reports the last scanner error before its parser stopped.
+    #[test]
+    fn scanner_errors_match_openbao() {
+        let cases: &[(&[u8], Option<&str>)] = &[
+            (b"path \"a\xff\" {\n  capabilities = [\"read\"]\n}\n", Some("failed to parse policy: At 1:8: illegal UTF-8 encoding")),
+            (b"path \"a\" {\n  capabilities = [\"read\"]\n}\n\x00\n", Some("failed to parse policy: At 4:1: unexpected null character (0x00)")),
+            (b"path \"a\x00b\" {\n  capabilities = [\"read\"]\n}\n", Some("failed to parse policy: At 1:13: literal not terminated")),
+            (b"# comment \xff\npath \"a\" {\n  capabilities = [\"read\"]\n}\n", Some("failed to parse policy: At 1:11: illegal UTF-8 encoding")),
+            (b"\xff", Some("failed to parse policy: At 1:1: illegal char")),
+            (b"\x00", Some("failed to parse policy: At 1:1: unexpected null character (0x00)")),
+            (b"path \"a\" { capabilities = [\"read\"] } # c \x00 x\n", Some("failed to parse policy: At 1:42: unexpected null character (0x00)")),
+            (b"path \"a\" {\n capabilities = [\"read\"]\n}\n\xff", Some("failed to parse policy: At 4:1: illegal char")),
+            (b"path \"a\" {\n capabilities = [\"re\xffad\"]\n}\n", Some("failed to parse policy: At 2:21: illegal UTF-8 encoding")),
+            (b"path \"a\" {\n capabilities = [\"read\"]\n}\n\xe9t\xe9", Some("failed to parse policy: At 4:1: illegal char")),
+            (b"path \"abc\n", Some("failed to parse policy: At 1:10: literal not terminated")),
+            (b"path \"a\" {\n capabilities = [\"read\"]\n}\npath \"x", Some("failed to parse policy: At 4:8: literal not terminated")),
+            (b"path \"a\" {\n capabilities = @\n}\n", Some("failed to parse policy: At 2:17: illegal char")),
+            (b"path \"a\" {\n capabilities = [\"read\"]\n}\n/x", Some("failed to parse policy: At 4:1: expected '/' for comment")),
+            (b"/* abc", Some("failed to parse policy: At 1:7: comment not terminated")),
+            (b"path \"a\" { capabilities = [\"read\"] }\n\"x\n\"y\n", Some("failed to parse policy: At 3:3: literal not terminated")),
+            (b"path \"x\" {\n# c", Some("failed to parse policy: At 2:6: object expected closing RBRACE got: EOF")),
+            (b"path \"x\" {\n/* c */", Some("failed to parse policy: At 2:9: object expected closing RBRACE got: EOF")),
+            (b"path \"abc\\", Some("failed to parse policy: At 1:12: literal not terminated")),
+            (b"path \"a\" {\n capabilities = [\"re\\qad\"]\n}\n", Some("failed to parse policy: At 2:22: illegal char escape")),
+            (b"path \"a\\\nb\" {}", Some("failed to parse policy: At 1:9: illegal char escape")),
+            (b"path \"a\" {} /x y", Some("failed to parse policy: At 1:13: expected '/' for comment")),
+            (b"path\x00 \"a\" {}", Some("failed to parse policy: At 1:5: unexpected null character (0x00)")),
+            (b"path \"a\" {\n capabilities = [\"read\"] /* \x00 */\n}\n", Some("failed to parse policy: At 2:31: illegal char")),
+            (b"path \"a\" { capabilities = [\"read\"] } // \xff\xfe", Some("failed to parse policy: At 1:42: illegal UTF-8 encoding")),
+            (b"path \"\xe2\x82\" {}", Some("failed to parse policy: At 1:8: illegal UTF-8 encoding")),
+            (b"path \"\xf0\x9f\x98\" {}", Some("failed to parse policy: At 1:9: illegal UTF-8 encoding")),
+            (b"path \"\xed\xa0\x80\" {}", Some("failed to parse policy: At 1:9: illegal UTF-8 encoding")),
+            (b"path \"a\\x4\" {}", Some("failed to parse policy: At 1:11: illegal char escape")),
+            (b"path \"a\\u12\" {}", Some("failed to parse policy: At 1:12: illegal char escape")),
+            (b"path \"a\\101\" {}", None),
+            (b"path \"a\\8\" {}", Some("failed to parse policy: At 1:9: illegal char escape")),
+            (b"path \"${a{b}\"c}\" {}", None),
+            (b"path \"a\" { x = 1 } <", Some("failed to parse policy: At 1:21: heredoc expected second '<', didn't see it")),
+            (b"path \"a\" { capabilities = [\"read\"], }", None),
+            (b"path \"a\" {\n comment = <<EOT\nx\x00\nEOT\n}\n", Some("failed to parse policy: At 3:2: heredoc not terminated")),
+            (b"{\"path\": {\"a\xff\": {\"capabilities\": [\"read\"]}}}", Some("failed to parse policy: 1:13: illegal UTF-8 encoding")),
+            (b"{\"path\": {\"a\x00\": {\"capabilities\": [\"read\"]}}}", Some("failed to parse policy: 1:30: illegal char")),
+            (b"{\"path\": {\"a\": {\"capabilities\": [read]}}}", Some("failed to parse policy: 1:37: illegal char")),
+            (b"{\"path\": {\"a\": {\"capabilities\": [\"re\nad\"]}}}", Some("failed to parse policy: 2:2: illegal char")),
+            (b"{\"path\": {\"a\": {\"capabilities\": [\"read\"] = }}}", Some("failed to parse policy: 1:42: illegal char: =")),
+            (b"path \"a\" {\n capabilities = [\"read\"]\n}\n\xef\xbf\xbd", Some("failed to parse policy: At 4:1: illegal char")),
+            (b"path \"\xee\x84\xa3\" {}", Some("failed to parse policy: At 1:7: unicode code point U+E123 reserved for internal use")),
+            (b"path \"a\" {\n comment = <<EOT\nx\n", Some("failed to parse policy: At 4:1: heredoc not terminated")),
+            (b"path \"a\" {\n comment = <<EOT\nx", Some("failed to parse policy: At 3:2: heredoc not terminated")),
+            (b"path \"a\" {\n comment = <<EOT", Some("failed to parse policy: At 2:17: heredoc not terminated")),
+            (b"path \"a\" {\n comment = << EOT\nx\nEOT\n}", Some("failed to parse policy: At 2:14: invalid characters in heredoc anchor")),
+            (b"path \"a\" {\n comment = <<\nx\n\n}", Some("failed to parse policy: At 2:14: zero-length heredoc anchor")),
+            (b"path \"a\" {\n comment = <<EOT\nx\nEOT", Some("failed to parse policy: At 4:4: heredoc not terminated")),
+            (b"path \"a\" {\n comment = <<EOT\nx\n  EOT\r\n capabilities=[\"read\"]\n}\n", None),
+            (b"path \"a\" {\n comment = <<-EOT\n  x\n  EOT\n capabilities=[\"read\"]\n}\n", None),
+            (b"path \"a\" {\n comment = <<EOT\r\nx\r\nEOT\r\n}\n", None),
+            (b"path \"a\" {\n comment = <<EOT\nx\n\xff\nEOT\n}\n", Some("failed to parse policy: At 4:1: illegal UTF-8 encoding")),
+            (b"path \"a\" {\n comment = <<EOT\nEOTx\nEOT\n}\n", None),
+        ];
+        for (bytes, want) in cases {
+            let got = parse_policy_bytes("x", bytes).map(|_| ());
+            match want {
+                Some(e) => assert_eq!(
+                    got,
+                    Err(e.to_string()),
+                    "{:?}",
+                    String::from_utf8_lossy(bytes)
+                ),
+                None => assert_eq!(got, Ok(()), "{:?}", String::from_utf8_lossy(bytes)),
+            }
+            // `policy fmt` refuses the same texts with the same words.
+            if let Some(e) = want {
+                assert_eq!(format_policy_bytes(bytes), Err(e.to_string()));
+            }
+        }
+        // Deviation (docs/deviations.md D-18): HCL1's JSON parser stops after the object and
+        // OpenBao accepts what follows; jwtvault still refuses a byte that is not UTF-8 or a NUL.
+        let after_json: &[(&[u8], &str)] = &[
+            (
+                b"{\"path\": {\"a\": {\"capabilities\": [\"read\"]}}}\x00",
+                "1:44: unexpected null character (0x00)",
+            ),
+            (
+                b"{\"path\": {\"a\": {\"capabilities\": [\"read\"]}}}\xff",
+                "1:44: illegal UTF-8 encoding",
+            ),
+            (
+                b"{\"path\": {\"a\": {\"capabilities\": [\"read\"]}}}\n# c\xff\n",
+                "2:4: illegal UTF-8 encoding",
+            ),
+        ];
+        for (bytes, want) in after_json {
+            assert_eq!(
+                parse_policy_bytes("x", bytes).map(|_| ()),
+                Err(format!("failed to parse policy: {want} (after the JSON object; jwtvault stores only UTF-8 text without NUL)"))
+            );
+        }
+        // Text that is valid UTF-8 parses as before, and a real U+FFFD inside a string is text.
+        assert!(parse_policy_bytes(
+            "x",
+            "path \"\u{fffd}é\" { capabilities = [\"read\"] }".as_bytes()
+        )
+        .is_ok());
+        assert_eq!(
+            parse_policy_bytes("x", b""),
+            Err("'policy' parameter not supplied or empty".into())
+        );
     }
 
     #[test]

@@ -288,8 +288,10 @@ pub enum PolicyCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum JwtCommand {
-    /// Generate a key pair and a one-key JWKS.
-    #[command(after_help = "Example:\n  $ jwtvault jwt keygen -alg=ES256 -kid=k1 -out=keys")]
+    /// Generate a key pair and a one-key JWKS (never over existing files unless -force).
+    #[command(
+        after_help = "Examples:\n  $ jwtvault jwt keygen -alg=ES256 -kid=k1 -out=keys\n  $ jwtvault jwt keygen -force -alg=ES256 -kid=k2 -out=keys    # replace the pair in keys/"
+    )]
     Keygen(KeygenArgs),
     /// Sign claims into a JWT.
     #[command(
@@ -309,9 +311,13 @@ pub struct KeygenArgs {
     /// Key id for the JWKS.
     #[arg(long)]
     pub kid: Option<String>,
-    /// Output folder (default: current folder).
+    /// Output folder (default: current folder; created 0700 when missing).
     #[arg(long, default_value = ".")]
     pub out: String,
+    /// Replace existing private.pem, public.pem and jwks.json (new files renamed over them;
+    /// a symlink is replaced, never written through).
+    #[arg(long)]
+    pub force: bool,
     #[arg(trailing_var_arg = true, hide = true)]
     pub args: Vec<String>,
 }

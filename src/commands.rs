@@ -1,7 +1,7 @@
 //! The command layer: turns parsed arguments into requests, runs them against the state file in
 //! one transaction, and hands the result to `output`. Logic never sees clap beyond this file.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
@@ -20,16 +20,84 @@ use crate::token;
 #[derive(Clone, Debug, Default)]
 pub struct Env {
     pub vars: std::collections::HashMap<String, String>,
+    /// Variables of [`Env::READ`] whose value is not UTF-8 (names only; never the value).
+    pub not_utf8: Vec<String>,
     pub stdout_tty: bool,
     pub stderr_tty: bool,
 }
 
 impl Env {
+    /// The variables whose value jwtvault uses as text. One whose value is not UTF-8 is
+    /// refused by name before the command runs ([`Env::check_read`]); a new variable that
+    /// jwtvault reads belongs here.
+    pub const READ: &'static [&'static str] = &[
+        "JWTVAULT_STATE",
+        "JWTVAULT_FORMAT",
+        "JWTVAULT_TOKEN",
+        "JWTVAULT_TOKEN_PATH",
+        "JWTVAULT_OFFLINE",
+        "JWTVAULT_REMOTE_ADDR",
+    ];
+    /// Variables only tested for being set (or for one value): a value that is not UTF-8
+    /// still counts as set, and is never printed.
+    const PRESENCE: &'static [&'static str] = &["NO_COLOR", "JWTVAULT_CLI_NO_COLOR", "TERM"];
+    /// The variables `demo` ignores (contract §3), so it does not refuse them either.
+    pub const DEMO_IGNORES: &'static [&'static str] = &[
+        "JWTVAULT_STATE",
+        "JWTVAULT_TOKEN_PATH",
+        "JWTVAULT_TOKEN",
+        "JWTVAULT_FORMAT",
+        "JWTVAULT_OFFLINE",
+    ];
+
+    /// Reads the environment without ever panicking (`std::env::vars` panics on a value that
+    /// is not UTF-8, and its message prints the value): unrelated variables that are not
+    /// UTF-8 are left out; those jwtvault reads are remembered by name.
     pub fn from_process() -> Self {
+        Self::from_vars(
+            std::env::vars_os(),
+            std::io::stdout().is_terminal(),
+            std::io::stderr().is_terminal(),
+        )
+    }
+
+    fn from_vars(
+        raw: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+        stdout_tty: bool,
+        stderr_tty: bool,
+    ) -> Self {
+        let mut vars = std::collections::HashMap::new();
+        let mut not_utf8 = Vec::new();
+        for (k, v) in raw {
+            // A name that is not UTF-8 is no name jwtvault reads.
+            let Ok(k) = k.into_string() else { continue };
+            match v.into_string() {
+                Ok(v) => {
+                    vars.insert(k, v);
+                }
+                Err(v) if Self::PRESENCE.contains(&k.as_str()) => {
+                    vars.insert(k, v.to_string_lossy().into_owned());
+                }
+                Err(_) if Self::READ.contains(&k.as_str()) => not_utf8.push(k),
+                Err(_) => {}
+            }
+        }
+        not_utf8.sort();
         Env {
-            vars: std::env::vars().collect(),
-            stdout_tty: std::io::stdout().is_terminal(),
-            stderr_tty: std::io::stderr().is_terminal(),
+            vars,
+            not_utf8,
+            stdout_tty,
+            stderr_tty,
+        }
+    }
+
+    /// Refuses a variable jwtvault reads whose value is not UTF-8 (exit 1), by name.
+    pub fn check_read(&self, ignored: &[&str]) -> Result<(), Error> {
+        match self.not_utf8.iter().find(|k| !ignored.contains(&k.as_str())) {
+            Some(k) => Err(Error::Usage(format!(
+                "environment variable {k} is not valid UTF-8: jwtvault reads it as UTF-8 text; unset it or fix its value"
+            ))),
+            None => Ok(()),
         }
     }
 
@@ -103,14 +171,23 @@ impl Run {
         }
     }
 
-    /// Reads all of stdin, once per command (Vault: `stdin already consumed`).
+    /// Reads all of stdin as text, once per command (Vault: `stdin already consumed`), at most
+    /// `kv::MAX_INPUT` bytes.
     pub fn read_stdin(&self) -> std::io::Result<String> {
+        String::from_utf8(self.read_stdin_bytes()?).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )
+        })
+    }
+
+    /// Reads all of stdin, once per command, at most `kv::MAX_INPUT` bytes.
+    pub fn read_stdin_bytes(&self) -> std::io::Result<Vec<u8>> {
         if self.stdin_used.replace(true) {
             return Err(std::io::Error::other("stdin already consumed"));
         }
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        Ok(s)
+        kv::read_bounded(std::io::stdin().lock())
     }
 
     fn color(&self) -> bool {

@@ -64,38 +64,126 @@ pub fn make_keys(alg: Alg, kid: Option<&str>) -> Result<(String, String, Value),
     Ok((private, public, jwks))
 }
 
+/// The files `jwt keygen` writes, with their modes.
+const KEY_FILES: [(&str, u32); 3] = [
+    ("private.pem", 0o600),
+    ("public.pem", 0o644),
+    ("jwks.json", 0o644),
+];
+
 fn keygen(a: KeygenArgs) -> Result<(), Error> {
     expect_args(&a.args, 0, 0)?;
     let alg = parse_alg(&a.alg)?;
-    let (private, public, jwks) = make_keys(alg, a.kid.as_deref()).map_err(Error::Failed)?;
     let dir = std::path::Path::new(&a.out);
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::Failed(format!("cannot create {}: {e}", dir.display())))?;
-    let write = |name: &str, text: &str, private: bool| -> Result<std::path::PathBuf, Error> {
-        let p = dir.join(name);
-        let mut o = std::fs::OpenOptions::new();
-        o.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(if private { 0o600 } else { 0o644 });
+    let paths: Vec<std::path::PathBuf> = KEY_FILES.iter().map(|(n, _)| dir.join(n)).collect();
+    if !a.force {
+        // Checked for all three first, so that no partial set is written; the O_EXCL create
+        // below still catches one that appears meanwhile.
+        if let Some(p) = paths.iter().find(|p| p.symlink_metadata().is_ok()) {
+            return Err(exists(p));
         }
-        use std::io::Write;
-        o.open(&p)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
-            .map_err(|e| Error::Failed(format!("cannot write {}: {e}", p.display())))?;
-        Ok(p)
-    };
-    let p1 = write("private.pem", &private, true)?;
-    let p2 = write("public.pem", &public, false)?;
-    let p3 = write("jwks.json", &output::to_json(&jwks), false)?;
+    }
+    let (private, public, jwks) = make_keys(alg, a.kid.as_deref()).map_err(Error::Failed)?;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| Error::Failed(format!("cannot create {}: {e}", dir.display())))?;
+    let texts = [private, public, output::to_json(&jwks)];
+    if a.force {
+        replace_all(dir, &paths, &texts)?;
+    } else {
+        create_all(&paths, &texts)?;
+    }
     print::out(&format!(
         "Success! Generated an {} key pair:\n  {}\n  {}\n  {}\n",
         alg.as_str(),
-        p1.display(),
-        p2.display(),
-        p3.display()
+        paths[0].display(),
+        paths[1].display(),
+        paths[2].display()
     ));
+    Ok(())
+}
+
+fn exists(p: &std::path::Path) -> Error {
+    Error::Usage(format!(
+        "{} already exists: jwt keygen does not overwrite keys; use -force to replace them",
+        p.display()
+    ))
+}
+
+/// Creates a new file with `O_CREAT|O_EXCL` (which never follows a symlink: an existing
+/// name, link or not, fails) and the given mode, and writes `text`.
+fn create_new(p: &std::path::Path, text: &str, mode: u32) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut f = o.open(p)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+/// Without -force: each file created exclusively; on a failure the files this run created
+/// are removed again, so a set is written whole or not at all.
+fn create_all(paths: &[std::path::PathBuf], texts: &[String; 3]) -> Result<(), Error> {
+    for (i, p) in paths.iter().enumerate() {
+        if let Err(e) = create_new(p, &texts[i], KEY_FILES[i].1) {
+            for done in &paths[..i] {
+                let _ = std::fs::remove_file(done);
+            }
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                return Err(exists(p));
+            }
+            return Err(Error::Failed(format!("cannot write {}: {e}", p.display())));
+        }
+    }
+    Ok(())
+}
+
+/// With -force: each file written new beside its target (exclusively, with its mode), then
+/// all three renamed over the old names. A rename replaces a symlink itself, never its target.
+fn replace_all(
+    dir: &std::path::Path,
+    paths: &[std::path::PathBuf],
+    texts: &[String; 3],
+) -> Result<(), Error> {
+    let mut temps = Vec::new();
+    for (i, (name, mode)) in KEY_FILES.iter().enumerate() {
+        let tmp = dir.join(format!(".{name}.{}.tmp", crate::ids::random_hex(6)));
+        if let Err(e) = create_new(&tmp, &texts[i], *mode) {
+            for t in &temps {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(Error::Failed(format!(
+                "cannot write {}: {e}",
+                tmp.display()
+            )));
+        }
+        temps.push(tmp);
+    }
+    for (i, tmp) in temps.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, &paths[i]) {
+            for t in &temps[i..] {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(Error::Failed(format!(
+                "cannot write {}: {e}",
+                paths[i].display()
+            )));
+        }
+    }
     Ok(())
 }
 

@@ -111,14 +111,53 @@ fn take_stdin(
     stdin().map_err(|e| go_errno_text(&e))
 }
 
-/// Reads a whole file, reporting failures as Go's `*PathError` does
-/// (`open nofile: no such file or directory`, `read adir: is a directory`).
-pub fn read_file(path: &str) -> Result<Vec<u8>, String> {
-    let mut file = File::open(path).map_err(|e| format!("open {path}: {}", go_errno_text(&e)))?;
+/// The most jwtvault reads from one file or from stdin: 32 MiB, the largest request body
+/// Vault's server accepts. Larger input is refused before it is read into memory.
+pub const MAX_INPUT: u64 = 32 * 1024 * 1024;
+
+/// The error for input over [`MAX_INPUT`] (its text is what the user sees after `read PATH: `).
+fn too_large() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!(
+            "larger than 32 MiB ({MAX_INPUT} bytes), the most jwtvault reads from one file or stdin"
+        ),
+    )
+}
+
+/// Reads `r` to its end, but never more than [`MAX_INPUT`] bytes: one byte more is an error,
+/// so at most 32 MiB + 1 byte is ever held. Every user file and stdin goes through here.
+pub fn read_bounded(r: impl Read) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .map_err(|e| format!("read {path}: {}", go_errno_text(&e)))?;
+    r.take(MAX_INPUT + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(too_large());
+    }
     Ok(bytes)
+}
+
+/// Opens a user file, reporting failure as Go's `*PathError` does
+/// (`open nofile: no such file or directory`).
+pub fn open_file(path: &str) -> Result<File, String> {
+    File::open(path).map_err(|e| format!("open {path}: {}", go_errno_text(&e)))
+}
+
+/// Reads an opened file through [`read_bounded`]; a regular file over [`MAX_INPUT`] is refused
+/// by its size before any byte is read. Errors as Go's (`read adir: is a directory`).
+pub fn read_opened(file: File, path: &str) -> Result<Vec<u8>, String> {
+    let fail = |e: std::io::Error| format!("read {path}: {}", go_errno_text(&e));
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > MAX_INPUT {
+            return Err(fail(too_large()));
+        }
+    }
+    read_bounded(file).map_err(fail)
+}
+
+/// Reads a whole user file (at most [`MAX_INPUT`] bytes), reporting failures as Go's
+/// `*PathError` does (`open nofile: no such file or directory`, `read adir: is a directory`).
+pub fn read_file(path: &str) -> Result<Vec<u8>, String> {
+    read_opened(open_file(path)?, path)
 }
 
 /// Go's text for an OS error: the C library's message with a lower-case first letter
@@ -143,7 +182,7 @@ pub fn go_errno_text(e: &std::io::Error) -> String {
 
 /// Go keeps raw bytes in a string and its JSON encoder later replaces each invalid byte
 /// with U+FFFD; doing that here gives the same request body.
-fn go_string_from_bytes(bytes: &[u8]) -> String {
+pub fn go_string_from_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     let mut rest = bytes;
     loop {

@@ -27,6 +27,7 @@ pub mod store;
 pub mod token;
 pub mod token_cmd;
 pub mod verify;
+pub mod yaml;
 
 use clap::{CommandFactory, FromArgMatches};
 
@@ -58,8 +59,63 @@ Run `jwtvault <command> -help` for a command's flags and an example.
     .to_string()
 }
 
+/// Installs the process's panic hook: one fixed line naming where, never the panic's message.
+///
+/// A panic message may carry user data (a JWT, a token, a path), and jwtvault never prints
+/// that by accident. The exit status stays Rust's 101: neither 1 (a bad command line) nor 2
+/// (the backend refused), so a script can tell a crash from a refusal.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        use std::io::Write;
+        let _ = std::io::stderr().write_all(panic_message(info.location()).as_bytes());
+    }));
+}
+
+/// The panic hook's text: the source location (jwtvault's or the standard library's, never
+/// user data) and nothing of the payload.
+pub fn panic_message(location: Option<&std::panic::Location<'_>>) -> String {
+    let at = location
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    format!(
+        "jwtvault: internal error{at}. This is a bug; please report it. (Its details are not \
+         printed: they may hold data from the input.)\n"
+    )
+}
+
+/// The arguments as UTF-8, or a usage error naming the first one that is not: by position,
+/// and by its name up to `=` when it has one (`jwt=…`, `-state=…`), never by its bytes.
+fn utf8_args(args: Vec<std::ffi::OsString>) -> Result<Vec<String>, Error> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = Vec::with_capacity(args.len());
+    for (i, a) in args.into_iter().enumerate() {
+        match a.into_string() {
+            Ok(s) => out.push(s),
+            Err(raw) => {
+                let bytes = raw.as_bytes();
+                let name = bytes
+                    .iter()
+                    .position(|b| *b == b'=')
+                    .and_then(|at| std::str::from_utf8(&bytes[..at]).ok())
+                    .filter(|n| !n.is_empty() && n.len() <= 64 && !n.chars().any(char::is_control))
+                    .map(|n| format!(" ({n}=…)"))
+                    .unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "argument {}{name} is not valid UTF-8: jwtvault reads its arguments as UTF-8 text",
+                    i + 1
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Runs the command line `args` (without the program name) and returns the exit status.
-pub fn run(args: Vec<String>, env: Env) -> i32 {
+pub fn run(args: Vec<std::ffi::OsString>, env: Env) -> i32 {
+    let args = match utf8_args(args) {
+        Ok(a) => a,
+        Err(e) => return commands::report(None, &e),
+    };
     let (run, parsed, trailing) = match parse(args, env) {
         Ok(Some(p)) => p,
         Ok(None) => return 0,
@@ -112,6 +168,11 @@ fn parse(args: Vec<String>, env: Env) -> Result<Option<(Run, cli::Cli, Vec<Strin
     let mut root = std::mem::ManuallyDrop::new(root);
     let matches = root.try_get_matches_from_mut(&argv).map_err(clap_error)?;
     let parsed = cli::Cli::from_arg_matches(&matches).map_err(clap_error)?;
+    let ignored = match parsed.command {
+        cli::Command::Demo(_) => Env::DEMO_IGNORES,
+        _ => &[],
+    };
+    env.check_read(ignored)?;
     let run = Run::new(env, &parsed.global)?;
     Ok(Some((run, parsed, norm.trailing_flags)))
 }
@@ -146,5 +207,63 @@ fn clap_error(e: clap::Error) -> Error {
             Error::Usage(format!("flag provided but not defined: -{name}"))
         }
         _ => Error::Usage(e.render().to_string().trim_end().to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    thread_local! {
+        static CAUGHT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+
+    #[test]
+    fn panic_hook_prints_a_fixed_message_without_the_payload() {
+        // The hook's own text function, installed as the hook for this thread's panic.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|info| {
+            CAUGHT.with(|c| c.borrow_mut().push_str(&panic_message(info.location())));
+        }));
+        let secret = "jvs.SECRET-token-value";
+        let line = line!() + 1;
+        let result = std::panic::catch_unwind(|| panic!("bad input: {secret}"));
+        std::panic::set_hook(previous);
+        assert!(result.is_err());
+        let text = CAUGHT.with(|c| c.borrow().clone());
+        assert_eq!(
+            text,
+            format!(
+                "jwtvault: internal error at src/lib.rs:{line}. This is a bug; please report it. \
+                 (Its details are not printed: they may hold data from the input.)\n"
+            )
+        );
+        assert!(!text.contains("SECRET"));
+    }
+
+    #[test]
+    fn arguments_that_are_not_utf8_are_named_not_printed() {
+        use std::os::unix::ffi::OsStringExt;
+        let arg = |b: &[u8]| std::ffi::OsString::from_vec(b.to_vec());
+        assert_eq!(
+            utf8_args(vec![arg(b"write"), arg(b"p")]).unwrap(),
+            ["write", "p"]
+        );
+        for (bad, want) in [
+            (&b"jwt=ey\xff"[..], "argument 2 (jwt=…) is not valid UTF-8"),
+            (b"-state=\xff", "argument 2 (-state=…) is not valid UTF-8"),
+            (b"jvs.\xff", "argument 2 is not valid UTF-8"),
+            (b"\xff=x", "argument 2 is not valid UTF-8"),
+            (b"=\xff", "argument 2 is not valid UTF-8"),
+            (b"a\nb=\xff", "argument 2 is not valid UTF-8"),
+        ] {
+            match utf8_args(vec![arg(b"write"), arg(bad)]) {
+                Err(Error::Usage(m)) => assert_eq!(
+                    m,
+                    format!("{want}: jwtvault reads its arguments as UTF-8 text")
+                ),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 }

@@ -22,9 +22,12 @@ fn jwt_value(run: &Run, raw: &str) -> Result<String, Error> {
         });
     }
     if let Some(path) = raw.strip_prefix('@') {
-        return std::fs::read_to_string(path).map(|s| s.trim().to_string()).map_err(|e| {
-            Error::Usage(format!("Failed to parse K=V data: invalid key/value pair \"jwt=@{path}\": error reading file: {e}"))
-        });
+        // The same bounded reader and texts as `jwt=@file` in the kv-builder.
+        return crate::kv::read_file(path)
+            .map(|b| crate::kv::go_string_from_bytes(&b).trim().to_string())
+            .map_err(|e| {
+                Error::Usage(format!("Failed to parse K=V data: invalid key/value pair \"jwt=@{path}\": error reading file: {e}"))
+            });
     }
     Ok(raw.to_string())
 }

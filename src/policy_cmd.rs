@@ -24,7 +24,7 @@ pub fn dispatch(run: &Run, cmd: PolicyCommand) -> Result<(), Error> {
 /// Vault's quirk: a policy text that decodes as base64 is stored decoded. Go's
 /// `base64.StdEncoding.DecodeString` skips `\r` and `\n`, needs padding and tolerates non-zero
 /// trailing bits; its result is used even when it is not UTF-8 (the parser then refuses it).
-fn maybe_base64(text: &str) -> String {
+fn maybe_base64(bytes: &[u8]) -> Vec<u8> {
     use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
     const GO_STD: GeneralPurpose = GeneralPurpose::new(
         &base64::alphabet::STANDARD,
@@ -32,24 +32,27 @@ fn maybe_base64(text: &str) -> String {
             .with_decode_allow_trailing_bits(true)
             .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
     );
-    let t: String = text.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-    match GO_STD.decode(t.as_bytes()) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(_) => text.to_string(),
-    }
+    let t: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .filter(|c| *c != b'\r' && *c != b'\n')
+        .collect();
+    GO_STD.decode(&t).unwrap_or_else(|_| bytes.to_vec())
 }
 
 fn write(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     expect_args(&a.args, 2, 2)?;
     let given = a.args[0].trim();
     let name = given.to_lowercase();
-    let text = if a.args[1] == "-" {
-        run.read_stdin()
-            .map_err(|e| Error::Failed(format!("Error reading policy: {e}")))?
+    // Vault's texts: `Error opening policy file` when the file cannot be opened, `Error
+    // reading policy` when it (or stdin) cannot be read, or is over the input limit.
+    let reading = |e: String| Error::Failed(format!("Error reading policy: {e}"));
+    let bytes = if a.args[1] == "-" {
+        run.read_stdin_bytes().map_err(|e| reading(e.to_string()))?
     } else {
-        let bytes = crate::kv::read_file(&a.args[1])
+        let file = crate::kv::open_file(&a.args[1])
             .map_err(|e| Error::Failed(format!("Error opening policy file: {e}")))?;
-        String::from_utf8_lossy(&bytes).into_owned()
+        crate::kv::read_opened(file, &a.args[1]).map_err(reading)?
     };
     const CTX: &str = "Error uploading policy";
     if name == "root" || name == "response-wrapping" {
@@ -58,21 +61,24 @@ fn write(run: &Run, a: PositionalArgs) -> Result<(), Error> {
             ApiError::bad_request(format!("cannot update \"{name}\" policy")),
         ));
     }
-    let text = maybe_base64(&text);
-    if text.trim().is_empty() {
+    let bytes = maybe_base64(&bytes);
+    if String::from_utf8_lossy(&bytes).trim().is_empty() {
         return Err(Error::api(
             CTX,
             ApiError::bad_request("'policy' parameter not supplied or empty"),
         ));
     }
-    acl::parse_policy(&name, &text).map_err(|e| Error::api(CTX, ApiError::bad_request(e)))?;
+    // The bytes themselves go to the parser, as Vault's server parses them: a byte that is not
+    // UTF-8, or a NUL, is refused with HCL1's error instead of being stored replaced.
+    let policy = acl::parse_policy_bytes(&name, &bytes)
+        .map_err(|e| Error::api(CTX, ApiError::bad_request(e)))?;
     if given != name {
         print::err(&format!(
             "Policy name was converted from \"{given}\" to \"{name}\"\n"
         ));
     }
     let store = run.open()?;
-    store.put_policy(&name, &text)?;
+    store.put_policy(&name, &policy.raw)?;
     store.commit()?;
     print::out(&format!("Success! Uploaded policy: {name}\n"));
     Ok(())
@@ -148,11 +154,12 @@ fn fmt(a: PositionalArgs) -> Result<(), Error> {
             .unwrap_or_else(|| rest.into()),
         None => std::path::PathBuf::from(&a.args[0]),
     };
-    // Go's wording: `open <path>: no such file or directory`.
+    // Go's wording: `open <path>: no such file or directory`; over the input limit refused.
     let bytes = crate::kv::read_file(&path.display().to_string())
         .map_err(|e| Error::Usage(format!("Error reading source file: {e}")))?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let formatted = acl::format_policy(&text).map_err(Error::Usage)?;
+    // Parsed as bytes: a file with a byte that is not UTF-8 or a NUL fails as in Vault, and a
+    // file that fails to parse is never rewritten.
+    let formatted = acl::format_policy_bytes(&bytes).map_err(Error::Usage)?;
     std::fs::write(&path, formatted).map_err(|e| {
         Error::Usage(format!(
             "Error writing result: open {}: {}",
@@ -176,7 +183,8 @@ mod tests {
     #[test]
     fn base64_policies_are_decoded() {
         let enc = base64::engine::general_purpose::STANDARD.encode("path \"a\" {\n}\n");
-        assert_eq!(maybe_base64(&enc), "path \"a\" {\n}\n");
-        assert_eq!(maybe_base64("path \"a\" {}"), "path \"a\" {}");
+        assert_eq!(maybe_base64(enc.as_bytes()), b"path \"a\" {\n}\n");
+        assert_eq!(maybe_base64(b"path \"a\" {}"), b"path \"a\" {}");
+        assert_eq!(maybe_base64(b"/w=="), b"\xff");
     }
 }

@@ -8,6 +8,7 @@ mod support;
 mod attacks;
 mod first_run;
 mod foundation;
+mod inputs;
 mod login;
 mod network;
 mod props;
