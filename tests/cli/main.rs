@@ -12,4 +12,5 @@ mod login;
 mod network;
 mod props;
 mod reliability;
+mod state_file;
 mod tokens;
