@@ -233,7 +233,9 @@ fn check_header(path: &Path) -> Result<bool> {
         o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     let mut f = o.open(path).map_err(|e| io_err(path, "cannot open", e))?;
-    let meta = f.metadata().map_err(|e| io_err(path, "cannot inspect", e))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| io_err(path, "cannot inspect", e))?;
     if !meta.is_file() || !same_file(&before, &meta) {
         return Err(StoreError::Io {
             path: path.to_path_buf(),
@@ -461,8 +463,7 @@ mod perms {
                 if !same_file(&meta, &now) {
                     return Err(refuse(
                         dir,
-                        "the folder was replaced while jwtvault was checking it; try again"
-                            .into(),
+                        "the folder was replaced while jwtvault was checking it; try again".into(),
                     ));
                 }
                 chmod(dir, &f, mode)
@@ -503,9 +504,11 @@ mod perms {
                 Decision::Keep => {}
                 Decision::Refuse(why) => return Err(refuse(side, why)),
                 Decision::Chmod(mode) => {
-                    let sf = open_nofollow(side, false)
-                        .map_err(|e| io_err(side, "cannot open", e))?;
-                    let now = sf.metadata().map_err(|e| io_err(side, "cannot inspect", e))?;
+                    let sf =
+                        open_nofollow(side, false).map_err(|e| io_err(side, "cannot open", e))?;
+                    let now = sf
+                        .metadata()
+                        .map_err(|e| io_err(side, "cannot inspect", e))?;
                     if !now.is_file() || !same_file(&before, &now) {
                         return Err(refuse(
                             side,

@@ -1643,12 +1643,14 @@ mod tests {
     fn wycheproof_json_web_signature_vectors() {
         let dir = std::env::var_os("JWTVAULT_TESTDATA")
             .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| {
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
-            });
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data"));
         let path = dir.join("wycheproof/json_web_signature_test.json");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (committed under tests/data; JWTVAULT_TESTDATA overrides)", path.display()));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (committed under tests/data; JWTVAULT_TESTDATA overrides)",
+                path.display()
+            )
+        });
         let doc: Value = serde_json::from_str(&text).expect("wycheproof json");
         let divergences = wycheproof_divergences();
         let (mut agree, mut diverge, mut total) = (0, 0, 0);

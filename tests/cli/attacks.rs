@@ -985,8 +985,12 @@ fn jwtio_rs256_sample_verifies_with_its_published_key_at_a_fixed_clock() {
     use jwtvault::verify::{self, KeySet, VerifyError};
 
     let path = testdata().join("jwtio/rs256-sample.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (committed under tests/data; JWTVAULT_TESTDATA overrides)", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (committed under tests/data; JWTVAULT_TESTDATA overrides)",
+            path.display()
+        )
+    });
     let doc: Value = serde_json::from_str(&text).expect("sample json");
     let token = doc["token"].as_str().expect("token");
     let jwks = json!({"keys": [doc["jwk"]]}).to_string();

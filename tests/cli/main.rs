@@ -9,6 +9,7 @@ mod attacks;
 mod first_run;
 mod foundation;
 mod login;
+mod names;
 mod network;
 mod props;
 mod reliability;

@@ -59,7 +59,10 @@ fn run_state(env: &Env, state: &Path, args: &[&str]) -> Out {
         if start.elapsed() > Duration::from_secs(60) {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("jwtvault {args:?} -state={} did not finish", state.display());
+            panic!(
+                "jwtvault {args:?} -state={} did not finish",
+                state.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -231,7 +234,10 @@ fn a_folder_or_a_socket_is_refused() {
     let _listener = std::os::unix::net::UnixListener::bind(&sock).expect("bind");
     refused(
         &run_state(&env, &sock, &["auth", "list"]),
-        &format!("state file {}: is a socket, {NOT_REGULAR}\n", sock.display()),
+        &format!(
+            "state file {}: is a socket, {NOT_REGULAR}\n",
+            sock.display()
+        ),
     );
 }
 
@@ -260,9 +266,6 @@ fn a_symbolic_link_is_refused_even_to_a_state_file() {
     std::os::unix::fs::symlink(env.path("nowhere.db"), &dangling).expect("symlink");
     let out = run_state(&env, &dangling, &["auth", "list"]);
     assert_eq!(out.code, 2, "{out:#?}");
-    assert!(
-        out.stderr.contains(": is a symbolic link (to "),
-        "{out:#?}"
-    );
+    assert!(out.stderr.contains(": is a symbolic link (to "), "{out:#?}");
     assert!(!env.path("nowhere.db").exists());
 }
