@@ -627,22 +627,38 @@ pub fn store_token(run: &Run, raw: &str) -> Result<(), String> {
     token::helper_store(&path, raw).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The token a `token …` command acts with: `JWTVAULT_TOKEN`, else the helper file.
-pub fn caller_token(run: &Run) -> Result<Option<String>, Error> {
+/// The token a token-governed command (`token …`) acts with, and where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub token: String,
+    /// `JWTVAULT_TOKEN` or `the token helper file <path>`, for explanations.
+    pub source: String,
+}
+
+/// The caller of a token-governed command: `JWTVAULT_TOKEN` if set and non-empty, else the
+/// token in the helper file, else nobody (`None`: the operator, contract §2).
+pub fn caller_token(run: &Run) -> Result<Option<Caller>, Error> {
     if let Some(t) = run.env.get("JWTVAULT_TOKEN") {
         if !t.is_empty() {
-            return Ok(Some(t.to_string()));
+            return Ok(Some(Caller {
+                token: t.to_string(),
+                source: "JWTVAULT_TOKEN".into(),
+            }));
         }
     }
     let Some(path) = token::helper_path(run.env.get("JWTVAULT_TOKEN_PATH")) else {
         return Ok(None);
     };
-    token::helper_get(&path).map_err(|e| {
+    let token = token::helper_get(&path).map_err(|e| {
         Error::Failed(format!(
             "failed to get token from token helper: {}: {e}",
             path.display()
         ))
-    })
+    })?;
+    Ok(token.map(|token| Caller {
+        token,
+        source: format!("the token helper file {}", path.display()),
+    }))
 }
 
 /// Output helpers shared by the other command files.

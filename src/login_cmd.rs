@@ -10,7 +10,6 @@ use crate::commands::{self, print, Run};
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::paths::identity;
-use crate::token;
 
 /// Reads a JWT given as `T`, `@file` or `-`.
 fn jwt_value(run: &Run, raw: &str) -> Result<String, Error> {
@@ -176,8 +175,30 @@ fn token_login(run: &Run, a: &LoginArgs) -> Result<Response, Error> {
     }
     let ctx_now = crate::paths::Ctx::now_secs();
     let store = run.open()?;
-    let found = token::use_token(&store, &raw, ctx_now)
-        .map_err(|e| Error::api("Error authenticating", e))?;
+    // The Vault CLI looks the token up with itself (`auth/token/lookup-self`): it is the
+    // caller, checked as every caller is (live, bound CIDRs, one use, its policies).
+    let caller = commands::Caller {
+        token: raw.clone(),
+        source: "the command line".into(),
+    };
+    let authorized = crate::token_cmd::authorize(
+        run,
+        &store,
+        &caller,
+        ctx_now,
+        &crate::token_cmd::Call::lookup_self(),
+    );
+    let found = match authorized {
+        Ok(a) => a.found,
+        Err(e) => {
+            // A use spent before the policies refused stays spent.
+            store.commit()?;
+            return Err(Error::api(
+                "Error authenticating: error looking up token",
+                e,
+            ));
+        }
+    };
     let idp = identity::identity_policies(&store, &found.entry.entity_id)
         .map_err(|e| Error::api("Error authenticating", e))?;
     store.commit()?;

@@ -194,7 +194,32 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     columnize(&lines)
 }
 
-/// ryanuber/columnize with Vault's config, plus the newline `ui.Output` adds.
+/// Writes every character Go's `strconv.IsPrint` rejects (controls such as ESC, newline and
+/// tab, DEL, the C1 controls, format characters such as the bidi overrides, spaces other than
+/// U+0020) visibly, as Go's `%q` escapes them (`\x1b`, `\n`, `\u202e`) but without quotes;
+/// characters in `keep` pass through. A terminal never receives an escape sequence or a
+/// line break from a stored value this way; a backslash is left as it is, so ordinary values
+/// print exactly as Vault prints them.
+pub fn escape_nonprintable<'a>(s: &'a str, keep: &[char]) -> std::borrow::Cow<'a, str> {
+    let visible = |c: char| c == ' ' || crate::gofmt::go_is_print(c) || keep.contains(&c);
+    if s.chars().all(visible) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if visible(c) {
+            out.push(c);
+        } else {
+            let q = crate::gofmt::go_quote_rune(c);
+            out.push_str(&q[1..q.len() - 1]);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// ryanuber/columnize with Vault's config, plus the newline `ui.Output` adds. Cells are
+/// trimmed and their non-printable characters escaped ([`escape_nonprintable`]): one row is
+/// one line, whatever a stored name or value holds.
 fn columnize(lines: &[Vec<String>]) -> String {
     let cells: Vec<Vec<String>> = lines
         .iter()
@@ -205,7 +230,7 @@ fn columnize(lines: &[Vec<String>]) -> String {
                     if t.is_empty() {
                         "n/a".to_string()
                     } else {
-                        t.to_string()
+                        escape_nonprintable(t, &[]).into_owned()
                     }
                 })
                 .collect()
@@ -235,6 +260,66 @@ fn columnize(lines: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    #[test]
+    fn non_printable_characters_are_escaped_visibly() {
+        assert_eq!(escape_nonprintable("plain café ✓", &[]), "plain café ✓");
+        assert_eq!(
+            escape_nonprintable("a\u{1b}[31mred\u{7}\u{7f}\u{85}\u{202e}\u{a0}b", &[]),
+            r"a\x1b[31mred\a\x7f\u0085\u202e\u00a0b"
+        );
+        assert_eq!(escape_nonprintable("l1\nl2\tx", &[]), r"l1\nl2\tx");
+        assert_eq!(escape_nonprintable("l1\nl2\tx", &['\n']), "l1\nl2\\tx");
+        // A backslash stays as it is: ordinary values print as Vault prints them.
+        assert_eq!(escape_nonprintable(r"C:\dir\x1b", &[]), r"C:\dir\x1b");
+    }
+
+    #[test]
+    fn every_table_cell_is_one_line_without_escape_sequences() {
+        let rows = vec![
+            vec![
+                "evil\u{1b}]0;title\u{7}".to_string(),
+                "a\nfake    row".to_string(),
+            ],
+            vec!["ok".to_string(), "x\r\u{1b}[2Kspoof".to_string()],
+        ];
+        // The first column is 18 characters wide once escaped, then the 4-space gap.
+        assert_eq!(
+            table(&["Key", "Value"], &rows),
+            format!(
+                "{:22}Value\n{:22}-----\n{:22}a\\nfake    row\n{:22}x\\r\\x1b[2Kspoof\n",
+                "Key", "---", r"evil\x1b]0;title\a", "ok"
+            )
+        );
+        assert_eq!(
+            list_keys(&["a\u{1b}b".to_string()], Format::Table),
+            "Keys\n----\na\\x1bb\n"
+        );
+    }
+
+    #[test]
+    fn errors_hints_and_warnings_escape_all_but_their_layout() {
+        let e = ApiError {
+            code: 400,
+            errors: vec!["1 error occurred:\n\t* bad \u{1b}[1mname\n\n".into()],
+            hints: vec!["claim \u{9b}x\nsecond\tline".into()],
+        };
+        assert_eq!(
+            api_error("Error writing data to auth/jwt/role/a\u{1b}b", &e),
+            "Error writing data to auth/jwt/role/a\\x1bb: Code: 400. Errors:\n\n\
+             * 1 error occurred:\n\t* bad \\x1b[1mname\n\n\n\n\
+             Hint: claim \\u009bx\n      second\tline\n"
+        );
+        assert_eq!(
+            warnings_block(&["ignored [a\u{1b}b]".to_string()]),
+            format!("{WARN_HEADER}\n\n  * ignored [a\\x1bb]\n\n")
+        );
+    }
 }
 
 /// The `Key`/`Value` table of a response (§3.1), or `""` when there is nothing to show.
@@ -717,6 +802,7 @@ pub fn warnings_block_colored(warnings: &[String], enabled: bool) -> String {
     let warn = |s: &str| format!("{}\n", colorize(s, 33, enabled));
     let mut out = warn(&format!("{WARN_HEADER}\n"));
     for w in warnings {
+        let w = escape_nonprintable(w, &['\n']);
         out.push_str(&warn(&wrap_at_length_with_padding(&format!("* {w}"), 2)));
         out.push_str(&warn(""));
     }
@@ -740,10 +826,13 @@ pub fn login_banner() -> String {
 /// and `URL:` lines, errors joined as Vault joins them (no separator), then jwtvault's
 /// `Hint:` block. Ends with a newline.
 pub fn api_error(prefix: &str, err: &ApiError) -> String {
+    // Non-printable characters are escaped, except the line breaks and tabs of Vault's own
+    // layout (go-multierror's "1 error occurred:\n\t* …") and of multi-line hints.
+    let prefix = escape_nonprintable(prefix, &[]);
     let mut out = format!("{prefix}: Code: {}. Errors:\n\n", err.code);
     for e in &err.errors {
         out.push_str("* ");
-        out.push_str(e);
+        out.push_str(&escape_nonprintable(e, &['\n', '\t']));
     }
     out.push('\n');
     if !err.hints.is_empty() {
@@ -752,7 +841,7 @@ pub fn api_error(prefix: &str, err: &ApiError) -> String {
             for (j, line) in hint.split('\n').enumerate() {
                 let lead = if i == 0 && j == 0 { "Hint: " } else { "      " };
                 out.push_str(lead);
-                out.push_str(line);
+                out.push_str(&escape_nonprintable(line, &['\t']));
                 out.push('\n');
             }
         }

@@ -160,21 +160,29 @@ fn io_err(path: &Path, what: &str, e: std::io::Error) -> StoreError {
 /// The first 16 bytes of every SQLite 3 database.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-/// Creates the folder (0700) and the file (0600) if they do not exist yet.
+/// Creates the folder (0700) and the file (0600) if they do not exist yet, after checking that
+/// an existing folder cannot be used by others to swap the file (see [`perms::folder`]).
+///
+/// An existing path is not opened here (`O_CREAT | O_EXCL` never opens, follows or blocks on
+/// what is already there): [`check_header`] decides whether it is a file jwtvault may use.
 fn create_file(path: &Path) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() {
-            let mut b = fs::DirBuilder::new();
-            b.recursive(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::DirBuilderExt;
-                b.mode(0o700);
-            }
-            b.create(dir)
-                .map_err(|e| io_err(dir, "cannot create folder", e))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.exists() {
+        let mut b = fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
         }
+        b.create(dir)
+            .map_err(|e| io_err(dir, "cannot create folder", e))?;
     }
+    #[cfg(unix)]
+    perms::secure_folder(path, dir)?;
     let mut o = fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
@@ -189,33 +197,395 @@ fn create_file(path: &Path) -> Result<()> {
     }
 }
 
-/// Reads the header without SQLite so that a foreign file is refused before SQLite touches it.
+/// Checks the path before SQLite touches it: a regular file (not a symbolic link, FIFO,
+/// socket, device or folder), opened without following a link or blocking, whose header is
+/// SQLite's (or empty) and whose permissions are private (see [`perms::file`]). Returns
+/// whether the file already holds a database.
 fn check_header(path: &Path) -> Result<bool> {
-    let mut f = fs::File::open(path).map_err(|e| io_err(path, "cannot open", e))?;
+    let before = fs::symlink_metadata(path).map_err(|e| io_err(path, "cannot inspect", e))?;
+    if before.file_type().is_symlink() {
+        let target = fs::read_link(path).map(|t| format!("{t:?}"));
+        return Err(StoreError::Io {
+            path: path.to_path_buf(),
+            detail: format!(
+                "is a symbolic link (to {}), not a regular file; jwtvault does not follow a \
+                 link to its state: point -state or JWTVAULT_STATE at the file itself",
+                target.unwrap_or_else(|_| "?".into())
+            ),
+        });
+    }
+    if let Some(kind) = not_regular(&before.file_type()) {
+        return Err(StoreError::Io {
+            path: path.to_path_buf(),
+            detail: format!(
+                "{kind}, not a regular file; jwtvault keeps its state in a regular file: point \
+                 -state or JWTVAULT_STATE at a file, or at a path that does not exist yet"
+            ),
+        });
+    }
+    let mut o = fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A FIFO swapped in after the check above must not hang the command, and a symbolic
+        // link swapped in must not be followed.
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let mut f = o.open(path).map_err(|e| io_err(path, "cannot open", e))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| io_err(path, "cannot inspect", e))?;
+    if !meta.is_file() || !same_file(&before, &meta) {
+        return Err(StoreError::Io {
+            path: path.to_path_buf(),
+            detail: "the file was replaced while jwtvault was opening it; try again".into(),
+        });
+    }
     let mut head = Vec::with_capacity(100);
     f.by_ref()
         .take(100)
         .read_to_end(&mut head)
         .map_err(|e| io_err(path, "cannot read", e))?;
-    if head.is_empty() {
-        return Ok(false); // a new, empty file
-    }
-    if head.len() < 100 || &head[..16] != SQLITE_MAGIC {
+    if !head.is_empty() && (head.len() < 100 || &head[..16] != SQLITE_MAGIC) {
         return Err(StoreError::Foreign {
             path: path.to_path_buf(),
             detail: "not an SQLite database".into(),
         });
     }
-    // application_id is a big-endian u32 at offset 68. Zero can still be ours (the real value
-    // may sit in the WAL, not yet checkpointed): that case is decided by SQLite under the lock.
-    let app = i32::from_be_bytes([head[68], head[69], head[70], head[71]]);
-    if app != 0 && app != APPLICATION_ID {
-        return Err(StoreError::Foreign {
-            path: path.to_path_buf(),
-            detail: format!("application_id is {app:#x}, expected {APPLICATION_ID:#x}"),
-        });
+    if !head.is_empty() {
+        // application_id is a big-endian u32 at offset 68. Zero can still be ours (the real
+        // value may sit in the WAL, not yet checkpointed): that case is decided by SQLite
+        // under the lock.
+        let app = i32::from_be_bytes([head[68], head[69], head[70], head[71]]);
+        if app != 0 && app != APPLICATION_ID {
+            return Err(StoreError::Foreign {
+                path: path.to_path_buf(),
+                detail: format!("application_id is {app:#x}, expected {APPLICATION_ID:#x}"),
+            });
+        }
     }
-    Ok(true)
+    // Only a file that may be ours gets its permissions changed: a foreign one is left as
+    // it was (the checks above returned first).
+    #[cfg(unix)]
+    perms::secure_file(path, &f, &meta)?;
+    Ok(!head.is_empty())
+}
+
+/// What a path that is not a regular file is, in words; `None` for a regular file.
+fn not_regular(t: &fs::FileType) -> Option<&'static str> {
+    if t.is_file() {
+        return None;
+    }
+    if t.is_symlink() {
+        return Some("is a symbolic link");
+    }
+    if t.is_dir() {
+        return Some("is a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("is a FIFO (named pipe)");
+        }
+        if t.is_socket() {
+            return Some("is a socket");
+        }
+        if t.is_char_device() {
+            return Some("is a character device");
+        }
+        if t.is_block_device() {
+            return Some("is a block device");
+        }
+    }
+    Some("is not a regular file")
+}
+
+/// Whether two metadata describe the same file (device and inode).
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        true
+    }
+}
+
+/// Permissions of the state file, its `-wal` and `-shm`, and its folder (contract §2: whoever
+/// can open the file is its operator, so its permissions are the security boundary).
+///
+/// The rules, decided by the pure functions [`perms::file`], [`perms::sidecar`] and
+/// [`perms::folder`]:
+/// - the state file, if we own it, loses every group and other bit (0666 becomes 0600); one we
+///   do not own is never changed, and is refused if every user may read or write it (a group
+///   may share a file: its owner decided so);
+/// - `-wal` and `-shm` (SQLite creates them with the state file's mode) must be regular files
+///   and may not allow more than the state file: ours are tightened to it, others refused;
+/// - the folder, if we own it and it is not sticky, loses group and other *write* (0777
+///   becomes 0755): nobody else may then remove or replace the file, and what the user shares
+///   for reading stays shared. A sticky folder (such as `/tmp`) is never changed: others cannot
+///   remove or rename our files there. A folder we do not own that every user may write and
+///   that is not sticky is refused (so is one of ours reached through a symbolic link); a
+///   group-writable one we cannot change is a folder shared on purpose and accepted.
+///
+/// Nothing is changed through a symbolic link: files are changed with `fchmod` on a descriptor
+/// opened with `O_NOFOLLOW`, and a folder reached through a link is checked, never changed.
+#[cfg(unix)]
+mod perms {
+    use std::fs;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+    use std::path::Path;
+
+    use super::{io_err, not_regular, same_file, Result, StoreError};
+
+    /// What to do with a file or folder.
+    #[derive(Debug, PartialEq, Eq)]
+    pub enum Decision {
+        Keep,
+        /// Change the mode to this (permission bits only).
+        Chmod(u32),
+        /// Refuse, with this reason.
+        Refuse(String),
+    }
+
+    fn euid() -> u32 {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        unsafe { libc::geteuid() }
+    }
+
+    /// The state file: `mode` its permission bits, `ours` whether we own it.
+    pub fn file(mode: u32, ours: bool) -> Decision {
+        let mode = mode & 0o7777;
+        if ours {
+            return if mode & 0o077 != 0 {
+                Decision::Chmod(mode & 0o700)
+            } else {
+                Decision::Keep
+            };
+        }
+        if mode & 0o007 != 0 {
+            return Decision::Refuse(format!(
+                "every user may read or write it (mode {mode:04o}) and it belongs to another \
+                 user, so jwtvault cannot make it private; ask its owner to run \
+                 `chmod o-rwx` on it"
+            ));
+        }
+        Decision::Keep
+    }
+
+    /// `-wal` or `-shm`: `mode` its bits, `main` the state file's (after [`file`]).
+    pub fn sidecar(mode: u32, main: u32, ours: bool) -> Decision {
+        let extra = mode & 0o777 & !main;
+        if extra == 0 {
+            Decision::Keep
+        } else if ours {
+            Decision::Chmod(mode & 0o7777 & !extra)
+        } else {
+            Decision::Refuse(format!(
+                "it allows more (mode {:04o}) than the state file ({:04o}) and belongs to \
+                 another user; remove it if no jwtvault is running",
+                mode & 0o7777,
+                main & 0o7777
+            ))
+        }
+    }
+
+    /// The state file's folder: `mode` its bits, `ours` whether we own it, `link` whether the
+    /// folder's path is a symbolic link (then it is never changed).
+    pub fn folder(mode: u32, ours: bool, link: bool) -> Decision {
+        let mode = mode & 0o7777;
+        let sticky = mode & 0o1000 != 0;
+        if sticky || mode & 0o022 == 0 {
+            return Decision::Keep;
+        }
+        if ours && !link {
+            return Decision::Chmod(mode & !0o022);
+        }
+        if mode & 0o002 != 0 {
+            let why = if ours {
+                "it is reached through a symbolic link, which jwtvault does not change"
+            } else {
+                "it belongs to another user"
+            };
+            return Decision::Refuse(format!(
+                "every user may write to its folder (mode {mode:04o}) and could replace the \
+                 file, and {why}; remove that write permission or use a private folder"
+            ));
+        }
+        // Group-writable and not ours to change: a folder shared with a group on purpose.
+        Decision::Keep
+    }
+
+    fn refuse(path: &Path, why: String) -> StoreError {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            detail: why,
+        }
+    }
+
+    /// Opens an existing path read-only without following a link or blocking.
+    fn open_nofollow(path: &Path, dir: bool) -> std::io::Result<fs::File> {
+        let mut flags = libc::O_NOFOLLOW | libc::O_NONBLOCK;
+        if dir {
+            flags |= libc::O_DIRECTORY;
+        }
+        fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags)
+            .open(path)
+    }
+
+    fn chmod(path: &Path, f: &fs::File, mode: u32) -> Result<()> {
+        f.set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(|e| io_err(path, "cannot make it private", e))
+    }
+
+    /// The folder of `state`.
+    pub fn secure_folder(state: &Path, dir: &Path) -> Result<()> {
+        let lmeta = fs::symlink_metadata(dir).map_err(|e| io_err(dir, "cannot inspect", e))?;
+        let link = lmeta.file_type().is_symlink();
+        let meta = if link {
+            fs::metadata(dir).map_err(|e| io_err(dir, "cannot inspect", e))?
+        } else {
+            lmeta
+        };
+        match folder(meta.mode(), meta.uid() == euid(), link) {
+            Decision::Keep => Ok(()),
+            Decision::Refuse(why) => Err(refuse(state, why)),
+            Decision::Chmod(mode) => {
+                let f = open_nofollow(dir, true).map_err(|e| io_err(dir, "cannot open", e))?;
+                let now = f.metadata().map_err(|e| io_err(dir, "cannot inspect", e))?;
+                if !same_file(&meta, &now) {
+                    return Err(refuse(
+                        dir,
+                        "the folder was replaced while jwtvault was checking it; try again".into(),
+                    ));
+                }
+                chmod(dir, &f, mode)
+            }
+        }
+    }
+
+    /// The state file (open as `f`, described by `meta`), then its `-wal` and `-shm`.
+    pub fn secure_file(path: &Path, f: &fs::File, meta: &fs::Metadata) -> Result<()> {
+        let mut main = meta.mode() & 0o7777;
+        match file(main, meta.uid() == euid()) {
+            Decision::Keep => {}
+            Decision::Refuse(why) => return Err(refuse(path, why)),
+            Decision::Chmod(mode) => {
+                chmod(path, f, mode)?;
+                main = mode;
+            }
+        }
+        for suffix in ["-wal", "-shm"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            let side = Path::new(&side);
+            let before = match fs::symlink_metadata(side) {
+                Ok(m) => m,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io_err(side, "cannot inspect", e)),
+            };
+            if let Some(kind) = not_regular(&before.file_type()) {
+                return Err(refuse(
+                    side,
+                    format!(
+                        "{kind}, not a regular file; SQLite keeps the state's journal there: \
+                         remove it"
+                    ),
+                ));
+            }
+            match sidecar(before.mode(), main, before.uid() == euid()) {
+                Decision::Keep => {}
+                Decision::Refuse(why) => return Err(refuse(side, why)),
+                Decision::Chmod(mode) => {
+                    let sf =
+                        open_nofollow(side, false).map_err(|e| io_err(side, "cannot open", e))?;
+                    let now = sf
+                        .metadata()
+                        .map_err(|e| io_err(side, "cannot inspect", e))?;
+                    if !now.is_file() || !same_file(&before, &now) {
+                        return Err(refuse(
+                            side,
+                            "the file was replaced while jwtvault was checking it; try again"
+                                .into(),
+                        ));
+                    }
+                    chmod(side, &sf, mode)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn refused(d: Decision) -> bool {
+            matches!(d, Decision::Refuse(_))
+        }
+
+        #[test]
+        fn state_file_of_ours_loses_group_and_other_bits() {
+            assert_eq!(file(0o666, true), Decision::Chmod(0o600));
+            assert_eq!(file(0o100644, true), Decision::Chmod(0o600));
+            assert_eq!(file(0o4660, true), Decision::Chmod(0o600));
+            assert_eq!(file(0o600, true), Decision::Keep);
+            assert_eq!(file(0o400, true), Decision::Keep);
+        }
+
+        #[test]
+        fn state_file_of_another_user_is_never_changed() {
+            // A group may share a file on purpose; every user may not.
+            assert_eq!(file(0o660, false), Decision::Keep);
+            assert_eq!(file(0o600, false), Decision::Keep);
+            assert!(refused(file(0o666, false)));
+            assert!(refused(file(0o604, false)));
+            let Decision::Refuse(why) = file(0o646, false) else {
+                unreachable!()
+            };
+            assert!(why.contains("mode 0646"), "{why}");
+        }
+
+        #[test]
+        fn wal_and_shm_may_not_allow_more_than_the_state_file() {
+            assert_eq!(sidecar(0o666, 0o600, true), Decision::Chmod(0o600));
+            assert_eq!(sidecar(0o644, 0o600, true), Decision::Chmod(0o600));
+            assert_eq!(sidecar(0o600, 0o600, true), Decision::Keep);
+            // A group-shared state: SQLite gives the WAL the state file's mode.
+            assert_eq!(sidecar(0o660, 0o660, false), Decision::Keep);
+            assert_eq!(sidecar(0o660, 0o660, true), Decision::Keep);
+            assert!(refused(sidecar(0o666, 0o660, false)));
+        }
+
+        #[test]
+        fn folder_rules() {
+            // Ours and not sticky: group and other write removed, reading kept.
+            assert_eq!(folder(0o777, true, false), Decision::Chmod(0o755));
+            assert_eq!(folder(0o775, true, false), Decision::Chmod(0o755));
+            assert_eq!(folder(0o40770, true, false), Decision::Chmod(0o750));
+            assert_eq!(folder(0o700, true, false), Decision::Keep);
+            assert_eq!(folder(0o755, true, false), Decision::Keep);
+            // Sticky (such as /tmp): never changed, whoever owns it.
+            assert_eq!(folder(0o1777, false, false), Decision::Keep);
+            assert_eq!(folder(0o1777, true, false), Decision::Keep);
+            // Another user's: every user may write and not sticky is refused; a group's kept.
+            assert!(refused(folder(0o777, false, false)));
+            assert!(refused(folder(0o757, false, false)));
+            assert_eq!(folder(0o775, false, false), Decision::Keep);
+            assert_eq!(folder(0o755, false, false), Decision::Keep);
+            // Reached through a symbolic link: never changed, so writable by all is refused.
+            assert!(refused(folder(0o777, true, true)));
+            assert_eq!(folder(0o775, true, true), Decision::Keep);
+            assert_eq!(folder(0o700, true, true), Decision::Keep);
+        }
+    }
 }
 
 const SCHEMA_V1: &str = "

@@ -371,23 +371,36 @@ pub fn find_by_accessor(
     Ok(Some(Found { hash, entry }))
 }
 
-/// Spends one use of a token that authenticates a request; the last use revokes it. A token
-/// that is missing, expired or used up is `permission denied`.
-pub fn use_token(store: &Store, raw: &str, now: f64) -> Result<Found, ApiError> {
-    let Some(mut f) = find(store, raw, now)? else {
-        return Err(ApiError::permission_denied());
-    };
+/// Vault's `UseToken`: one use of a token with limited uses is spent; the last one revokes it
+/// (Vault shows such an entry with -1 uses).
+pub fn spend_use(store: &Store, f: &mut Found) -> Result<(), ApiError> {
     if f.entry.num_uses > 0 {
         f.entry.num_uses -= 1;
         if f.entry.num_uses == 0 {
-            // The last use revokes the token; Vault shows such an entry with -1 uses.
             store.delete_token(&f.hash)?;
             f.entry.num_uses = -1;
         } else {
             store.update_token(&f.hash, &f.entry)?;
         }
     }
-    Ok(f)
+    Ok(())
+}
+
+/// Whether a request from `remote` may use a token bound to `cidrs` (Vault's
+/// `cidrutil.RemoteAddrIsOk`): no binding allows every request; with a binding, no address
+/// (or one that is not an IP) is refused, as Vault refuses a request without connection
+/// information. Entries are CIDR blocks or bare addresses, as `parse_cidrs` stores them.
+pub fn cidrs_allow(cidrs: &[String], remote: Option<&str>) -> bool {
+    if cidrs.is_empty() {
+        return true;
+    }
+    let Some(ip) = remote.and_then(|r| r.trim().parse::<std::net::IpAddr>().ok()) else {
+        return false;
+    };
+    cidrs.iter().any(|c| match c.parse::<ipnet::IpNet>() {
+        Ok(net) => net.contains(&ip),
+        Err(_) => c.parse::<std::net::IpAddr>().is_ok_and(|one| one == ip),
+    })
 }
 
 /// The `data` of `token lookup`.
@@ -565,6 +578,22 @@ mod tests {
         assert_eq!(rfc3339(0.0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1716199999.5), "2024-05-20T10:13:19.5Z");
         assert_eq!(rfc3339(951782400.0), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn bound_cidrs_need_an_address_inside_them() {
+        let c = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(cidrs_allow(&[], None));
+        assert!(cidrs_allow(&[], Some("8.8.8.8")));
+        let bound = c(&["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"]);
+        assert!(!cidrs_allow(&bound, None));
+        assert!(!cidrs_allow(&bound, Some("")));
+        assert!(!cidrs_allow(&bound, Some("banana")));
+        assert!(!cidrs_allow(&bound, Some("11.0.0.1")));
+        assert!(!cidrs_allow(&bound, Some("192.0.2.8")));
+        assert!(cidrs_allow(&bound, Some("10.200.0.1")));
+        assert!(cidrs_allow(&bound, Some(" 192.0.2.7 ")));
+        assert!(cidrs_allow(&bound, Some("2001:db8::1")));
     }
 
     #[test]

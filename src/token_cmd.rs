@@ -1,15 +1,21 @@
 //! `token lookup|renew|revoke|capabilities` (cli-reference §4.8–§4.11).
 //!
-//! The operator (whoever opens the state file) acts with root rights: a token given as an
-//! argument is looked at, not used. A token taken from `JWTVAULT_TOKEN` or the helper file is
-//! the caller: it is checked and spends one of its uses, as Vault's `*-self` endpoints do.
+//! Who acts (the lead's rule for issue 16 item 11, docs/deviations.md D-21): the caller is
+//! `JWTVAULT_TOKEN` if set and non-empty, else the token in the helper file, else nobody — the
+//! operator, who acts with root rights (contract §2). A caller's token is checked as Vault's
+//! request handling checks it, on the path the Vault CLI calls for the command ([`Call`]):
+//! dead or outside its `bound_cidrs` is `permission denied`; one use is spent; its policies
+//! must allow the request. A token given as an argument is the subject: looked at, never
+//! CIDR-checked, spending nothing.
 
 use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
 
 use crate::acl;
 use crate::api::{ApiError, Response};
 use crate::cli::{PositionalArgs, TokenCommand, TokenLookupArgs, TokenRenewArgs, TokenRevokeArgs};
-use crate::commands::{self, expect_args, print, Run};
+use crate::commands::{self, expect_args, print, Caller, Run};
 use crate::error::Error;
 use crate::output;
 use crate::paths::identity::{self, Alias, Entity, Group};
@@ -28,21 +34,193 @@ pub fn dispatch(run: &Run, cmd: TokenCommand) -> Result<(), Error> {
     }
 }
 
-/// The caller's token, or Vault's 403 when there is none.
-fn caller(run: &Run, context: &str) -> Result<String, Error> {
-    commands::caller_token(run)?.ok_or_else(|| {
+/// The request the Vault CLI sends for a command: what a caller's token must be allowed.
+pub struct Call {
+    pub op: acl::Operation,
+    /// The API path, e.g. `auth/token/lookup`.
+    pub path: String,
+    /// The request's parameters (for policies with parameter constraints).
+    pub data: Map<String, Value>,
+    /// A root-protected path (`sys/leases/revoke-prefix/*`): `sudo` is needed as well.
+    pub sudo: bool,
+    /// Whether the operator could do this (an argument form): said in the explanation.
+    pub operator_can: bool,
+}
+
+impl Call {
+    fn new(op: acl::Operation, path: impl Into<String>, data: Value) -> Call {
+        Call {
+            op,
+            path: path.into(),
+            data: match data {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            },
+            sudo: false,
+            operator_can: true,
+        }
+    }
+
+    /// `auth/token/lookup-self`, as `token lookup` and `login TOKEN` call it.
+    pub fn lookup_self() -> Call {
+        Call::new(acl::Operation::Read, "auth/token/lookup-self", json!({})).own()
+    }
+
+    /// A `*-self` request: only a token can make it.
+    fn own(mut self) -> Call {
+        self.operator_can = false;
+        self
+    }
+
+    fn root_protected(mut self) -> Call {
+        self.sudo = true;
+        self
+    }
+}
+
+/// A caller's live token that passed [`authorize`], one use spent.
+pub struct Authorized {
+    pub found: Found,
+    pub raw: String,
+    /// Its winning rule on the path grants `sudo`.
+    pub root_privs: bool,
+}
+
+/// Who a token-governed command acts as.
+pub enum Actor {
+    /// No token anywhere: root rights.
+    Operator,
+    Token(Box<Authorized>),
+}
+
+impl Actor {
+    fn root_privs(&self) -> bool {
+        match self {
+            Actor::Operator => true,
+            Actor::Token(a) => a.root_privs,
+        }
+    }
+}
+
+const AS_OPERATOR: &str = "without a token (JWTVAULT_TOKEN unset or empty and no token in the \
+                           helper file) jwtvault acts as the operator, with root rights";
+
+/// Vault's `CheckToken` for a caller's token, in Vault's order (checked against OpenBao 2.7.2):
+/// 1. unknown, expired, revoked or used up: `permission denied`, nothing spent;
+/// 2. `bound_cidrs` and no `JWTVAULT_REMOTE_ADDR` inside them: `permission denied`, nothing
+///    spent;
+/// 3. one use spent (the last one revokes the token);
+/// 4. its policies (with its identity policies and templated paths) on the request's path:
+///    `1 error occurred: permission denied`, the use staying spent (the caller commits).
+pub fn authorize(
+    run: &Run,
+    store: &Store,
+    caller: &Caller,
+    now: f64,
+    call: &Call,
+) -> Result<Authorized, ApiError> {
+    let who = format!("the calling token from {}", caller.source);
+    let with_operator = |e: ApiError| {
+        if call.operator_can {
+            e.with_hint(AS_OPERATOR)
+        } else {
+            e
+        }
+    };
+    let Some(mut found) = token::find(store, &caller.token, now)? else {
+        return Err(with_operator(ApiError::permission_denied().with_hint(
+            format!("{who} is not a live token (unknown, expired, revoked or out of uses)"),
+        )));
+    };
+    let remote = run
+        .env
+        .get("JWTVAULT_REMOTE_ADDR")
+        .filter(|a| !a.is_empty());
+    if !token::cidrs_allow(&found.entry.bound_cidrs, remote) {
+        let cidrs = found.entry.bound_cidrs.join(", ");
+        let why = match remote {
+            None => format!("{who} is bound to [{cidrs}] and JWTVAULT_REMOTE_ADDR is not set"),
+            Some(a) => format!("{who} is bound to [{cidrs}]; JWTVAULT_REMOTE_ADDR {a} is outside"),
+        };
+        return Err(with_operator(ApiError::permission_denied().with_hint(why)));
+    }
+    token::spend_use(store, &mut found)?;
+    let acl = token_acl(store, &found)?;
+    let decision = acl.allow_operation(&call.path, call.op, &call.data);
+    if !decision.allowed || (call.sudo && !decision.root_privs) {
+        let mut policies = found.entry.policies.clone();
+        policies.extend(identity::identity_policies(store, &found.entry.entity_id)?);
+        let need = match (call.op, call.sudo && decision.allowed) {
+            (_, true) => "sudo".to_string(),
+            (acl::Operation::Read, _) => "read".into(),
+            _ => "update".into(),
+        };
+        let e = ApiError {
+            code: 403,
+            errors: vec!["1 error occurred:\n\t* permission denied\n\n".into()],
+            hints: vec![format!(
+                "{who} (policies [{}]) is not allowed {need} on {}",
+                policies.join(" "),
+                call.path
+            )],
+        };
+        return Err(with_operator(e));
+    }
+    Ok(Authorized {
+        found,
+        raw: caller.token.clone(),
+        root_privs: decision.root_privs,
+    })
+}
+
+/// The actor of a command that has an argument form: the caller's token checked for `call`,
+/// or the operator when there is no token.
+fn actor(run: &Run, store: &Store, now: f64, call: &Call) -> Result<Actor, Error> {
+    match commands::caller_token(run)? {
+        None => Ok(Actor::Operator),
+        Some(c) => authorize(run, store, &c, now, call)
+            .map(|a| Actor::Token(Box::new(a)))
+            .map_err(|e| Error::api(call_ctx(call), e)),
+    }
+}
+
+/// The `*-self` forms: the caller's token, or Vault's 403 when there is none.
+fn own_token(run: &Run, store: &Store, now: f64, call: &Call) -> Result<(Found, String), Error> {
+    let ctx = call_ctx(call);
+    let caller = commands::caller_token(run)?.ok_or_else(|| {
         Error::api(
-            context,
+            ctx,
             ApiError::permission_denied().with_hint(
                 "no token: give TOKEN, set JWTVAULT_TOKEN, or run `jwtvault login` to store one",
             ),
         )
-    })
+    })?;
+    let a = authorize(run, store, &caller, now, call).map_err(|e| Error::api(ctx, e))?;
+    Ok((a.found, a.raw))
 }
 
-/// Uses the caller's token: missing, expired, revoked or used up is `permission denied`.
-fn use_caller(store: &Store, raw: &str, now: f64) -> Result<Found, ApiError> {
-    token::use_token(store, raw, now)
+/// The CLI's error context for a request path.
+fn call_ctx(call: &Call) -> &'static str {
+    let p = call.path.as_str();
+    if p.starts_with("auth/token/lookup") {
+        "Error looking up token"
+    } else if p.starts_with("auth/token/renew") {
+        "Error renewing token"
+    } else if p.starts_with("sys/capabilities") {
+        "Error listing capabilities"
+    } else {
+        "Error revoking token"
+    }
+}
+
+/// Runs `body` in the command's transaction and commits whatever happens: a caller's spent
+/// use stays spent when the request then fails, as in Vault (no handler writes before it
+/// fails, so nothing half-done is committed).
+fn in_transaction<T>(run: &Run, body: impl FnOnce(&Store) -> Result<T, Error>) -> Result<T, Error> {
+    let store = run.open()?;
+    let result = body(&store);
+    store.commit()?;
+    result
 }
 
 fn lookup(run: &Run, a: TokenLookupArgs) -> Result<(), Error> {
@@ -59,33 +237,42 @@ fn lookup(run: &Run, a: TokenLookupArgs) -> Result<(), Error> {
         )));
     }
     let now = Ctx::now_secs();
-    let store = run.open()?;
-    let (found, raw) = if a.accessor {
-        let f = token::find_by_accessor(&store, &a.args[0], now)
-            .map_err(|e| Error::api(CTX, e))?
-            .ok_or_else(|| Error::api(CTX, multi(400, "invalid accessor")))?;
-        (f, None)
-    } else if let Some(t) = a.args.first() {
-        (
-            token::require(&store, t, now).map_err(|e| Error::api(CTX, e))?,
-            Some(t.clone()),
-        )
-    } else {
-        let t = caller(run, CTX)?;
-        (
-            use_caller(&store, &t, now).map_err(|e| Error::api(CTX, e))?,
-            Some(t),
-        )
-    };
-    let idp = identity::identity_policies(&store, &found.entry.entity_id)
-        .map_err(|e| Error::api(CTX, e))?;
-    store.commit()?;
-    let data = token::lookup_data(&found, raw.as_deref(), &idp, now);
-    let resp = Response {
-        request_id: crate::ids::uuid(),
-        data: Some(data),
-        ..Response::default()
-    };
+    let resp = in_transaction(run, |store| {
+        let (found, raw) = if a.accessor {
+            let acc = &a.args[0];
+            let call = Call::new(
+                acl::Operation::Update,
+                "auth/token/lookup-accessor",
+                json!({ "accessor": acc }),
+            );
+            actor(run, store, now, &call)?;
+            let f = token::find_by_accessor(store, acc, now)
+                .map_err(|e| Error::api(CTX, e))?
+                .ok_or_else(|| Error::api(CTX, multi(400, "invalid accessor")))?;
+            (f, None)
+        } else if let Some(t) = a.args.first() {
+            let call = Call::new(
+                acl::Operation::Update,
+                "auth/token/lookup",
+                json!({ "token": t }),
+            );
+            actor(run, store, now, &call)?;
+            (
+                token::require(store, t, now).map_err(|e| Error::api(CTX, e))?,
+                Some(t.clone()),
+            )
+        } else {
+            let (f, raw) = own_token(run, store, now, &Call::lookup_self())?;
+            (f, Some(raw))
+        };
+        let idp = identity::identity_policies(store, &found.entry.entity_id)
+            .map_err(|e| Error::api(CTX, e))?;
+        Ok(Response {
+            request_id: crate::ids::uuid(),
+            data: Some(token::lookup_data(&found, raw.as_deref(), &idp, now)),
+            ..Response::default()
+        })
+    })?;
     if let Some(f) = &a.field {
         return print::print_field(run, &resp, f);
     }
@@ -108,57 +295,70 @@ fn renew(run: &Run, a: TokenRenewArgs) -> Result<(), Error> {
             .or_else(|_| crate::fields::parse_duration(s))
             .map_err(|e| Error::Usage(format!("invalid value \"{s}\" for flag -increment: {e}")))?,
     };
+    if a.accessor && a.args.is_empty() {
+        return Err(Error::Usage(
+            "Not enough arguments (expected 1, got 0)".into(),
+        ));
+    }
     let now = Ctx::now_secs();
-    let store = run.open()?;
-    let (mut found, raw) = if a.accessor {
-        let acc = a
-            .args
-            .first()
-            .ok_or_else(|| Error::Usage("Not enough arguments (expected 1, got 0)".into()))?;
-        let f = token::find_by_accessor(&store, acc, now)
-            .map_err(|e| Error::api(CTX, e))?
-            .ok_or_else(|| Error::api(CTX, multi(400, "invalid accessor")))?;
-        (f, None)
-    } else if let Some(t) = a.args.first() {
-        // `auth/token/renew` with a token that does not exist (or has expired).
-        let f = token::find(&store, t, now)
-            .map_err(|e| Error::api(CTX, e))?
-            .ok_or_else(|| Error::api(CTX, ApiError::bad_request("token not found")))?;
-        (f, Some(t.clone()))
-    } else {
-        let t = caller(run, CTX)?;
-        let f = use_caller(&store, &t, now).map_err(|e| Error::api(CTX, e))?;
-        if f.entry.num_uses == -1 {
-            // The request spent the last use: Vault revokes the token before the renewal
-            // runs, which then no longer finds it.
-            store.commit()?;
-            return Err(Error::api(CTX, ApiError::bad_request("token not found")));
-        }
-        (f, Some(t))
-    };
-    let warnings = match renew_entry(&store, &mut found, increment, now) {
-        Ok(w) => w,
-        Err(e) => {
-            // A caller's use is spent even when the renewal fails, as in Vault.
-            store.commit()?;
-            return Err(Error::api(CTX, e));
-        }
-    };
-    store.update_token(&found.hash, &found.entry)?;
-    let idp = identity::identity_policies(&store, &found.entry.entity_id)
-        .map_err(|e| Error::api(CTX, e))?;
-    store.commit()?;
-    let lease = found
-        .entry
-        .expire_time
-        .map(|x| (x - now).round() as i64)
-        .unwrap_or(0);
-    let resp = Response {
-        request_id: crate::ids::uuid(),
-        auth: Some(found.entry.auth(raw.unwrap_or_default(), idp, lease)),
-        warnings,
-        ..Response::default()
-    };
+    let resp = in_transaction(run, |store| {
+        let (mut found, raw) = if a.accessor {
+            let acc = &a.args[0];
+            let call = Call::new(
+                acl::Operation::Update,
+                "auth/token/renew-accessor",
+                json!({ "accessor": acc, "increment": increment }),
+            );
+            actor(run, store, now, &call)?;
+            let f = token::find_by_accessor(store, acc, now)
+                .map_err(|e| Error::api(CTX, e))?
+                .ok_or_else(|| Error::api(CTX, multi(400, "invalid accessor")))?;
+            (f, None)
+        } else if let Some(t) = a.args.first() {
+            let call = Call::new(
+                acl::Operation::Update,
+                "auth/token/renew",
+                json!({ "token": t, "increment": increment }),
+            );
+            actor(run, store, now, &call)?;
+            // `auth/token/renew` with a token that does not exist (or has expired).
+            let f = token::find(store, t, now)
+                .map_err(|e| Error::api(CTX, e))?
+                .ok_or_else(|| Error::api(CTX, ApiError::bad_request("token not found")))?;
+            (f, Some(t.clone()))
+        } else {
+            let call = Call::new(
+                acl::Operation::Update,
+                "auth/token/renew-self",
+                json!({ "increment": increment }),
+            )
+            .own();
+            let (f, raw) = own_token(run, store, now, &call)?;
+            if f.entry.num_uses == -1 {
+                // The request spent the last use: Vault revokes the token before the renewal
+                // runs, which then no longer finds it.
+                return Err(Error::api(CTX, ApiError::bad_request("token not found")));
+            }
+            (f, Some(raw))
+        };
+        // A caller's use is spent even when the renewal fails, as in Vault.
+        let warnings =
+            renew_entry(store, &mut found, increment, now).map_err(|e| Error::api(CTX, e))?;
+        store.update_token(&found.hash, &found.entry)?;
+        let idp = identity::identity_policies(store, &found.entry.entity_id)
+            .map_err(|e| Error::api(CTX, e))?;
+        let lease = found
+            .entry
+            .expire_time
+            .map(|x| (x - now).round() as i64)
+            .unwrap_or(0);
+        Ok(Response {
+            request_id: crate::ids::uuid(),
+            auth: Some(found.entry.auth(raw.unwrap_or_default(), idp, lease)),
+            warnings,
+            ..Response::default()
+        })
+    })?;
     if let Some(f) = &a.field {
         return print::print_field(run, &resp, f);
     }
@@ -298,37 +498,67 @@ fn revoke(run: &Run, a: TokenRevokeArgs) -> Result<(), Error> {
         }
     }
     let now = Ctx::now_secs();
-    let store = run.open()?;
-    if mode == "path" {
-        store.delete_tokens_with_prefix(&commands::sanitize_path(&a.args[0]))?;
-    } else if a.accessor {
-        if let Some(f) =
-            token::find_by_accessor(&store, &a.args[0], now).map_err(|e| Error::api(CTX, e))?
-        {
-            store.delete_token(&f.hash)?;
-        }
-    } else {
-        let raw = if a.self_ {
-            caller(run, CTX)?
-        } else {
-            a.args[0].clone()
-        };
-        let found = if a.self_ {
-            Some(token::use_token(&store, &raw, now).map_err(|e| Error::api(CTX, e))?)
-        } else {
-            token::find(&store, &raw, now).map_err(|e| Error::api(CTX, e))?
-        };
-        if let Some(f) = found {
-            if f.entry.token_type == "batch" {
-                return Err(Error::api(
-                    CTX,
-                    ApiError::bad_request("batch tokens cannot be revoked"),
-                ));
+    in_transaction(run, |store| {
+        if mode == "path" {
+            let prefix = commands::sanitize_path(&a.args[0]);
+            let call = Call::new(
+                acl::Operation::Update,
+                format!("sys/leases/revoke-prefix/{prefix}"),
+                json!({}),
+            )
+            .root_protected();
+            actor(run, store, now, &call)?;
+            store.delete_tokens_with_prefix(&prefix)?;
+        } else if a.accessor {
+            let acc = &a.args[0];
+            let call = Call::new(
+                acl::Operation::Update,
+                "auth/token/revoke-accessor",
+                json!({ "accessor": acc }),
+            );
+            actor(run, store, now, &call)?;
+            if let Some(f) =
+                token::find_by_accessor(store, acc, now).map_err(|e| Error::api(CTX, e))?
+            {
+                store.delete_token(&f.hash)?;
             }
-            store.delete_token(&f.hash)?;
+        } else {
+            let found = if a.self_ {
+                let call =
+                    Call::new(acl::Operation::Update, "auth/token/revoke-self", json!({})).own();
+                Some(own_token(run, store, now, &call)?.0)
+            } else {
+                let raw = &a.args[0];
+                let path = if mode == "orphan" {
+                    "auth/token/revoke-orphan"
+                } else {
+                    "auth/token/revoke"
+                };
+                let call = Call::new(acl::Operation::Update, path, json!({ "token": raw }));
+                let who = actor(run, store, now, &call)?;
+                if mode == "orphan" && !who.root_privs() {
+                    // The token store's own check, after the ACL's.
+                    return Err(Error::api(
+                        CTX,
+                        ApiError::bad_request(
+                            "root or sudo privileges required to revoke and orphan",
+                        ),
+                    ));
+                }
+                token::find(store, raw, now).map_err(|e| Error::api(CTX, e))?
+            };
+            if let Some(f) = found {
+                if f.entry.token_type == "batch" {
+                    return Err(Error::api(
+                        CTX,
+                        ApiError::bad_request("batch tokens cannot be revoked"),
+                    ));
+                }
+                store.delete_token(&f.hash)?;
+            }
         }
-    }
-    store.commit()?;
+        Ok(())
+    })?;
     print::out("Success! Revoked token (if it existed)\n");
     Ok(())
 }
@@ -361,13 +591,13 @@ fn entity_info(store: &Store, entity_id: &str) -> Result<Option<acl::EntityInfo>
     }))
 }
 
-/// The capabilities of a token on a path: its policies plus its identity policies, with
-/// templated paths filled from its entity. Policies that do not exist are ignored.
-pub fn token_capabilities(store: &Store, f: &Found, path: &str) -> Result<Vec<String>, ApiError> {
+/// The ACL of a token: its policies plus its identity policies, with templated paths filled
+/// from its entity. Policies that do not exist are ignored; `root` is every right.
+fn token_acl(store: &Store, f: &Found) -> Result<acl::Acl, ApiError> {
     let mut names = f.entry.policies.clone();
     names.extend(identity::identity_policies(store, &f.entry.entity_id)?);
     if names.iter().any(|n| n == "root") {
-        return Ok(vec!["root".into()]);
+        return Ok(acl::Acl::root());
     }
     let mut policies = Vec::new();
     for n in acl::sanitize_policy_names(&names) {
@@ -379,30 +609,44 @@ pub fn token_capabilities(store: &Store, f: &Found, path: &str) -> Result<Vec<St
         }
     }
     let entity = entity_info(store, &f.entry.entity_id)?;
-    let acl = acl::build_acl(&policies, entity.as_ref());
-    Ok(acl.capabilities(&commands::sanitize_path(path)))
+    Ok(acl::build_acl(&policies, entity.as_ref()))
+}
+
+/// The capabilities of a token on a path (`sys/capabilities`).
+pub fn token_capabilities(store: &Store, f: &Found, path: &str) -> Result<Vec<String>, ApiError> {
+    Ok(token_acl(store, f)?.capabilities(&commands::sanitize_path(path)))
 }
 
 fn capabilities(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     const CTX: &str = "Error listing capabilities";
     expect_args(&a.args, 1, 2)?;
     let now = Ctx::now_secs();
-    let store = run.open()?;
-    let (found, path) = if a.args.len() == 2 {
-        // `sys/capabilities` with a token that does not exist (or has expired).
-        let f = token::find(&store, &a.args[0], now)
-            .map_err(|e| Error::api(CTX, e))?
-            .ok_or_else(|| Error::api(CTX, multi(400, "invalid token")))?;
-        (f, a.args[1].clone())
-    } else {
-        let t = caller(run, CTX)?;
-        (
-            use_caller(&store, &t, now).map_err(|e| Error::api(CTX, e))?,
-            a.args[0].clone(),
-        )
-    };
-    let caps = token_capabilities(&store, &found, &path).map_err(|e| Error::api(CTX, e))?;
-    store.commit()?;
+    let caps = in_transaction(run, |store| {
+        let (found, path) = if a.args.len() == 2 {
+            let (t, path) = (&a.args[0], &a.args[1]);
+            let call = Call::new(
+                acl::Operation::Update,
+                "sys/capabilities",
+                json!({ "token": t, "paths": [path] }),
+            );
+            actor(run, store, now, &call)?;
+            // `sys/capabilities` with a token that does not exist (or has expired).
+            let f = token::find(store, t, now)
+                .map_err(|e| Error::api(CTX, e))?
+                .ok_or_else(|| Error::api(CTX, multi(400, "invalid token")))?;
+            (f, path.clone())
+        } else {
+            let path = &a.args[0];
+            let call = Call::new(
+                acl::Operation::Update,
+                "sys/capabilities-self",
+                json!({ "paths": [path] }),
+            )
+            .own();
+            (own_token(run, store, now, &call)?.0, path.clone())
+        };
+        token_capabilities(store, &found, &path).map_err(|e| Error::api(CTX, e))
+    })?;
     if caps.is_empty() {
         return Err(Error::Usage("No capabilities found".into()));
     }

@@ -6,6 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::api::ApiError;
+use crate::gofmt::{go_is_print, go_quote, go_quote_rune};
 use crate::ids;
 use crate::output::Node;
 use crate::store::{MountRow, Store};
@@ -17,6 +18,51 @@ pub const SYSTEM_TTL: i64 = 768 * 3600;
 pub fn mount_path(raw: &str) -> String {
     let p = raw.trim().trim_start_matches('/').trim_end_matches('/');
     format!("{p}/")
+}
+
+/// Vault's HTTP layer's checks on a request path, before any handler sees it: every character
+/// printable (Go's `unicode.IsPrint`; Vault answers an empty 400, jwtvault names the
+/// character) and no `.` or `..` segment (`relative paths not supported`). `what` names the
+/// part of the path in jwtvault's explanation ("mount path", "role name").
+pub fn check_request_path(what: &str, p: &str) -> Result<(), ApiError> {
+    if let Some(c) = p.chars().find(|&c| c != ' ' && !go_is_print(c)) {
+        return Err(ApiError::bad_request(format!(
+            "invalid {what} {}: expected printable characters, found {}",
+            go_quote(p),
+            go_quote_rune(c)
+        )));
+    }
+    if p.split('/').any(|seg| seg == "." || seg == "..") {
+        return Err(
+            ApiError::bad_request("relative paths not supported").with_hint(format!(
+                "the {what} {} has a \".\" or \"..\" segment",
+                go_quote(p)
+            )),
+        );
+    }
+    Ok(())
+}
+
+/// The mount path of `auth enable [-path=P] TYPE` and `auth disable P`, as the Vault CLI and
+/// server take it: an empty `-path` is the type (enable only); spaces around and slashes at
+/// either end are dropped and empty segments collapse (the CLI builds the request URL with
+/// Go's `path.Join`); then [`check_request_path`]; a path that is empty after all this is the
+/// server's root (`sys/auth`), which refuses with 405 `unsupported operation`.
+pub fn checked_mount_path(raw: &str) -> Result<String, ApiError> {
+    check_request_path("mount path", raw.trim())?;
+    let segs: Vec<&str> = raw.trim().split('/').filter(|s| !s.is_empty()).collect();
+    if segs.is_empty() {
+        return Err(ApiError {
+            code: 405,
+            errors: vec!["1 error occurred:\n\t* unsupported operation\n\n".into()],
+            hints: vec![format!(
+                "the mount path {} is empty once spaces and slashes are removed; give \
+                 -path=NAME",
+                go_quote(raw)
+            )],
+        });
+    }
+    Ok(format!("{}/", segs.join("/")))
 }
 
 /// The `token/` mount created with every state file.
@@ -45,6 +91,13 @@ pub struct EnableRequest {
 
 /// Enables a mount; Vault's checks and messages.
 pub fn enable(store: &Store, req: &EnableRequest) -> Result<MountRow, ApiError> {
+    // The Vault CLI sends the type as the path when `-path` is empty; the path's checks are
+    // Vault's HTTP layer's, before the handler's.
+    let path = checked_mount_path(if req.path.is_empty() {
+        &req.kind
+    } else {
+        &req.path
+    })?;
     match req.kind.as_str() {
         "jwt" | "oidc" => {}
         "token" => {
@@ -65,7 +118,6 @@ pub fn enable(store: &Store, req: &EnableRequest) -> Result<MountRow, ApiError> 
         "batch" => "batch",
         _ => return Err(ApiError::bad_request("invalid value for 'token_type'")),
     };
-    let path = mount_path(&req.path);
     for m in store.list_mounts()? {
         if path.starts_with(&m.path) || m.path.starts_with(&path) {
             return Err(ApiError::bad_request(format!(
@@ -90,7 +142,7 @@ pub fn enable(store: &Store, req: &EnableRequest) -> Result<MountRow, ApiError> 
 
 /// Disables a mount (a missing one is not an error); its tokens are revoked with it.
 pub fn disable(store: &Store, raw_path: &str) -> Result<String, ApiError> {
-    let path = mount_path(raw_path);
+    let path = checked_mount_path(raw_path)?;
     if path == "token/" {
         return Err(ApiError::bad_request(
             "token credential backend cannot be disabled",
@@ -285,5 +337,38 @@ mod tests {
     fn mount_paths_are_sanitised() {
         assert_eq!(mount_path("jwt"), "jwt/");
         assert_eq!(mount_path("/corp/jwt//"), "corp/jwt/");
+    }
+
+    #[test]
+    fn checked_mount_paths_follow_vaults_cli_and_http_layer() {
+        let ok = |p: &str| checked_mount_path(p).unwrap();
+        let code = |p: &str| checked_mount_path(p).unwrap_err().code;
+        assert_eq!(ok("jwt"), "jwt/");
+        assert_eq!(ok(" /corp//jwt/ "), "corp/jwt/");
+        assert_eq!(ok("a b"), "a b/");
+        assert_eq!(ok("a..b"), "a..b/");
+        for p in ["", "/", " ", "//"] {
+            assert_eq!(code(p), 405, "{p:?}");
+        }
+        for p in [".", "..", "../x", "a/./b", "a/..", "x/../"] {
+            let e = checked_mount_path(p).unwrap_err();
+            assert_eq!(e.errors, ["relative paths not supported"], "{p:?}");
+        }
+        for p in [
+            "a\u{1b}b",
+            "a\nb",
+            "a\u{7f}",
+            "a\u{85}b",
+            "a\u{200b}",
+            "a\u{202e}",
+            "a\u{a0}b",
+        ] {
+            let e = checked_mount_path(p).unwrap_err();
+            assert_eq!(e.code, 400, "{p:?}");
+            assert!(
+                e.errors[0].contains("expected printable characters"),
+                "{e:?}"
+            );
+        }
     }
 }

@@ -12,7 +12,8 @@ use serde_json::{json, Map, Value};
 use crate::api::{ApiError, Response};
 use crate::fields;
 use crate::output;
-use crate::paths::{data, keys, mounts::SYSTEM_TTL, not_found};
+use crate::paths::mounts::{check_request_path, SYSTEM_TTL};
+use crate::paths::{data, keys, not_found};
 use crate::store::{MountRow, Store};
 
 /// The stored role, with Vault's field names.
@@ -83,6 +84,31 @@ pub fn valid_name(name: &str) -> bool {
     }
 }
 
+/// The checks a role name gets before any handler: Vault's HTTP layer's
+/// ([`check_request_path`]: printable, no `.`/`..` segment), then the backend's path pattern
+/// `role/<name>`: a name outside [`valid_name`] (a `/`, a space, `%`, non-ASCII…) matches no
+/// path, which Vault answers with 404 `unsupported path`. `read` of such a path gets Vault's
+/// bare 404 (the CLI's `No value found at …`), as the Vault client drops a 404's errors on
+/// reads.
+fn check_name(name: &str, read: bool) -> Result<(), ApiError> {
+    check_request_path("role name", name)?;
+    if valid_name(name) {
+        return Ok(());
+    }
+    if read {
+        return Err(not_found());
+    }
+    Err(ApiError {
+        code: 404,
+        errors: vec!["1 error occurred:\n\t* unsupported path\n\n".into()],
+        hints: vec![format!(
+            "role name {} does not match Vault's pattern \\w(([\\w-.]+)?\\w)?: ASCII \
+             letters, digits and _, with - and . allowed inside",
+            crate::gofmt::go_quote(name)
+        )],
+    })
+}
+
 /// Loads a role by its (lower-cased) name.
 pub fn load(store: &Store, mount: &MountRow, name: &str) -> Result<Option<Role>, ApiError> {
     Ok(store.get_role::<Role>(&mount.accessor, &name.to_lowercase())?)
@@ -95,12 +121,14 @@ pub fn list(store: &Store, mount: &MountRow) -> Result<Response, ApiError> {
 
 /// `delete auth/<mount>/role/<name>`: always succeeds.
 pub fn delete(store: &Store, mount: &MountRow, name: &str) -> Result<Response, ApiError> {
+    check_name(name, false)?;
     store.delete_role(&mount.accessor, &name.to_lowercase())?;
     Ok(Response::default())
 }
 
 /// `read auth/<mount>/role/<name>`: OpenBao's keys, legacy keys when set.
 pub fn read(store: &Store, mount: &MountRow, name: &str) -> Result<Response, ApiError> {
+    check_name(name, true)?;
     let Some(r) = load(store, mount, name)? else {
         return Err(not_found());
     };
@@ -278,10 +306,11 @@ pub fn write(
     name: &str,
     body: &Map<String, Value>,
 ) -> Result<Response, ApiError> {
-    let name = name.to_lowercase();
     if name.is_empty() {
         return Err(ApiError::bad_request("missing role name"));
     }
+    check_name(name, false)?;
+    let name = name.to_lowercase();
     let existing = load(store, mount, &name)?;
     let was_glob = existing
         .as_ref()

@@ -1495,7 +1495,8 @@ fn config_full_replace_table_and_namespace_in_state() {
     );
     // The table (bao read auth/h/config, without OpenBao 2.7's own override_allowed_server_names
     // and status rows, with Vault's jwks_pairs and unsupported_critical_cert_extensions and
-    // jwtvault's token_audiences): PEM newlines printed raw.
+    // jwtvault's token_audiences). bao prints the PEM's newlines raw; jwtvault escapes every
+    // control character in a table cell (issue 16 item 7), so the PEM shows `\n`.
     config_ok(
         &env,
         &[
@@ -1528,7 +1529,7 @@ fn config_full_replace_table_and_namespace_in_state() {
              provider_config                         map[]\n\
              token_audiences                         []\n\
              unsupported_critical_cert_extensions    []\n",
-            key.public.trim_end()
+            key.public.trim_end().replace('\n', "\\n")
         ),
         "",
     );

@@ -23,6 +23,30 @@ fn api_multi(ctx: &str, code: u16, msg: &str) -> String {
     api_err(ctx, code, &format!("1 error occurred:\n\t* {msg}\n\n"))
 }
 
+/// jwtvault's explanation after a caller's refusal on a form the operator could run.
+const AS_OPERATOR: &str = "without a token (JWTVAULT_TOKEN unset or empty and no token in the \
+                           helper file) jwtvault acts as the operator, with root rights";
+
+/// A live calling token its policies refuse (Vault's ACL denial is a go-multierror), on a
+/// form the operator could run: `what` is e.g. `update on auth/token/lookup`.
+fn acl_denied(ctx: &str, source: &str, policies: &str, what: &str) -> String {
+    format!(
+        "{}\nHint: the calling token from {source} (policies [{policies}]) is not allowed \
+         {what}\n      {AS_OPERATOR}\n",
+        api_multi(ctx, 403, "permission denied")
+    )
+}
+
+/// A dead calling token from `JWTVAULT_TOKEN` on a `*-self` form: Vault's bare 403, then
+/// jwtvault's explanation.
+fn dead_caller(ctx: &str) -> String {
+    format!(
+        "{}\nHint: the calling token from JWTVAULT_TOKEN is not a live token (unknown, expired, \
+         revoked or out of uses)\n",
+        api_err(ctx, 403, "permission denied")
+    )
+}
+
 #[track_caller]
 fn expect(out: &Out, code: i32, stdout: &str, stderr: &str) {
     assert_eq!(
@@ -232,8 +256,11 @@ fn lookup_shows_vaults_fields_in_table_json_and_field() {
     assert!(out.stdout.contains("display_name        jwt-alice\n"));
 }
 
+/// The caller is `JWTVAULT_TOKEN` if set and non-empty, else the helper file's token, else
+/// nobody (the operator). Before issue 16 item 11 a caller's token was ignored by the argument
+/// forms (`token lookup OTHER` acted as the operator); now it is checked as Vault checks it.
 #[test]
-fn lookup_token_sources_argument_then_variable_then_helper_file() {
+fn lookup_caller_is_the_variable_then_the_helper_file_else_the_operator() {
     let fx = Fx::new();
     let a = fx.login("r", "alice", json!([]));
     let b = fx.login("r", "bob", json!([]));
@@ -252,12 +279,38 @@ fn lookup_token_sources_argument_then_variable_then_helper_file() {
         name(fx.as_caller(&b, &["token", "lookup", "-field=display_name"])),
         "jwt-bob"
     );
+    // An empty JWTVAULT_TOKEN is no token: the helper file's is the caller.
     assert_eq!(
-        name(fx.as_caller(&b, &["token", "lookup", "-field=display_name", &c])),
+        name(fx.as_caller("", &["token", "lookup", "-field=display_name"])),
+        "jwt-alice"
+    );
+    // Looking at another token takes `update` on auth/token/lookup, which `default` lacks.
+    let denied = |source: &str| {
+        acl_denied(
+            "Error looking up token",
+            source,
+            "default p1",
+            "update on auth/token/lookup",
+        )
+    };
+    expect(
+        &fx.as_caller(&b, &["token", "lookup", "-field=display_name", &c]),
+        2,
+        "",
+        &denied("JWTVAULT_TOKEN"),
+    );
+    expect(
+        &fx.run(&["token", "lookup", "-field=display_name", &c]),
+        2,
+        "",
+        &denied(&format!("the token helper file {}", helper.display())),
+    );
+    // No token anywhere: the operator looks at any token; lookup-self has no token to use.
+    std::fs::remove_file(&helper).expect("rm helper");
+    assert_eq!(
+        name(fx.run(&["token", "lookup", "-field=display_name", &c])),
         "jwt-carol"
     );
-    // Nowhere to find a token: Vault's 403 on lookup-self.
-    std::fs::remove_file(&helper).expect("rm helper");
     expect_err_prefix(
         &fx.run(&["token", "lookup"]),
         2,
@@ -278,7 +331,7 @@ fn lookup_errors_are_vaults() {
         &fx.as_caller("jvs.doesnotexist000000000000", &["token", "lookup"]),
         2,
         "",
-        &api_err("Error looking up token", 403, "permission denied"),
+        &dead_caller("Error looking up token"),
     );
     expect(
         &fx.run(&["token", "lookup", "-accessor", "nope"]),
@@ -374,7 +427,7 @@ fn num_uses_count_down_on_every_own_use_and_the_token_dies_at_zero() {
         "-1",
         "",
     );
-    let denied = |ctx: &str| api_err(ctx, 403, "permission denied");
+    let denied = dead_caller;
     expect(
         &fx.as_caller(&tok, &["token", "lookup"]),
         2,
@@ -603,7 +656,7 @@ fn revoke_by_token_self_accessor_and_path() {
         &fx.as_caller(&t2, &["token", "revoke", "-self"]),
         2,
         "",
-        &api_err("Error revoking token", 403, "permission denied"),
+        &dead_caller("Error revoking token"),
     );
     let t3 = fx.login("r", "alice", json!([]));
     let acc = fx.field(&["token", "lookup", "-field=accessor", &t3]);
@@ -637,7 +690,7 @@ fn auth_disable_revokes_the_mounts_tokens() {
         &fx.as_caller(&tok, &["token", "capabilities", "x"]),
         2,
         "",
-        &api_err("Error listing capabilities", 403, "permission denied"),
+        &dead_caller("Error listing capabilities"),
     );
 }
 
@@ -656,7 +709,7 @@ fn dead_tokens_are_refused_everywhere() {
     // A functional wait: the 1 s token must be past its expiry.
     std::thread::sleep(std::time::Duration::from_secs(2));
     for tok in [&expired, &revoked, &used] {
-        let denied = |ctx: &str| api_err(ctx, 403, "permission denied");
+        let denied = dead_caller;
         expect(
             &fx.as_caller(tok, &["token", "lookup"]),
             2,
@@ -705,6 +758,427 @@ fn dead_tokens_are_refused_everywhere() {
             "Success! Revoked token (if it existed)\n",
             "",
         );
+    }
+}
+
+// ---- who acts: the caller rule (issue 16 item 11) -------------------------------------------
+//
+// OpenBao 2.7.2, a `bao token create -policy=default` token as BAO_TOKEN: `token lookup OTHER`,
+// `lookup -accessor`, `renew OTHER`, `revoke OTHER`, `revoke -accessor`, `revoke -mode=orphan`,
+// `revoke -mode=path` and `capabilities OTHER PATH` all answer `Code: 403` with
+// `* 1 error occurred: * permission denied` (the ACL's go-multierror), and a refused request
+// spends a use; `token lookup`, `token capabilities PATH`, `renew`, `revoke -self` are allowed.
+// A bogus, expired, used-up or revoked BAO_TOKEN, or one whose `token_bound_cidrs` miss the
+// client, gets the bare `* permission denied` on every form, spending nothing; a token looked up
+// as an argument is not CIDR-checked. `bao login TOKEN` checks TOKEN the same way:
+// `Error authenticating: error looking up token: … Code: 403 …`. With update but no sudo,
+// `revoke-orphan` answers 400 `root or sudo privileges required to revoke and orphan` and
+// `sys/leases/revoke-prefix/…` (root-protected) the multierror 403.
+
+/// A dead calling token on a form the operator could run.
+fn dead_caller_arg(ctx: &str, source: &str) -> String {
+    format!(
+        "{}\nHint: the calling token from {source} is not a live token (unknown, expired, \
+         revoked or out of uses)\n      {AS_OPERATOR}\n",
+        api_err(ctx, 403, "permission denied")
+    )
+}
+
+/// The argument forms of every token command, with their CLI error context and the request
+/// the Vault CLI makes for them.
+fn argument_forms<'a>(other: &'a str, acc: &'a str) -> Vec<(Vec<&'a str>, &'static str, String)> {
+    vec![
+        (
+            vec!["token", "lookup", other],
+            "Error looking up token",
+            "update on auth/token/lookup".into(),
+        ),
+        (
+            vec!["token", "lookup", "-accessor", acc],
+            "Error looking up token",
+            "update on auth/token/lookup-accessor".into(),
+        ),
+        (
+            vec!["token", "renew", other],
+            "Error renewing token",
+            "update on auth/token/renew".into(),
+        ),
+        (
+            vec!["token", "revoke", other],
+            "Error revoking token",
+            "update on auth/token/revoke".into(),
+        ),
+        (
+            vec!["token", "revoke", "-accessor", acc],
+            "Error revoking token",
+            "update on auth/token/revoke-accessor".into(),
+        ),
+        (
+            vec!["token", "revoke", "-mode=orphan", other],
+            "Error revoking token",
+            "update on auth/token/revoke-orphan".into(),
+        ),
+        (
+            vec!["token", "revoke", "-mode=path", "auth/jwt/"],
+            "Error revoking token",
+            "update on sys/leases/revoke-prefix/auth/jwt".into(),
+        ),
+        (
+            vec!["token", "capabilities", other, "sys/x"],
+            "Error listing capabilities",
+            "update on sys/capabilities".into(),
+        ),
+    ]
+}
+
+/// What the operator sees of a token: the fields a use, a renewal or a revocation changes.
+fn state_of(fx: &Fx, tok: &str) -> Value {
+    let out = fx.run(&["token", "lookup", "-format=json", tok]);
+    out.ok();
+    let d = &out.json()["data"];
+    json!([d["expire_time"], d["num_uses"], d["last_renewal"], d["id"]])
+}
+
+#[test]
+fn dead_callers_are_denied_on_every_form_and_change_nothing() {
+    let fx = Fx::new();
+    fx.role("rs", &["token_ttl=1s", "token_max_ttl=1s"]);
+    fx.role("rn", &["token_num_uses=1"]);
+    let expired = fx.login("rs", "x", json!([]));
+    let used = fx.login("rn", "y", json!([]));
+    fx.as_caller(&used, &["token", "lookup"]).ok();
+    let revoked = fx.login("r", "z", json!([]));
+    fx.run(&["token", "revoke", &revoked]).ok();
+    let other = fx.login("r", "alice", json!([]));
+    let acc = fx.field(&["token", "lookup", "-field=accessor", &other]);
+    let before = state_of(&fx, &other);
+    // A functional wait: the 1 s token must be past its expiry.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    for caller in ["jvs.bogus0000000000000000000", &expired, &used, &revoked] {
+        for (args, ctx, _) in argument_forms(&other, &acc) {
+            expect(
+                &fx.as_caller(caller, &args),
+                2,
+                "",
+                &dead_caller_arg(ctx, "JWTVAULT_TOKEN"),
+            );
+        }
+        // The token method looks the token up with itself.
+        expect(
+            &fx.run(&["login", "-no-store", caller]),
+            2,
+            "",
+            "Error authenticating: error looking up token: Code: 403. Errors:\n\n* permission \
+             denied\n\nHint: the calling token from the command line is not a live token \
+             (unknown, expired, revoked or out of uses)\n",
+        );
+    }
+    // Nothing was looked at for them, renewed, revoked or spent.
+    assert_eq!(state_of(&fx, &other), before);
+}
+
+#[test]
+fn a_default_policy_caller_may_use_the_self_forms_only() {
+    let fx = Fx::new();
+    fx.role("r12", &["token_num_uses=12"]);
+    let me = fx.login("r12", "bob", json!([]));
+    let other = fx.login("r", "alice", json!([]));
+    let acc = fx.field(&["token", "lookup", "-field=accessor", &other]);
+    let before = state_of(&fx, &other);
+    let forms = argument_forms(&other, &acc);
+    for (args, ctx, what) in &forms {
+        expect(
+            &fx.as_caller(&me, args),
+            2,
+            "",
+            &acl_denied(ctx, "JWTVAULT_TOKEN", "default p1", what),
+        );
+    }
+    assert_eq!(state_of(&fx, &other), before);
+    // Each refused request spent one of the caller's uses, as Vault's do.
+    assert_eq!(
+        fx.field(&["token", "lookup", "-field=num_uses", &me]),
+        (12 - forms.len()).to_string()
+    );
+    // The default policy allows the self forms: lookup-self, capabilities-self, renew-self,
+    // revoke-self.
+    expect(
+        &fx.as_caller(&me, &["token", "lookup", "-field=display_name"]),
+        0,
+        "jwt-bob",
+        "",
+    );
+    expect(
+        &fx.as_caller(&me, &["token", "capabilities", "auth/token/lookup-self"]),
+        0,
+        "read\n",
+        "",
+    );
+    fx.as_caller(&me, &["token", "renew"]).ok();
+    expect(
+        &fx.as_caller(&me, &["token", "revoke", "-self"]),
+        0,
+        "Success! Revoked token (if it existed)\n",
+        "",
+    );
+    expect(
+        &fx.run(&["token", "lookup", &me]),
+        2,
+        "",
+        &api_err("Error looking up token", 403, "bad token"),
+    );
+    // The same caller from the helper file.
+    let me = fx.login("r", "bob", json!([]));
+    let helper = fx.env.path("home/.jwtvault-token");
+    std::fs::write(&helper, &me).expect("helper file");
+    expect(
+        &fx.run(&["token", "revoke", &other]),
+        2,
+        "",
+        &acl_denied(
+            "Error revoking token",
+            &format!("the token helper file {}", helper.display()),
+            "default p1",
+            "update on auth/token/revoke",
+        ),
+    );
+    std::fs::remove_file(&helper).expect("rm helper");
+    assert_eq!(state_of(&fx, &other), before);
+}
+
+#[test]
+fn a_caller_whose_policy_grants_the_endpoint_may_act_on_other_tokens() {
+    let fx = Fx::new();
+    let grant = |caps: &str| {
+        fx.policy(
+            "p1",
+            &format!(
+                "path \"auth/token/lookup\" {{ capabilities = [\"update\"] }}\n\
+                 path \"sys/capabilities\" {{ capabilities = [\"update\"] }}\n\
+                 path \"auth/token/revoke-orphan\" {{ capabilities = [{caps}] }}\n\
+                 path \"sys/leases/revoke-prefix/*\" {{ capabilities = [{caps}] }}\n"
+            ),
+        )
+    };
+    grant("\"update\"");
+    let me = fx.login("r", "bob", json!([]));
+    let other = fx.login("r", "alice", json!([]));
+    expect(
+        &fx.as_caller(&me, &["token", "lookup", "-field=display_name", &other]),
+        0,
+        "jwt-alice",
+        "",
+    );
+    expect(
+        &fx.as_caller(&me, &["token", "capabilities", &other, "auth/token/lookup"]),
+        0,
+        "update\n",
+        "",
+    );
+    // Still not renew: another endpoint.
+    expect(
+        &fx.as_caller(&me, &["token", "renew", &other]),
+        2,
+        "",
+        &acl_denied(
+            "Error renewing token",
+            "JWTVAULT_TOKEN",
+            "default p1",
+            "update on auth/token/renew",
+        ),
+    );
+    // Update without sudo: revoke-orphan is refused by the token store itself, revoke-prefix
+    // (root-protected) by the ACL.
+    expect(
+        &fx.as_caller(&me, &["token", "revoke", "-mode=orphan", &other]),
+        2,
+        "",
+        &api_err(
+            "Error revoking token",
+            400,
+            "root or sudo privileges required to revoke and orphan",
+        ),
+    );
+    expect(
+        &fx.as_caller(&me, &["token", "revoke", "-mode=path", "auth/jwt/"]),
+        2,
+        "",
+        &acl_denied(
+            "Error revoking token",
+            "JWTVAULT_TOKEN",
+            "default p1",
+            "sudo on sys/leases/revoke-prefix/auth/jwt",
+        ),
+    );
+    fx.run(&["token", "lookup", &other]).ok();
+    grant("\"update\", \"sudo\"");
+    let ok = "Success! Revoked token (if it existed)\n";
+    expect(
+        &fx.as_caller(&me, &["token", "revoke", "-mode=orphan", &other]),
+        0,
+        ok,
+        "",
+    );
+    let bad = api_err("Error looking up token", 403, "bad token");
+    expect(&fx.run(&["token", "lookup", &other]), 2, "", &bad);
+    let third = fx.login("r", "carol", json!([]));
+    expect(
+        &fx.as_caller(&me, &["token", "revoke", "-mode=path", "auth/jwt/"]),
+        0,
+        ok,
+        "",
+    );
+    expect(&fx.run(&["token", "lookup", &third]), 2, "", &bad);
+}
+
+#[test]
+fn a_cidr_bound_caller_needs_an_address_inside_its_cidrs() {
+    let fx = Fx::new();
+    fx.role("rc", &["token_bound_cidrs=10.0.0.0/8", "token_num_uses=5"]);
+    let jwt = format!("jwt={}", fx.jwt("bob", json!([])));
+    let out = fx.run(&[
+        "write",
+        "-field=token",
+        "auth/jwt/login",
+        "role=rc",
+        &jwt,
+        "remote_addr=10.1.2.3",
+    ]);
+    out.ok();
+    let tok = out.stdout.trim().to_string();
+    let other = fx.login("r", "alice", json!([]));
+    let from = |addr: Option<&str>, args: &[&str]| {
+        let mut vars = vec![("JWTVAULT_TOKEN", tok.as_str())];
+        if let Some(a) = addr {
+            vars.push(("JWTVAULT_REMOTE_ADDR", a));
+        }
+        fx.env.run_with_vars(&vars, args)
+    };
+    let bound = |why: &str, operator: bool| {
+        format!(
+            "{}\nHint: the calling token from JWTVAULT_TOKEN is bound to [10.0.0.0/8]{why}\n{}",
+            api_err("Error looking up token", 403, "permission denied"),
+            if operator {
+                format!("      {AS_OPERATOR}\n")
+            } else {
+                String::new()
+            }
+        )
+    };
+    let unset = " and JWTVAULT_REMOTE_ADDR is not set";
+    let outside = "; JWTVAULT_REMOTE_ADDR 192.0.2.1 is outside";
+    expect(
+        &from(None, &["token", "lookup"]),
+        2,
+        "",
+        &bound(unset, false),
+    );
+    expect(
+        &from(Some(""), &["token", "lookup"]),
+        2,
+        "",
+        &bound(unset, false),
+    );
+    expect(
+        &from(Some("192.0.2.1"), &["token", "lookup"]),
+        2,
+        "",
+        &bound(outside, false),
+    );
+    expect(
+        &from(Some("192.0.2.1"), &["token", "lookup", &other]),
+        2,
+        "",
+        &bound(outside, true),
+    );
+    // Refused before a use is spent; as a subject (the operator's argument) it is not checked.
+    expect(
+        &fx.run(&["token", "lookup", "-field=num_uses", &tok]),
+        0,
+        "5",
+        "",
+    );
+    expect(
+        &from(Some("10.9.9.9"), &["token", "lookup", "-field=num_uses"]),
+        0,
+        "4",
+        "",
+    );
+    // `login TOKEN` checks the token it is given the same way.
+    expect(
+        &fx.run(&["login", "-no-store", &tok]),
+        2,
+        "",
+        "Error authenticating: error looking up token: Code: 403. Errors:\n\n* permission \
+         denied\n\nHint: the calling token from the command line is bound to [10.0.0.0/8] and \
+         JWTVAULT_REMOTE_ADDR is not set\n",
+    );
+    let out = fx.env.run_with_vars(
+        &[("JWTVAULT_REMOTE_ADDR", "10.0.0.1")],
+        &["login", "-token-only", &tok],
+    );
+    expect(&out, 0, &tok, "");
+}
+
+#[test]
+fn login_token_needs_lookup_self_from_its_policies() {
+    let fx = Fx::new();
+    fx.role("nd", &["token_no_default_policy=true"]);
+    let tok = fx.login("nd", "bob", json!([]));
+    expect(
+        &fx.run(&["login", "-no-store", &tok]),
+        2,
+        "",
+        "Error authenticating: error looking up token: Code: 403. Errors:\n\n* 1 error \
+         occurred:\n\t* permission denied\n\n\n\nHint: the calling token from the command line \
+         (policies [p1]) is not allowed read on auth/token/lookup-self\n",
+    );
+    expect(
+        &fx.as_caller(&tok, &["token", "lookup"]),
+        2,
+        "",
+        &format!(
+            "{}\nHint: the calling token from JWTVAULT_TOKEN (policies [p1]) is not allowed \
+             read on auth/token/lookup-self\n",
+            api_multi("Error looking up token", 403, "permission denied")
+        ),
+    );
+    // A default-policy token logs in.
+    let tok = fx.login("r", "carol", json!([]));
+    expect(&fx.run(&["login", "-token-only", &tok]), 0, &tok, "");
+}
+
+#[test]
+fn configuration_commands_stay_operator_commands_whatever_the_token() {
+    let fx = Fx::new();
+    let me = fx.login("r", "bob", json!([]));
+    let policy = fx
+        .env
+        .file("px.hcl", "path \"x\" { capabilities = [\"read\"] }\n");
+    let policy = policy.display().to_string();
+    for caller in ["jvs.bogus0000000000000000000", me.as_str()] {
+        for args in [
+            vec!["auth", "enable", "-path=other", "jwt"],
+            vec!["auth", "list"],
+            vec![
+                "write",
+                "auth/jwt/role/x",
+                "user_claim=sub",
+                "bound_audiences=a",
+            ],
+            vec!["read", "auth/jwt/role/x"],
+            vec!["list", "auth/jwt/role"],
+            vec!["read", "auth/jwt/config"],
+            vec!["delete", "auth/jwt/role/x"],
+            vec!["policy", "write", "px", policy.as_str()],
+            vec!["policy", "read", "px"],
+            vec!["policy", "delete", "px"],
+            vec!["write", "identity/group", "name=g", "type=external"],
+            vec!["list", "identity/group/name"],
+            vec!["auth", "disable", "other"],
+        ] {
+            fx.as_caller(caller, &args).ok();
+        }
     }
 }
 
