@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::api::{ApiError, Auth};
+use crate::gofmt;
 use crate::ids;
-use crate::output;
 use crate::paths::mounts::SYSTEM_TTL;
 use crate::store::{MountRow, Store, TokenKeys};
 
@@ -101,8 +101,8 @@ pub fn sanitize_policies(list: &[String], add_default: bool) -> Vec<String> {
 pub fn capped_warning(what: &str, value: i64, max: i64) -> String {
     format!(
         "{what} of \"{}\" exceeded the effective max_ttl of \"{}\"; {what} value is capped accordingly",
-        output::human_duration(value),
-        output::human_duration(max)
+        gofmt::human_duration(value),
+        gofmt::human_duration(max)
     )
 }
 

@@ -240,7 +240,7 @@ fn check_pairs(pairs: &[Value]) -> Result<Vec<JwksPair>, ApiError> {
                 Some(other) => Err(ApiError::bad_request(format!(
                     "invalid jwks_pairs: 1 error(s) decoding:\n\n* '{k}' expected type 'string', got unconvertible type '{}', value: '{}'",
                     go_type(other),
-                    crate::output::format_value(other)
+                    crate::gofmt::format_value(other)
                 ))),
             }
         };
@@ -388,7 +388,7 @@ pub fn write(
                 let name = p
                     .as_str()
                     .map(str::to_string)
-                    .unwrap_or_else(|| crate::output::format_value(p));
+                    .unwrap_or_else(|| crate::gofmt::format_value(p));
                 if !PROVIDERS.contains(&name.as_str()) {
                     return Err(ApiError::bad_request(format!(
                         "invalid provider_config: provider \"{name}\" not found in custom providers"

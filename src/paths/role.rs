@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use crate::api::{ApiError, Response};
 use crate::fields;
-use crate::output;
+use crate::gofmt;
 use crate::paths::mounts::{check_request_path, SYSTEM_TTL};
 use crate::paths::{data, keys, not_found};
 use crate::store::{MountRow, Store};
@@ -496,8 +496,8 @@ pub fn write(
     if r.token_period > mount_max {
         return Err(ApiError::bad_request(format!(
             "'period' of '\"{}\"' is greater than the backend's maximum lease TTL of '\"{}\"'",
-            output::go_duration(r.token_period),
-            output::go_duration(mount_max)
+            gofmt::go_duration(r.token_period),
+            gofmt::go_duration(mount_max)
         )));
     }
 
@@ -556,20 +556,20 @@ pub fn write(
                         if let Some(bad) = items.iter().find(|i| !i.is_string()) {
                             return Err(ApiError::bad_request(format!(
                                 "claim is not a string: {}",
-                                output::format_value(bad)
+                                gofmt::format_value(bad)
                             )));
                         }
                     }
                     Value::Object(_) => {
                         return Err(ApiError::bad_request(format!(
                             "claim is not a string or list: {}",
-                            output::format_value(v)
+                            gofmt::format_value(v)
                         )))
                     }
                     other => {
                         return Err(ApiError::bad_request(format!(
                             "claim is not a string: {}",
-                            output::format_value(other)
+                            gofmt::format_value(other)
                         )))
                     }
                 }

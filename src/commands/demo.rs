@@ -23,7 +23,7 @@ use crate::cli::DemoArgs;
 use crate::commands::{print, Env, Run};
 use crate::error::Error;
 use crate::ids;
-use crate::jwt_cmd;
+use crate::jwt_tools;
 use crate::output;
 use crate::paths::Ctx;
 use crate::verify::Alg;
@@ -304,7 +304,7 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
     let dir = tmp.0.clone();
     let state = kept.clone().unwrap_or_else(|| dir.join("state.db"));
 
-    let (private, _public, jwks) = jwt_cmd::make_keys(Alg::ES256, Some("demo-key-1"))
+    let (private, _public, jwks) = jwt_tools::make_keys(Alg::ES256, Some("demo-key-1"))
         .map_err(|e| Error::Failed(format!("demo: {e}")))?;
     let issuer = Issuer::start(jwks)
         .map_err(|e| Error::Failed(format!("demo: cannot serve the issuer: {e}")))?;
@@ -317,7 +317,8 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         v.as_object().cloned().unwrap_or_default()
     };
     let sign = |c: Map<String, Value>, file: &str| -> Result<(), Error> {
-        let t = jwt_cmd::sign_claims(Alg::ES256, &private, Some("demo-key-1"), c, 3600, now)?;
+        let t = jwt_tools::sign_claims(Alg::ES256, &private, Some("demo-key-1"), c, 3600, now)
+            .map_err(Error::Failed)?;
         std::fs::write(dir.join(file), t).map_err(|e| Error::Failed(format!("demo: {e}")))
     };
     sign(

@@ -1,6 +1,12 @@
 //! The command layer: turns parsed arguments into requests, runs them against the state file in
 //! one transaction, and hands the result to `output`. Logic never sees clap beyond this file.
 
+mod demo;
+mod jwt;
+mod login;
+mod policy;
+mod token;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -14,7 +20,6 @@ use crate::kv;
 use crate::output::{self, Format};
 use crate::paths::{self, mounts, Answer, Ctx, Outcome};
 use crate::store::{Store, StoreError};
-use crate::token;
 
 /// The process environment a command may read, captured once.
 #[derive(Clone, Debug, Default)]
@@ -358,11 +363,11 @@ pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Err
         Command::Auth(AuthCommand::Enable(a)) => auth_enable(run, a),
         Command::Auth(AuthCommand::Disable(a)) => auth_disable(run, a),
         Command::Auth(AuthCommand::List(a)) => auth_list(run, a),
-        Command::Login(a) => crate::login_cmd::login(run, a),
-        Command::Token(t) => crate::token_cmd::dispatch(run, t),
-        Command::Policy(p) => crate::policy_cmd::dispatch(run, p),
-        Command::Jwt(j) => crate::jwt_cmd::dispatch(run, j),
-        Command::Demo(a) => crate::demo::run(run, a),
+        Command::Login(a) => login::login(run, a),
+        Command::Token(t) => token::dispatch(run, t),
+        Command::Policy(p) => policy::dispatch(run, p),
+        Command::Jwt(j) => jwt::dispatch(run, j),
+        Command::Demo(a) => demo::run(run, a),
         Command::Completion(a) => completion(a),
         Command::Version => {
             out(&format!("jwtvault v{}\n", env!("CARGO_PKG_VERSION")));
@@ -622,9 +627,9 @@ pub fn report(run: Option<&Run>, e: &Error) -> i32 {
 
 /// Writes the token to the helper file.
 pub fn store_token(run: &Run, raw: &str) -> Result<(), String> {
-    let path = token::helper_path(run.env.get("JWTVAULT_TOKEN_PATH"))
+    let path = crate::token::helper_path(run.env.get("JWTVAULT_TOKEN_PATH"))
         .ok_or_else(|| "cannot find the home folder; set JWTVAULT_TOKEN_PATH".to_string())?;
-    token::helper_store(&path, raw).map_err(|e| format!("{}: {e}", path.display()))
+    crate::token::helper_store(&path, raw).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The token a token-governed command (`token …`) acts with, and where it came from.
@@ -646,10 +651,10 @@ pub fn caller_token(run: &Run) -> Result<Option<Caller>, Error> {
             }));
         }
     }
-    let Some(path) = token::helper_path(run.env.get("JWTVAULT_TOKEN_PATH")) else {
+    let Some(path) = crate::token::helper_path(run.env.get("JWTVAULT_TOKEN_PATH")) else {
         return Ok(None);
     };
-    let token = token::helper_get(&path).map_err(|e| {
+    let token = crate::token::helper_get(&path).map_err(|e| {
         Error::Failed(format!(
             "failed to get token from token helper: {}: {e}",
             path.display()

@@ -181,12 +181,12 @@ fn token_login(run: &Run, a: &LoginArgs) -> Result<Response, Error> {
         token: raw.clone(),
         source: "the command line".into(),
     };
-    let authorized = crate::token_cmd::authorize(
+    let authorized = super::token::authorize(
         run,
         &store,
         &caller,
         ctx_now,
-        &crate::token_cmd::Call::lookup_self(),
+        &super::token::Call::lookup_self(),
     );
     let found = match authorized {
         Ok(a) => a.found,
