@@ -5,6 +5,8 @@
 
 pub mod acl;
 pub mod api;
+pub mod authz;
+pub mod backend;
 pub mod claims;
 pub mod cli;
 pub mod commands;
@@ -20,6 +22,7 @@ pub mod keys;
 pub mod kv;
 pub mod output;
 pub mod paths;
+pub mod secret;
 pub mod store;
 pub mod token;
 pub mod verify;

@@ -1289,6 +1289,24 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
     }
 
+    /// Marks where a request's own changes begin: the router rolls a failed handler back to
+    /// here, keeping what authorization wrote (a spent token use) for the commit.
+    pub fn savepoint(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("SAVEPOINT request")?)
+    }
+
+    /// Undoes everything since [`Store::savepoint`] and ends the savepoint.
+    pub fn rollback_to_savepoint(&self) -> Result<()> {
+        Ok(self
+            .conn
+            .execute_batch("ROLLBACK TO request; RELEASE request")?)
+    }
+
+    /// Keeps everything since [`Store::savepoint`] and ends the savepoint.
+    pub fn release_savepoint(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("RELEASE request")?)
+    }
+
     /// Runs SQLite's own consistency check (used by the crash-safety tests).
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self

@@ -256,7 +256,7 @@ impl TokenEntry {
         policies.sort();
         policies.dedup();
         Auth {
-            client_token,
+            client_token: client_token.into(),
             accessor: self.accessor.clone(),
             policies,
             token_policies: self.policies.clone(),
@@ -323,6 +323,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// A token found by its raw value or accessor, with its hash.
+#[derive(Debug)]
 pub struct Found {
     pub hash: Vec<u8>,
     pub entry: TokenEntry,
@@ -334,6 +335,7 @@ fn bad_token() -> ApiError {
         code: 403,
         errors: vec!["bad token".into()],
         hints: Vec::new(),
+        explain: None,
     }
 }
 

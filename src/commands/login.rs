@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::api::{Operation, Request, Response};
+use crate::api::{Operation, Response};
 use crate::cli::LoginArgs;
 use crate::commands::{self, print, Run};
 use crate::error::Error;
@@ -61,7 +61,7 @@ pub fn login(run: &Run, a: LoginArgs) -> Result<(), Error> {
     let store = !(a.no_store || a.token_only);
     let auth = resp.auth.clone().unwrap_or_default();
     if store {
-        if let Err(e) = commands::store_token(run, &auth.client_token) {
+        if let Err(e) = commands::store_token(run, auth.client_token.expose()) {
             print::err(&format!("Error storing token: {e}\n"));
             print::err(&output::wrap_at_length(
                 "Authentication was successful, but the token was not persisted. The resulting token is shown below for your records.",
@@ -136,13 +136,9 @@ fn jwt_login(run: &Run, a: &LoginArgs, method: &str) -> Result<(Response, Option
         data.insert("role".into(), Value::String(r.clone()));
     }
     let path = format!("auth/{}/login", commands::sanitize_path(&mount));
-    let req = Request {
-        operation: Operation::Write,
-        path,
-        data,
-    };
-    let resp = commands::execute(run, &req, a.explain)?
-        .map_err(|e| Error::api("Error authenticating", e))?;
+    let mut req = run.request(Operation::Write, path, data)?;
+    req.explain = a.explain;
+    let resp = commands::execute(run, &req)?.map_err(|e| Error::api("Error authenticating", e))?;
     Ok((resp, a.field.clone()))
 }
 
@@ -177,10 +173,7 @@ fn token_login(run: &Run, a: &LoginArgs) -> Result<Response, Error> {
     let store = run.open()?;
     // The Vault CLI looks the token up with itself (`auth/token/lookup-self`): it is the
     // caller, checked as every caller is (live, bound CIDRs, one use, its policies).
-    let caller = commands::Caller {
-        token: raw.clone(),
-        source: "the command line".into(),
-    };
+    let caller = crate::api::CallerToken::new(raw.clone(), "the command line");
     let authorized = super::token::authorize(
         run,
         &store,

@@ -12,13 +12,13 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value};
 
-use crate::api::{ApiError, Operation, Request, Response};
+use crate::api::{ApiError, Caller, CallerToken, Operation, Request, Response};
+use crate::backend::{Backend, Failure, LocalBackend};
 use crate::cli::{self, AuthCommand, Command};
 use crate::error::Error;
-use crate::keycache::{self, Fetched};
 use crate::kv;
 use crate::output::{self, Format};
-use crate::paths::{self, mounts, Answer, Ctx, Outcome};
+use crate::paths::mounts;
 use crate::store::{Store, StoreError};
 
 /// The process environment a command may read, captured once.
@@ -121,6 +121,8 @@ pub struct Run {
     pub format: Format,
     pub state: PathBuf,
     pub offline: bool,
+    /// Who answers the run's requests.
+    pub backend: LocalBackend,
     /// Whether `-state` was given on the command line.
     pub state_given: bool,
     stdin_used: std::cell::Cell<bool>,
@@ -155,6 +157,7 @@ impl Run {
         Ok(Run {
             env,
             format,
+            backend: LocalBackend::new(state.clone(), offline),
             state,
             offline,
             state_given: global.state.is_some(),
@@ -164,16 +167,25 @@ impl Run {
 
     /// Opens the state file and begins the command's transaction.
     pub fn open(&self) -> Result<Store, StoreError> {
-        Store::open(&self.state, &seed)
+        self.backend.open()
     }
 
-    fn ctx(&self) -> Ctx {
-        Ctx {
-            now: Ctx::now_secs(),
-            offline: self.offline,
-            remote_addr: self.env.get("JWTVAULT_REMOTE_ADDR").map(str::to_string),
-            ..Ctx::default()
-        }
+    /// A request as this command line makes it: the local caller (the token of
+    /// `JWTVAULT_TOKEN` or the helper file, if any) and `JWTVAULT_REMOTE_ADDR`.
+    pub fn request(
+        &self,
+        operation: Operation,
+        path: impl Into<String>,
+        data: Map<String, Value>,
+    ) -> Result<Request, Error> {
+        Ok(Request::new(operation, path, data)
+            .with_caller(Caller::Local(caller_token(self)?))
+            .with_remote_addr(
+                self.env
+                    .get("JWTVAULT_REMOTE_ADDR")
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string),
+            ))
     }
 
     /// Reads all of stdin as text, once per command (Vault: `stdin already consumed`), at most
@@ -204,13 +216,6 @@ impl Run {
                 .get("JWTVAULT_CLI_NO_COLOR")
                 .is_none_or(str::is_empty)
     }
-}
-
-/// Seeds a new state file: the `token/` mount and the `default` policy.
-fn seed(store: &Store) -> Result<(), StoreError> {
-    store.insert_mount(&mounts::token_mount())?;
-    store.put_policy("default", crate::acl::DEFAULT_POLICY)?;
-    Ok(())
 }
 
 /// Sanitises a path as Vault's CLI does: trimmed, no leading or trailing `/`.
@@ -269,72 +274,25 @@ pub fn print_secret(run: &Run, resp: &Response) {
     }
 }
 
-/// Runs one request against the state file: one transaction, committed on success. A handler
-/// that needs documents from the network (a config write or `jwks/refresh` naming a key URL, a
-/// login whose cached keys failed) answers with a plan instead; the plan runs here, with no
-/// transaction open, and the handler is called once more, in a new short transaction, with
-/// what was fetched.
+/// Sends one request to the backend and prints a login's `-explain` block (stderr).
 ///
-/// The outer error is local: the state file could not be opened (printed as it is, exit 2);
-/// the inner one is what the backend answered.
-pub fn execute(
-    run: &Run,
-    req: &Request,
-    explain: bool,
-) -> Result<Result<Response, ApiError>, Error> {
-    let base = Ctx {
-        explain,
-        ..run.ctx()
+/// The outer error is local: the state file could not be used (printed as it is, exit 2); the
+/// inner one is what the backend answered.
+pub fn execute(run: &Run, req: &Request) -> Result<Result<Response, ApiError>, Error> {
+    let result = run.backend.handle(req);
+    let explain = match &result {
+        Ok(r) => r.explain.as_deref(),
+        Err(Failure::Api(e)) => e.explain.as_deref(),
+        Err(Failure::Store(_)) => None,
     };
-    let mut answer = execute_once(run, &base, req, None)?;
-    if let Ok(Outcome::NeedsFetch(plan)) = &answer.result {
-        let fetched = keycache::run_plan(plan, &|| run.open(), &Ctx::now_secs)?;
-        answer = execute_once(run, &base, req, Some(&fetched))?;
-    }
-    print_trace(answer.trace.as_deref());
-    Ok(match answer.result {
-        Ok(Outcome::Done(resp)) => Ok(resp),
-        Ok(Outcome::NeedsFetch(_)) => Err(ApiError::internal(
-            "the request asked for a second fetch after its documents were fetched",
-        )),
-        Err(e) => Err(e),
-    })
-}
-
-fn print_trace(trace: Option<&str>) {
-    if let Some(block) = trace {
+    if let Some(block) = explain {
         err(block);
     }
-}
-
-/// One call of the handler in one transaction. The handler's time is read once the transaction
-/// has begun (the write lock is held): times recorded in the state file are then ordered as
-/// the transactions are, whichever process read its clock first. An unusable state file is the
-/// outer error (reported as itself); everything after opening it is the path's answer.
-fn execute_once(
-    run: &Run,
-    base: &Ctx,
-    req: &Request,
-    fetched: Option<&Fetched>,
-) -> Result<Answer, StoreError> {
-    let store = run.open()?;
-    let ctx = Ctx {
-        now: Ctx::now_secs(),
-        ..base.clone()
-    };
-    let mut answer = paths::route(&store, &ctx, req, fetched);
-    match &mut answer.result {
-        Ok(Outcome::Done(resp)) => {
-            // Vault gives every request a fresh id and prints it in the JSON envelope.
-            resp.request_id = crate::ids::uuid();
-            store.commit()?;
-        }
-        // What a handler wrote before asking for a fetch (a login's refetch claim) must hold
-        // whatever the fetch gives.
-        Ok(Outcome::NeedsFetch(_)) => store.commit()?,
-        Err(_) => {}
+    match result {
+        Ok(r) => Ok(Ok(r)),
+        Err(Failure::Api(e)) => Ok(Err(e)),
+        Err(Failure::Store(e)) => Err(Error::Store(e)),
     }
-    Ok(answer)
 }
 
 /// Builds the request body from K=V arguments with Vault's kv-builder.
@@ -408,13 +366,9 @@ fn write(run: &Run, a: cli::WriteArgs) -> Result<(), Error> {
         return Err(Error::Usage("Must supply data or use -force".into()));
     }
     let data = build_data(run, &a.args[1..])?;
-    let req = Request {
-        operation: Operation::Write,
-        path: path.clone(),
-        data,
-    };
-    let resp = execute(run, &req, a.explain)?
-        .map_err(|e| api(&format!("Error writing data to {path}"), e))?;
+    let mut req = run.request(Operation::Write, path.clone(), data)?;
+    req.explain = a.explain;
+    let resp = execute(run, &req)?.map_err(|e| api(&format!("Error writing data to {path}"), e))?;
     if let Some(f) = &a.field {
         return print_field(run, &resp, f);
     }
@@ -441,12 +395,8 @@ fn read(run: &Run, a: cli::ReadArgs) -> Result<(), Error> {
     // Vault sends trailing K=V arguments as query parameters; no jwtvault path reads them, but
     // malformed ones are refused as Vault refuses them.
     build_data(run, &a.args[1..])?;
-    let req = Request {
-        operation: Operation::Read,
-        path: path.clone(),
-        data: Map::new(),
-    };
-    let resp = match execute(run, &req, false)? {
+    let req = run.request(Operation::Read, path.clone(), Map::new())?;
+    let resp = match execute(run, &req)? {
         Ok(r) => r,
         Err(e) if e.code == 404 && e.errors.is_empty() => {
             return Err(Error::Failed(format!("No value found at {path}")));
@@ -463,12 +413,8 @@ fn read(run: &Run, a: cli::ReadArgs) -> Result<(), Error> {
 fn list(run: &Run, a: cli::ListArgs) -> Result<(), Error> {
     expect_args(&a.args, 1, 1)?;
     let path = sanitize_path(&a.args[0]);
-    let req = Request {
-        operation: Operation::List,
-        path: path.clone(),
-        data: Map::new(),
-    };
-    match execute(run, &req, false)? {
+    let req = run.request(Operation::List, path.clone(), Map::new())?;
+    match execute(run, &req)? {
         Ok(resp) => {
             let keys: Vec<String> = resp
                 .data
@@ -504,12 +450,8 @@ fn delete(run: &Run, a: cli::DeleteArgs) -> Result<(), Error> {
         ));
     }
     let path = sanitize_path(&a.args[0]);
-    let req = Request {
-        operation: Operation::Delete,
-        path: path.clone(),
-        data: Map::new(),
-    };
-    let resp = execute(run, &req, false)?.map_err(|e| api(&format!("Error deleting {path}"), e))?;
+    let req = run.request(Operation::Delete, path.clone(), Map::new())?;
+    let resp = execute(run, &req)?.map_err(|e| api(&format!("Error deleting {path}"), e))?;
     if resp.data.is_none() && run.format == Format::Table {
         print_warnings(run, &resp);
         out(&format!(
@@ -632,23 +574,12 @@ pub fn store_token(run: &Run, raw: &str) -> Result<(), String> {
     crate::token::helper_store(&path, raw).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The token a token-governed command (`token …`) acts with, and where it came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Caller {
-    pub token: String,
-    /// `JWTVAULT_TOKEN` or `the token helper file <path>`, for explanations.
-    pub source: String,
-}
-
 /// The caller of a token-governed command: `JWTVAULT_TOKEN` if set and non-empty, else the
 /// token in the helper file, else nobody (`None`: the operator, contract §2).
-pub fn caller_token(run: &Run) -> Result<Option<Caller>, Error> {
+pub fn caller_token(run: &Run) -> Result<Option<CallerToken>, Error> {
     if let Some(t) = run.env.get("JWTVAULT_TOKEN") {
         if !t.is_empty() {
-            return Ok(Some(Caller {
-                token: t.to_string(),
-                source: "JWTVAULT_TOKEN".into(),
-            }));
+            return Ok(Some(CallerToken::new(t, "JWTVAULT_TOKEN")));
         }
     }
     let Some(path) = crate::token::helper_path(run.env.get("JWTVAULT_TOKEN_PATH")) else {
@@ -660,10 +591,8 @@ pub fn caller_token(run: &Run) -> Result<Option<Caller>, Error> {
             path.display()
         ))
     })?;
-    Ok(token.map(|token| Caller {
-        token,
-        source: format!("the token helper file {}", path.display()),
-    }))
+    Ok(token
+        .map(|token| CallerToken::new(token, format!("the token helper file {}", path.display()))))
 }
 
 /// Output helpers shared by the other command files.

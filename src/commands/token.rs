@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use crate::acl;
+use crate::api::CallerToken;
 use crate::api::{ApiError, Response};
 use crate::cli::{PositionalArgs, TokenCommand, TokenLookupArgs, TokenRenewArgs, TokenRevokeArgs};
-use crate::commands::{self, expect_args, print, Caller, Run};
+use crate::commands::{self, expect_args, print, Run};
 use crate::error::Error;
 use crate::output;
 use crate::paths::identity::{self, Alias, Entity, Group};
@@ -115,7 +116,7 @@ const AS_OPERATOR: &str = "without a token (JWTVAULT_TOKEN unset or empty and no
 pub fn authorize(
     run: &Run,
     store: &Store,
-    caller: &Caller,
+    caller: &CallerToken,
     now: f64,
     call: &Call,
 ) -> Result<Authorized, ApiError> {
@@ -127,7 +128,7 @@ pub fn authorize(
             e
         }
     };
-    let Some(mut found) = token::find(store, &caller.token, now)? else {
+    let Some(mut found) = token::find(store, caller.token.expose(), now)? else {
         return Err(with_operator(ApiError::permission_denied().with_hint(
             format!("{who} is not a live token (unknown, expired, revoked or out of uses)"),
         )));
@@ -163,12 +164,13 @@ pub fn authorize(
                 policies.join(" "),
                 call.path
             )],
+            explain: None,
         };
         return Err(with_operator(e));
     }
     Ok(Authorized {
         found,
-        raw: caller.token.clone(),
+        raw: caller.token.expose().to_string(),
         root_privs: decision.root_privs,
     })
 }
@@ -373,6 +375,7 @@ fn multi(code: u16, msg: impl std::fmt::Display) -> ApiError {
         code,
         errors: vec![format!("1 error occurred:\n\t* {msg}\n\n")],
         hints: Vec::new(),
+        explain: None,
     }
 }
 

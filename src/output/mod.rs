@@ -186,6 +186,7 @@ mod escape_tests {
             code: 400,
             errors: vec!["1 error occurred:\n\t* bad \u{1b}[1mname\n\n".into()],
             hints: vec!["claim \u{9b}x\nsecond\tline".into()],
+            explain: None,
         };
         assert_eq!(
             api_error("Error writing data to auth/jwt/role/a\u{1b}b", &e),
@@ -205,7 +206,7 @@ mod escape_tests {
 pub fn secret_table(resp: &Response) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     if let Some(auth) = &resp.auth {
-        rows.push(vec!["token".into(), auth.client_token.clone()]);
+        rows.push(vec!["token".into(), auth.client_token.expose().to_string()]);
         rows.push(vec!["token_accessor".into(), auth.accessor.clone()]);
         let duration = if auth.lease_duration == 0 {
             "∞".to_string()
@@ -407,7 +408,7 @@ fn auth_node(auth: &Auth) -> Node {
     Node::Ordered(vec![
         (
             "client_token".into(),
-            Node::Value(auth.client_token.clone().into()),
+            Node::Value(auth.client_token.expose().into()),
         ),
         ("accessor".into(), Node::Value(auth.accessor.clone().into())),
         ("policies".into(), Node::Value(string_list(&auth.policies))),
@@ -520,7 +521,7 @@ pub fn field(resp: &Response, name: &str, format: Format) -> Option<String> {
     };
     let value = match &resp.auth {
         Some(auth) => match name {
-            "token" => FieldValue::Value(auth.client_token.clone().into()),
+            "token" => FieldValue::Value(auth.client_token.expose().into()),
             "token_accessor" => FieldValue::Value(auth.accessor.clone().into()),
             "token_duration" => FieldValue::Value(auth.lease_duration.into()),
             "token_renewable" => FieldValue::Value(auth.renewable.into()),
@@ -814,6 +815,7 @@ mod tests {
             ]),
             mount_type: None,
             request_id: String::new(),
+            explain: None,
         }
     }
 
@@ -1358,6 +1360,7 @@ WARNING! The following warnings were returned from Vault:
             code: 403,
             errors: strings(&["permission denied", "invalid token"]),
             hints: vec![],
+            explain: None,
         };
         assert_eq!(
             api_error("Error looking up token", &two),
@@ -1391,6 +1394,7 @@ WARNING! The following warnings were returned from Vault:
             code: 500,
             errors: vec![],
             hints: vec![],
+            explain: None,
         };
         assert_eq!(api_error_json(&none), "{\n  \"errors\": []\n}\n");
     }

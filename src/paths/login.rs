@@ -256,6 +256,7 @@ fn login(
             code: e.status,
             errors: vec![e.message],
             hints: e.hint,
+            explain: None,
         })?;
 
     let who = identity::on_login(

@@ -60,6 +60,7 @@ pub fn checked_mount_path(raw: &str) -> Result<String, ApiError> {
                  -path=NAME",
                 go_quote(raw)
             )],
+            explain: None,
         });
     }
     Ok(format!("{}/", segs.join("/")))

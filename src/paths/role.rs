@@ -106,6 +106,7 @@ fn check_name(name: &str, read: bool) -> Result<(), ApiError> {
              letters, digits and _, with - and . allowed inside",
             crate::gofmt::go_quote(name)
         )],
+        explain: None,
     })
 }
 
