@@ -6,13 +6,13 @@
 mod support;
 
 mod attacks;
-mod first_run;
-mod foundation;
+mod demo;
 mod inputs;
 mod login;
 mod names;
 mod network;
 mod props;
 mod reliability;
+mod roles;
 mod state_file;
 mod tokens;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::foundation::GROUPED_HELP;
+use crate::roles::GROUPED_HELP;
 use crate::support::{bin, Alg, Env, Key};
 
 /// The demo's transcript with what changes from run to run masked: every word (a run of ASCII
