@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{json, Map, Value};
 
-use crate::support::{bin, now, Alg, Env, Key, Out};
+use crate::support::{bin, mode, now, Alg, Env, Key, Out};
 
 /// Runs the binary with raw (possibly non-UTF-8) arguments and extra raw variables.
 fn run_os(env: &Env, args: &[OsString], extra: &[(&str, OsString)]) -> Out {
@@ -848,11 +848,6 @@ fn stdin_over_32_mib_is_refused_after_reading_at_most_the_cap() {
 }
 
 // ---- 2. jwt keygen and existing files -----------------------------------------------------------
-
-fn mode(p: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
-}
 
 #[test]
 fn keygen_never_overwrites_a_key_or_follows_a_symlink() {

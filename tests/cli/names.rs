@@ -18,16 +18,7 @@
 
 use serde_json::json;
 
-use crate::support::{now, Alg, Env, Out};
-
-#[track_caller]
-fn expect(out: &Out, code: i32, stdout: &str, stderr: &str) {
-    assert_eq!(
-        (out.code, out.stdout.as_str(), out.stderr.as_str()),
-        (code, stdout, stderr),
-        "full output: {out:#?}"
-    );
-}
+use crate::support::{expect, now, Alg, Env};
 
 fn mounts(env: &Env) -> Vec<String> {
     let out = env.run(&["auth", "list", "-format=json"]);

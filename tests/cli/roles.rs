@@ -11,106 +11,14 @@ use std::os::unix::fs::PermissionsExt;
 
 use serde_json::{json, Value};
 
-use crate::support::{walkthrough_claims, Alg, Env, Key, Out};
+use crate::support::{
+    api_err, config_fails, config_ok, expect, is_uuid, jwt_env, pem_arg, read_data, role_fails,
+    role_ok, walkthrough_claims, write_err, Alg, Env, Key,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// Asserts exit code, stdout and stderr exactly.
-#[track_caller]
-fn expect(out: &Out, code: i32, stdout: &str, stderr: &str) {
-    assert_eq!(
-        (out.code, out.stdout.as_str(), out.stderr.as_str()),
-        (code, stdout, stderr),
-        "\n--- stdout:\n{}\n--- stderr:\n{}",
-        out.stdout,
-        out.stderr
-    );
-}
-
-/// Vault's API error text without the `URL:` line (contract §6).
-fn api_err(context: &str, code: u16, msg: &str) -> String {
-    format!("{context}: Code: {code}. Errors:\n\n* {msg}\n")
-}
-
-fn write_err(path: &str, msg: &str) -> String {
-    api_err(&format!("Error writing data to {path}"), 400, msg)
-}
-
-/// An environment with `jwt/` enabled.
-fn jwt_env() -> Env {
-    let env = Env::new();
-    expect(
-        &env.run(&["auth", "enable", "jwt"]),
-        0,
-        "Success! Enabled jwt auth method at: jwt/\n",
-        "",
-    );
-    env
-}
-
-/// `write auth/jwt/role/NAME ARGS` must fail with `msg` (exit 2, nothing on stdout).
-#[track_caller]
-fn role_fails(env: &Env, name: &str, args: &[&str], msg: &str) {
-    let path = format!("auth/jwt/role/{name}");
-    let mut argv = vec!["write", path.as_str()];
-    argv.extend_from_slice(args);
-    expect(&env.run(&argv), 2, "", &write_err(&path, msg));
-}
-
-/// `write auth/jwt/role/NAME ARGS` must succeed silently but for the Success line.
-#[track_caller]
-fn role_ok(env: &Env, name: &str, args: &[&str]) {
-    let path = format!("auth/jwt/role/{name}");
-    let mut argv = vec!["write", path.as_str()];
-    argv.extend_from_slice(args);
-    expect(
-        &env.run(&argv),
-        0,
-        &format!("Success! Data written to: {path}\n"),
-        "",
-    );
-}
-
-/// `write auth/jwt/config ARGS` must fail with `msg`.
-#[track_caller]
-fn config_fails(env: &Env, args: &[&str], msg: &str) {
-    let mut argv = vec!["write", "auth/jwt/config"];
-    argv.extend_from_slice(args);
-    expect(&env.run(&argv), 2, "", &write_err("auth/jwt/config", msg));
-}
-
-#[track_caller]
-fn config_ok(env: &Env, args: &[&str]) {
-    let mut argv = vec!["write", "auth/jwt/config"];
-    argv.extend_from_slice(args);
-    expect(
-        &env.run(&argv),
-        0,
-        "Success! Data written to: auth/jwt/config\n",
-        "",
-    );
-}
-
-/// `read -format=json PATH` → its `data`.
-#[track_caller]
-fn read_data(env: &Env, path: &str) -> Value {
-    let out = env.run(&["read", "-format=json", path]);
-    out.ok();
-    assert_eq!(out.stderr, "");
-    out.json()["data"].clone()
-}
-
-fn pem_arg(env: &Env, name: &str, pem: &str) -> String {
-    format!("jwt_validation_pubkeys=@{}", env.file(name, pem).display())
-}
-
-fn is_uuid(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.iter().map(|p| p.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
-        && s.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
-}
 
 /// The grouped command list that `jwtvault`, `-h` and an unknown command print, pinned as text
 /// (not computed by the code under test).

@@ -9,14 +9,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{now, Alg, Env, Key, Out};
-
-const ISS: &str = "https://iss.example/";
-
-/// A Vault API error as jwtvault prints it: Vault's text without the `URL:` line.
-fn api_err(ctx: &str, code: u16, msg: &str) -> String {
-    format!("{ctx}: Code: {code}. Errors:\n\n* {msg}\n")
-}
+use crate::support::{api_err, expect, Fx, Out};
 
 /// A go-multierror error with one item, as Vault's HTTP layer wraps some errors.
 fn api_multi(ctx: &str, code: u16, msg: &str) -> String {
@@ -47,15 +40,6 @@ fn dead_caller(ctx: &str) -> String {
     )
 }
 
-#[track_caller]
-fn expect(out: &Out, code: i32, stdout: &str, stderr: &str) {
-    assert_eq!(
-        (out.code, out.stdout.as_str(), out.stderr.as_str()),
-        (code, stdout, stderr),
-        "full output: {out:#?}"
-    );
-}
-
 /// An error whose stderr begins with `stderr` (a jwtvault `Hint:` may follow).
 #[track_caller]
 fn expect_err_prefix(out: &Out, code: i32, stderr: &str) {
@@ -65,84 +49,6 @@ fn expect_err_prefix(out: &Out, code: i32, stderr: &str) {
         out.stderr.starts_with(stderr),
         "want prefix {stderr:?}\n{out:#?}"
     );
-}
-
-struct Fx {
-    env: Env,
-    key: Key,
-}
-
-impl Fx {
-    /// Mount `jwt/` with an ES256 key and the role `r` (ttl 1h, max 2h, policy p1).
-    fn new() -> Fx {
-        let env = Env::new();
-        let key = env.jwt_mount_with_key(Alg::ES256, &[&format!("bound_issuer={ISS}")]);
-        let fx = Fx { env, key };
-        fx.role("r", &["token_ttl=1h", "token_max_ttl=2h"]);
-        fx
-    }
-
-    fn role(&self, name: &str, extra: &[&str]) {
-        let path = format!("auth/jwt/role/{name}");
-        let mut args = vec![
-            "write",
-            path.as_str(),
-            "user_claim=sub",
-            "groups_claim=groups",
-            "bound_audiences=a",
-            "token_policies=p1",
-        ];
-        args.extend_from_slice(extra);
-        self.env.run(&args).ok();
-    }
-
-    fn jwt(&self, sub: &str, groups: Value) -> String {
-        let t = now();
-        self.key.sign(&json!({
-            "iss": ISS, "sub": sub, "aud": "a", "iat": t, "exp": t + 3600, "groups": groups,
-        }))
-    }
-
-    /// Logs in with `write auth/jwt/login` (nothing stored in the helper file); returns the token.
-    fn login(&self, role: &str, sub: &str, groups: Value) -> String {
-        let jwt = format!("jwt={}", self.jwt(sub, groups));
-        let role = format!("role={role}");
-        let out = self
-            .env
-            .run(&["write", "-field=token", "auth/jwt/login", &role, &jwt]);
-        out.ok();
-        out.stdout.trim().to_string()
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        self.env.run(args)
-    }
-
-    /// Runs with `token` as the caller (JWTVAULT_TOKEN).
-    fn as_caller(&self, token: &str, args: &[&str]) -> Out {
-        self.env.run_with_vars(&[("JWTVAULT_TOKEN", token)], args)
-    }
-
-    fn field(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        out.ok();
-        out.stdout
-    }
-
-    fn accessor(&self) -> String {
-        let out = self.run(&["auth", "list", "-format=json"]);
-        out.ok();
-        out.json()["jwt/"]["accessor"]
-            .as_str()
-            .expect("accessor")
-            .to_string()
-    }
-
-    fn policy(&self, name: &str, text: &str) {
-        self.env
-            .run_stdin(&["policy", "write", name, "-"], text)
-            .ok();
-    }
 }
 
 // ---- token lookup ---------------------------------------------------------------------------
