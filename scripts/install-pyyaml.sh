@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure .venv/bin/python in the repository can `import yaml` (PyYAML, from PyPI) and prints
 # that python's path on stdout (everything else goes to stderr). The YAML round-trip test
-# (tests/cli/inputs.rs) parses jwtvault's `-format=yaml` output with it; it never skips.
+# (tests/cli/output.rs) parses jwtvault's `-format=yaml` output with it; it never skips.
 #
 # Order: .venv/bin/python if it already imports yaml, else a venv at .venv/ (created if
 # missing) with `pip install pyyaml`. Any failure exits non-zero with a message.

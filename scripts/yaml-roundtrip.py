@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads one YAML document on stdin with PyYAML's safe loader and prints it as JSON on stdout.
 
-tests/cli/inputs.rs feeds it jwtvault's `-format=yaml` output and compares the result with the
+tests/cli/output.rs feeds it jwtvault's `-format=yaml` output and compares the result with the
 `-format=json` output of the same command. PyYAML reads YAML 1.1 (merge keys, `=`, dates,
 sexagesimal numbers), so it catches texts go-yaml leaves plain that other readers do not read
 back as strings. A document PyYAML cannot read, or a value JSON cannot hold (a date, a key that

@@ -1,5 +1,7 @@
-//! The state path and its permissions (issue 16, items 5 and 6; contract §2: the file's
-//! permissions are the security boundary).
+//! The state file: where it is (`-state`, `JWTVAULT_STATE`, the XDG/HOME default), its schema
+//! version, files that are not a jwtvault state (refused and left untouched), failed writes that
+//! leave nothing behind, and its permissions and file type (issue 16, items 5 and 6; contract §2:
+//! the file's permissions are the security boundary).
 //!
 //! Rules (src/store.rs, `perms`): a state file we own loses every group and other bit, its
 //! `-wal` and `-shm` may not allow more than it, a folder we own that others may write loses
@@ -15,15 +17,206 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{bin, Env, Out};
+use crate::support::{
+    bin, config_fails, config_ok, expect, jwt_env, mode, pem_arg, read_data, role_fails, role_ok,
+    Alg, Env, Key, Out,
+};
 
-fn mode(p: &Path) -> u32 {
-    std::fs::symlink_metadata(p)
-        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+// ---- where the state is, its schema, files that are not ours, failed writes ------------------
+
+fn sqlite_user_version(path: &std::path::Path) -> i64 {
+    let c = rusqlite::Connection::open(path).expect("open state");
+    c.pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("user_version")
+}
+
+#[test]
+fn state_path_flag_env_and_default() {
+    let mut env = Env::new();
+    // -state wins over JWTVAULT_STATE.
+    let flag_path = env.path("flag/s.db");
+    let flag = format!("-state={}", flag_path.display());
+    env.run(&["auth", "enable", &flag, "-path=viaflag", "jwt"])
+        .ok();
+    assert!(flag_path.exists());
+    assert!(
+        !env.state().exists(),
+        "JWTVAULT_STATE must not be used when -state is given"
+    );
+    let out = env.run(&["auth", "list", "-state", flag_path.to_str().unwrap()]);
+    assert!(out.stdout.contains("viaflag/"), "{}", out.stdout);
+    // -state after the positionals is honoured too (as -format is).
+    let out = env.run(&["list", "auth/viaflag/role", &flag]);
+    expect(&out, 2, "", "No value found at auth/viaflag/role\n");
+
+    // JWTVAULT_STATE.
+    env.run(&["auth", "enable", "-path=viaenv", "jwt"]).ok();
+    assert!(env.state().exists());
+    let out = env.run(&["auth", "list"]);
+    out.ok();
+    assert!(
+        out.stdout.contains("\nviaenv/ ") && !out.stdout.contains("viaflag/"),
+        "{}",
+        out.stdout
+    );
+
+    // The default: <data dir>/jwtvault/state.db, XDG_DATA_HOME first, then HOME.
+    env.vars.retain(|(k, _)| k != "JWTVAULT_STATE");
+    let xdg = env.path("xdg");
+    env.set("XDG_DATA_HOME", xdg.to_str().unwrap());
+    env.run(&["auth", "enable", "-path=viaxdg", "jwt"]).ok();
+    assert!(xdg.join("jwtvault/state.db").exists());
+    env.vars.retain(|(k, _)| k != "XDG_DATA_HOME");
+    env.run(&["auth", "enable", "-path=viahome", "jwt"]).ok();
+    let home_db = env.path("home/.local/share/jwtvault/state.db");
+    assert!(home_db.exists());
+    let out = env.run(&["auth", "list"]);
+    out.ok();
+    assert!(
+        out.stdout.contains("\nviahome/ ") && !out.stdout.contains("viaxdg/"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn state_file_modes_and_schema_version() {
+    let env = Env::new();
+    env.run(&["auth", "list"]).ok();
+    let db = env.state();
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "state file mode {mode:o}");
+    let dir_mode = std::fs::metadata(db.parent().unwrap())
+        .unwrap()
         .permissions()
         .mode()
-        & 0o7777
+        & 0o777;
+    assert_eq!(dir_mode, 0o700, "state folder mode {dir_mode:o}");
+    assert_eq!(
+        sqlite_user_version(&db),
+        jwtvault::store::SCHEMA_VERSION as i64
+    );
 }
+
+#[test]
+fn foreign_and_corrupt_files_are_refused_and_untouched() {
+    let env = Env::new();
+    let text = env.file("text.db", "hello, I am not a database\n");
+    let foreign = env.path("foreign.db");
+    {
+        let c = rusqlite::Connection::open(&foreign).unwrap();
+        c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    let newer = env.path("newer.db");
+    {
+        let c = rusqlite::Connection::open(&newer).unwrap();
+        c.pragma_update(None, "application_id", jwtvault::store::APPLICATION_ID)
+            .unwrap();
+        c.pragma_update(None, "user_version", jwtvault::store::SCHEMA_VERSION + 1)
+            .unwrap();
+        c.execute_batch("CREATE TABLE future(x);").unwrap();
+    }
+    let cases = [
+        (&text, "not an SQLite database".to_string()),
+        (
+            &foreign,
+            "it holds tables but no jwtvault application_id".to_string(),
+        ),
+    ];
+    for (path, detail) in cases {
+        let before = std::fs::read(path).unwrap();
+        let flag = format!("-state={}", path.display());
+        let msg = format!(
+            "state file {} is not a jwtvault state file ({detail}); it was left untouched. Point \
+             -state or JWTVAULT_STATE at a jwtvault state file or a new path",
+            path.display()
+        );
+        // Every command, path handler or not, reports the unusable state file as itself.
+        for args in [
+            vec!["auth", "list", flag.as_str()],
+            vec!["auth", "enable", flag.as_str(), "jwt"],
+            vec!["write", flag.as_str(), "auth/jwt/role/x", "a=b"],
+            vec!["read", flag.as_str(), "auth/jwt/role/x"],
+            vec!["login", flag.as_str(), "--jwt", "x.y.z"],
+        ] {
+            expect(&env.run(&args), 2, "", &format!("{msg}\n"));
+        }
+        assert_eq!(
+            std::fs::read(path).unwrap(),
+            before,
+            "{} was modified",
+            path.display()
+        );
+    }
+    let before = std::fs::read(&newer).unwrap();
+    expect(
+        &env.run(&["auth", "list", &format!("-state={}", newer.display())]),
+        2,
+        "",
+        &format!(
+            "state file {} has schema version {}, newer than this jwtvault supports ({}); it was \
+             left untouched. Upgrade jwtvault\n",
+            newer.display(),
+            jwtvault::store::SCHEMA_VERSION + 1,
+            jwtvault::store::SCHEMA_VERSION
+        ),
+    );
+    assert_eq!(std::fs::read(&newer).unwrap(), before);
+    assert!(!env.path("newer.db-wal").exists());
+}
+
+#[test]
+fn a_failing_write_leaves_nothing_behind() {
+    let env = jwt_env();
+    // A new role failing at a late check is not created.
+    role_fails(
+        &env,
+        "dev",
+        &["user_claim=sub", "bound_subject=s", "claim_mappings=a=role"],
+        "metadata key \"role\" is reserved and may not be a mapping destination",
+    );
+    expect(
+        &env.run(&["list", "auth/jwt/role"]),
+        2,
+        "",
+        "No value found at auth/jwt/role\n",
+    );
+    // An existing role is unchanged by a write that fails after merging some fields.
+    role_ok(&env, "dev", &["user_claim=sub", "bound_subject=s"]);
+    let before = read_data(&env, "auth/jwt/role/dev");
+    role_fails(
+        &env,
+        "dev",
+        &[
+            "bound_subject=changed",
+            "groups_claim=g",
+            "claim_mappings=a=x",
+            "claim_mappings=b=x",
+        ],
+        "multiple keys are mapped to metadata key \"x\"",
+    );
+    assert_eq!(read_data(&env, "auth/jwt/role/dev"), before);
+    // A config write that fails keeps the old config.
+    let key = Key::new(Alg::ES256);
+    config_ok(
+        &env,
+        &[&pem_arg(&env, "k.pem", &key.public), "bound_issuer=old"],
+    );
+    let before = read_data(&env, "auth/jwt/config");
+    config_fails(
+        &env,
+        &[
+            &pem_arg(&env, "k.pem", &key.public),
+            "bound_issuer=new",
+            "jwt_supported_algs=HS256",
+        ],
+        "invalid jwt_supported_algs: unsupported signing algorithm \"HS256\"",
+    );
+    assert_eq!(read_data(&env, "auth/jwt/config"), before);
+}
+
+// ---- permissions and file types (issue 16 items 5 and 6) -------------------------------------
 
 fn chmod(p: &Path, m: u32) {
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod");

@@ -271,3 +271,207 @@ pub fn wait_out(child: std::process::Child) -> Out {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Assertions and expected texts shared by the test modules
+// ---------------------------------------------------------------------------------------------
+
+/// Asserts exit code, stdout and stderr exactly.
+#[track_caller]
+pub fn expect(out: &Out, code: i32, stdout: &str, stderr: &str) {
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (code, stdout, stderr),
+        "\n--- stdout:\n{}\n--- stderr:\n{}",
+        out.stdout,
+        out.stderr
+    );
+}
+
+/// A Vault API error as jwtvault prints it: Vault's text without the `URL:` line (contract §6).
+pub fn api_err(context: &str, code: u16, msg: &str) -> String {
+    format!("{context}: Code: {code}. Errors:\n\n* {msg}\n")
+}
+
+/// The API error of a refused `write PATH` (400).
+pub fn write_err(path: &str, msg: &str) -> String {
+    api_err(&format!("Error writing data to {path}"), 400, msg)
+}
+
+/// A hyphenated UUID: 8-4-4-4-12 hex digits.
+pub fn is_uuid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+        && s.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
+}
+
+/// The permission bits (with setuid, setgid and sticky) of `p` itself, not of a link's target.
+pub fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(p)
+        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+// ---------------------------------------------------------------------------------------------
+// `auth/jwt/config` and `auth/jwt/role/…` through `write` and `read`
+// ---------------------------------------------------------------------------------------------
+
+/// An environment with `jwt/` enabled.
+pub fn jwt_env() -> Env {
+    let env = Env::new();
+    expect(
+        &env.run(&["auth", "enable", "jwt"]),
+        0,
+        "Success! Enabled jwt auth method at: jwt/\n",
+        "",
+    );
+    env
+}
+
+/// `write auth/jwt/role/NAME ARGS` must fail with `msg` (exit 2, nothing on stdout).
+#[track_caller]
+pub fn role_fails(env: &Env, name: &str, args: &[&str], msg: &str) {
+    let path = format!("auth/jwt/role/{name}");
+    let mut argv = vec!["write", path.as_str()];
+    argv.extend_from_slice(args);
+    expect(&env.run(&argv), 2, "", &write_err(&path, msg));
+}
+
+/// `write auth/jwt/role/NAME ARGS` must succeed silently but for the Success line.
+#[track_caller]
+pub fn role_ok(env: &Env, name: &str, args: &[&str]) {
+    let path = format!("auth/jwt/role/{name}");
+    let mut argv = vec!["write", path.as_str()];
+    argv.extend_from_slice(args);
+    expect(
+        &env.run(&argv),
+        0,
+        &format!("Success! Data written to: {path}\n"),
+        "",
+    );
+}
+
+/// `write auth/jwt/config ARGS` must fail with `msg`.
+#[track_caller]
+pub fn config_fails(env: &Env, args: &[&str], msg: &str) {
+    let mut argv = vec!["write", "auth/jwt/config"];
+    argv.extend_from_slice(args);
+    expect(&env.run(&argv), 2, "", &write_err("auth/jwt/config", msg));
+}
+
+/// `write auth/jwt/config ARGS` must succeed silently but for the Success line.
+#[track_caller]
+pub fn config_ok(env: &Env, args: &[&str]) {
+    let mut argv = vec!["write", "auth/jwt/config"];
+    argv.extend_from_slice(args);
+    expect(
+        &env.run(&argv),
+        0,
+        "Success! Data written to: auth/jwt/config\n",
+        "",
+    );
+}
+
+/// `read -format=json PATH` → its `data`.
+#[track_caller]
+pub fn read_data(env: &Env, path: &str) -> Value {
+    let out = env.run(&["read", "-format=json", path]);
+    out.ok();
+    assert_eq!(out.stderr, "");
+    out.json()["data"].clone()
+}
+
+/// The argument `jwt_validation_pubkeys=@FILE` for `pem`, written to the file `name`.
+pub fn pem_arg(env: &Env, name: &str, pem: &str) -> String {
+    format!("jwt_validation_pubkeys=@{}", env.file(name, pem).display())
+}
+
+// ---------------------------------------------------------------------------------------------
+// A token fixture (tokens, policies, identity groups)
+// ---------------------------------------------------------------------------------------------
+
+/// The issuer of [`Fx`]'s mount and tokens.
+pub const FX_ISS: &str = "https://iss.example/";
+
+/// `jwt/` with an ES256 key (`bound_issuer` [`FX_ISS`]) and the role `r`, plus shortcuts to log
+/// in and to act as a calling token.
+pub struct Fx {
+    pub env: Env,
+    pub key: Key,
+}
+
+impl Fx {
+    /// Mount `jwt/` with an ES256 key and the role `r` (ttl 1h, max 2h, policy p1).
+    pub fn new() -> Fx {
+        let env = Env::new();
+        let key = env.jwt_mount_with_key(Alg::ES256, &[&format!("bound_issuer={FX_ISS}")]);
+        let fx = Fx { env, key };
+        fx.role("r", &["token_ttl=1h", "token_max_ttl=2h"]);
+        fx
+    }
+
+    pub fn role(&self, name: &str, extra: &[&str]) {
+        let path = format!("auth/jwt/role/{name}");
+        let mut args = vec![
+            "write",
+            path.as_str(),
+            "user_claim=sub",
+            "groups_claim=groups",
+            "bound_audiences=a",
+            "token_policies=p1",
+        ];
+        args.extend_from_slice(extra);
+        self.env.run(&args).ok();
+    }
+
+    pub fn jwt(&self, sub: &str, groups: Value) -> String {
+        let t = now();
+        self.key.sign(&json!({
+            "iss": FX_ISS, "sub": sub, "aud": "a", "iat": t, "exp": t + 3600, "groups": groups,
+        }))
+    }
+
+    /// Logs in with `write auth/jwt/login` (nothing stored in the helper file); returns the token.
+    pub fn login(&self, role: &str, sub: &str, groups: Value) -> String {
+        let jwt = format!("jwt={}", self.jwt(sub, groups));
+        let role = format!("role={role}");
+        let out = self
+            .env
+            .run(&["write", "-field=token", "auth/jwt/login", &role, &jwt]);
+        out.ok();
+        out.stdout.trim().to_string()
+    }
+
+    pub fn run(&self, args: &[&str]) -> Out {
+        self.env.run(args)
+    }
+
+    /// Runs with `token` as the caller (JWTVAULT_TOKEN).
+    pub fn as_caller(&self, token: &str, args: &[&str]) -> Out {
+        self.env.run_with_vars(&[("JWTVAULT_TOKEN", token)], args)
+    }
+
+    pub fn field(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        out.ok();
+        out.stdout
+    }
+
+    pub fn accessor(&self) -> String {
+        let out = self.run(&["auth", "list", "-format=json"]);
+        out.ok();
+        out.json()["jwt/"]["accessor"]
+            .as_str()
+            .expect("accessor")
+            .to_string()
+    }
+
+    pub fn policy(&self, name: &str, text: &str) {
+        self.env
+            .run_stdin(&["policy", "write", name, "-"], text)
+            .ok();
+    }
+}
