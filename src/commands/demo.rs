@@ -20,11 +20,12 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use crate::cli::DemoArgs;
-use crate::commands::{print, Env, Run};
+use crate::commands::{Env, Run};
 use crate::error::Error;
 use crate::ids;
 use crate::jwt_tools;
 use crate::output;
+use crate::output::printer::Printer;
 use crate::paths::Ctx;
 use crate::verify::Alg;
 
@@ -126,6 +127,7 @@ struct Steps<'a> {
     dir: &'a Path,
     state: &'a Path,
     env: &'a Env,
+    printer: &'a Printer,
     done: usize,
 }
 
@@ -157,7 +159,7 @@ impl Steps<'_> {
     /// that names the step, its command and the child's own error text.
     fn run(&mut self, shown: &str, args: &[&str], expect: Expect) -> Result<String, Error> {
         self.done += 1;
-        print::out(&format!("\n$ jwtvault {shown}\n"));
+        self.printer.stdout(&format!("\n$ jwtvault {shown}\n"));
         let out = self.command(args).output().map_err(|e| {
             Error::Failed(format!(
                 "demo: step {} (jwtvault {}): cannot run {}: {e}",
@@ -168,8 +170,8 @@ impl Steps<'_> {
         })?;
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        print::out(&stdout);
-        print::out(&stderr);
+        self.printer.stdout(&stdout);
+        self.printer.stdout(&stderr);
         let code = out.status.code();
         let problem = match (&expect, code) {
             (Expect::Success, Some(0)) => None,
@@ -334,7 +336,7 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
     if let Some(p) = &kept {
         claim_state(p)?;
     }
-    print::out(&output::wrap_at_length(
+    run.printer.stdout(&output::wrap_at_length(
         &format!(
             "jwtvault demo: Vault's JWT auth walkthrough, run for real. An OIDC issuer is served \
              at {} by this process with a fresh ES256 key; the state is {}.",
@@ -346,13 +348,14 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         ),
         78,
     ));
-    print::out("\n");
+    run.printer.stdout("\n");
 
     let mut steps = Steps {
         exe: &exe,
         dir: &dir,
         state: &state,
         env: &run.env,
+        printer: &run.printer,
         done: 0,
     };
     let discovery = format!("{}.well-known/openid-configuration", issuer.url);
@@ -391,7 +394,8 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         Expect::Success,
     )?;
 
-    print::out("\n# A JWT with the walkthrough's claims, signed by the issuer's key (token.jwt):");
+    run.printer
+        .stdout("\n# A JWT with the walkthrough's claims, signed by the issuer's key (token.jwt):");
     steps.run(
         "jwt decode @token.jwt",
         &["jwt", "decode", "@token.jwt"],
@@ -414,7 +418,8 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         Expect::SuccessWith(policies),
     )?;
 
-    print::out("\n# The identity behind the token: one entity, its alias named after `sub`.");
+    run.printer
+        .stdout("\n# The identity behind the token: one entity, its alias named after `sub`.");
     let ids_out = steps.run(
         "list identity/entity/id",
         &["list", "identity/entity/id"],
@@ -428,7 +433,7 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         Expect::SuccessWith("name:user-12345"),
     )?;
 
-    print::out("\n# Refused: a token whose groups lack `developers` (ops-token.jwt), then one with the wrong aud.");
+    run.printer.stdout("\n# Refused: a token whose groups lack `developers` (ops-token.jwt), then one with the wrong aud.");
     steps.run(
         "write auth/jwt/login role=developer-role jwt=@ops-token.jwt",
         &[
@@ -453,11 +458,11 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
             "* error validating token: invalid audience (aud) claim: audience claim does not match any expected audience",
         ),
     )?;
-    print::out(
+    run.printer.stdout(
         "\nDone. Every step above ran the real jwtvault against a real (loopback) issuer.\n",
     );
     if let Some(p) = &kept {
-        print::out(&format!(
+        run.printer.stdout(&format!(
             "The state is kept in {}; its jwt/ config names this demo's issuer, which stops now.\n",
             p.display()
         ));

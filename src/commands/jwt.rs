@@ -5,16 +5,17 @@
 use serde_json::{Map, Value};
 
 use crate::cli::{JwtCommand, KeygenArgs, PositionalArgs, SignArgs};
-use crate::commands::{expect_args, print, Run};
+use crate::commands::{expect_args, Run};
 use crate::error::Error;
 use crate::jwt_tools;
+use crate::output::printer::Success;
 use crate::output::{self, Format};
 use crate::paths::Ctx;
 use crate::verify::Alg;
 
 pub fn dispatch(run: &Run, cmd: JwtCommand) -> Result<(), Error> {
     match cmd {
-        JwtCommand::Keygen(a) => keygen(a),
+        JwtCommand::Keygen(a) => keygen(run, a),
         JwtCommand::Sign(a) => sign(run, a),
         JwtCommand::Decode(a) => decode(run, a),
     }
@@ -40,7 +41,7 @@ const KEY_FILES: [(&str, u32); 3] = [
     ("jwks.json", 0o644),
 ];
 
-fn keygen(a: KeygenArgs) -> Result<(), Error> {
+fn keygen(run: &Run, a: KeygenArgs) -> Result<(), Error> {
     expect_args(&a.args, 0, 0)?;
     let alg = parse_alg(&a.alg)?;
     let dir = std::path::Path::new(&a.out);
@@ -70,13 +71,10 @@ fn keygen(a: KeygenArgs) -> Result<(), Error> {
     } else {
         create_all(&paths, &texts)?;
     }
-    print::out(&format!(
-        "Success! Generated an {} key pair:\n  {}\n  {}\n  {}\n",
-        alg.as_str(),
-        paths[0].display(),
-        paths[1].display(),
-        paths[2].display()
-    ));
+    run.printer.success(Success::GeneratedKeys {
+        alg: alg.as_str().to_string(),
+        files: paths.iter().map(|p| p.display().to_string()).collect(),
+    });
     Ok(())
 }
 
@@ -202,7 +200,7 @@ fn sign(run: &Run, a: SignArgs) -> Result<(), Error> {
         Ctx::now_secs() as i64,
     )
     .map_err(Error::Usage)?;
-    print::out(&format!("{token}\n"));
+    run.printer.stdout(&format!("{token}\n"));
     Ok(())
 }
 
@@ -215,8 +213,8 @@ fn decode(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     };
     let v = jwt_tools::decode_token(&token, Ctx::now_secs()).map_err(Error::Failed)?;
     match run.format {
-        Format::Json => print::out(&output::to_json(&v)),
-        Format::Yaml => print::out(&output::to_yaml(&v)),
+        Format::Json => run.printer.stdout(&output::to_json(&v)),
+        Format::Yaml => run.printer.stdout(&output::to_yaml(&v)),
         Format::Table => {
             let mut s = String::from(
                 "UNVERIFIED: the signature was not checked; do not trust these claims.\n\nHeader\n",
@@ -230,7 +228,7 @@ fn decode(run: &Run, a: PositionalArgs) -> Result<(), Error> {
                     s.push_str(&format!("{k}    {}\n", val.as_str().unwrap_or_default()));
                 }
             }
-            print::out(&s);
+            run.printer.stdout(&s);
         }
     }
     Ok(())

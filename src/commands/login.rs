@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::api::{Operation, Response};
 use crate::cli::LoginArgs;
-use crate::commands::{self, print, Run};
+use crate::commands::{self, Run};
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::paths::identity;
@@ -61,51 +61,44 @@ pub fn login(run: &Run, a: LoginArgs) -> Result<(), Error> {
     let store = !(a.no_store || a.token_only);
     let auth = resp.auth.clone().unwrap_or_default();
     if store {
-        if let Err(e) = commands::store_token(run, auth.client_token.expose()) {
-            print::err(&format!("Error storing token: {e}\n"));
-            print::err(&output::wrap_at_length(
-                "Authentication was successful, but the token was not persisted. The resulting token is shown below for your records.",
-                78,
-            ));
-            print::err("\n");
-            print::print_secret(run, &resp);
-            return Err(Error::Silent(2));
+        if let Err(reason) = commands::store_token(run, auth.client_token.expose()) {
+            return Err(Error::TokenNotStored {
+                reason,
+                response: Box::new(resp),
+            });
         }
         if run.env.get("JWTVAULT_TOKEN").is_some_and(|t| !t.is_empty()) {
-            print::err(&output::wrap_at_length(
+            run.printer.stderr(&output::wrap_at_length(
                 "WARNING! The JWTVAULT_TOKEN environment variable is set! The value of this variable will take precedence; if this is unwanted please unset JWTVAULT_TOKEN or update its value accordingly.",
                 78,
             ));
-            print::err("\n\n");
+            run.printer.stderr("\n\n");
         }
     } else if !a.token_only {
-        print::err(&output::wrap_at_length(
+        run.printer.stderr(&output::wrap_at_length(
             "The token was not stored in token helper. Set the JWTVAULT_TOKEN environment variable or pass the token below with each request to jwtvault.",
             78,
         ));
-        print::err("\n\n");
+        run.printer.stderr("\n\n");
     }
     if a.no_print {
         return Ok(());
     }
     if let Some(f) = field {
-        return print::print_field(run, &resp, &f);
+        return run.printer.field(&resp, &f);
     }
     if run.format == Format::Table {
-        print::print_warnings(
-            run,
-            &Response {
-                warnings: resp.warnings.clone(),
-                ..Response::default()
-            },
-        );
-        print::out(&output::login_banner());
-        print::out(&output::secret_table(&Response {
+        run.printer.warnings(&Response {
+            warnings: resp.warnings.clone(),
+            ..Response::default()
+        });
+        run.printer.stdout(&output::login_banner());
+        run.printer.stdout(&output::secret_table(&Response {
             warnings: Vec::new(),
             ..resp
         }));
     } else {
-        print::print_secret(run, &resp);
+        run.printer.secret(&resp);
     }
     Ok(())
 }

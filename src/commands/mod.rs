@@ -7,7 +7,7 @@ mod login;
 mod policy;
 mod token;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
@@ -17,6 +17,8 @@ use crate::backend::{Backend, Failure, LocalBackend};
 use crate::cli::{self, AuthCommand, Command};
 use crate::error::Error;
 use crate::kv;
+use crate::output::printer::Printer;
+use crate::output::printer::Success;
 use crate::output::{self, Format};
 use crate::paths::mounts;
 use crate::store::{Store, StoreError};
@@ -123,6 +125,8 @@ pub struct Run {
     pub offline: bool,
     /// Who answers the run's requests.
     pub backend: LocalBackend,
+    /// Everything the run shows goes through it.
+    pub printer: Printer,
     /// Whether `-state` was given on the command line.
     pub state_given: bool,
     stdin_used: std::cell::Cell<bool>,
@@ -154,7 +158,15 @@ impl Run {
             })?,
         };
         let offline = global.offline || env.flag("JWTVAULT_OFFLINE");
+        let color = format == Format::Table
+            && env.stderr_tty
+            && env.get("NO_COLOR").is_none_or(str::is_empty)
+            && env.get("JWTVAULT_CLI_NO_COLOR").is_none_or(str::is_empty);
+        let field_newline = env.stdout_tty
+            && env.get("NO_COLOR").is_none_or(str::is_empty)
+            && env.get("TERM") != Some("dumb");
         Ok(Run {
+            printer: Printer::new(format, color, field_newline),
             env,
             format,
             backend: LocalBackend::new(state.clone(), offline),
@@ -206,16 +218,6 @@ impl Run {
         }
         kv::read_bounded(std::io::stdin().lock())
     }
-
-    fn color(&self) -> bool {
-        self.format == Format::Table
-            && self.env.stderr_tty
-            && self.env.get("NO_COLOR").is_none_or(str::is_empty)
-            && self
-                .env
-                .get("JWTVAULT_CLI_NO_COLOR")
-                .is_none_or(str::is_empty)
-    }
 }
 
 /// Sanitises a path as Vault's CLI does: trimmed, no leading or trailing `/`.
@@ -224,54 +226,6 @@ pub fn sanitize_path(p: &str) -> String {
         .trim_start_matches('/')
         .trim_end_matches('/')
         .to_string()
-}
-
-pub fn out(s: &str) {
-    let mut o = std::io::stdout().lock();
-    let _ = o.write_all(s.as_bytes());
-    let _ = o.flush();
-}
-
-pub fn err(s: &str) {
-    let mut e = std::io::stderr().lock();
-    let _ = e.write_all(s.as_bytes());
-}
-
-/// Prints warnings (table mode only: in JSON they are in the envelope).
-pub fn print_warnings(run: &Run, resp: &Response) {
-    if !resp.warnings.is_empty() && run.format == Format::Table {
-        err(&output::warnings_block(&resp.warnings));
-    }
-}
-
-/// Prints `-field` output: the value without a trailing newline unless stdout is a terminal.
-pub fn print_field(run: &Run, resp: &Response, name: &str) -> Result<(), Error> {
-    print_warnings(run, resp);
-    let Some(v) = output::field(resp, name, run.format) else {
-        return Err(Error::Usage(format!(
-            "Field \"{name}\" not present in secret"
-        )));
-    };
-    let newline = run.env.stdout_tty
-        && run.env.get("NO_COLOR").is_none_or(str::is_empty)
-        && run.env.get("TERM") != Some("dumb");
-    out(&v);
-    if newline && !v.ends_with('\n') {
-        out("\n");
-    }
-    Ok(())
-}
-
-/// Prints a secret in the run's format.
-pub fn print_secret(run: &Run, resp: &Response) {
-    match run.format {
-        Format::Table => {
-            print_warnings(run, resp);
-            out(&output::secret_table(resp));
-        }
-        Format::Json => out(&output::secret_json(resp)),
-        Format::Yaml => out(&output::secret_yaml(resp)),
-    }
 }
 
 /// Sends one request to the backend and prints a login's `-explain` block (stderr).
@@ -286,7 +240,7 @@ pub fn execute(run: &Run, req: &Request) -> Result<Result<Response, ApiError>, E
         Err(Failure::Store(_)) => None,
     };
     if let Some(block) = explain {
-        err(block);
+        run.printer.stderr(block);
     }
     match result {
         Ok(r) => Ok(Ok(r)),
@@ -308,7 +262,7 @@ fn api(context: &str, e: ApiError) -> Error {
 /// Dispatches a parsed command line.
 pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Error> {
     if !trailing.is_empty() && run.format == Format::Table {
-        err(&format!(
+        run.printer.stderr(&format!(
             "Command flags must be provided before positional arguments. The following arguments will not be parsed as flags: [{}]\n",
             trailing.join(",")
         ));
@@ -326,9 +280,10 @@ pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Err
         Command::Policy(p) => policy::dispatch(run, p),
         Command::Jwt(j) => jwt::dispatch(run, j),
         Command::Demo(a) => demo::run(run, a),
-        Command::Completion(a) => completion(a),
+        Command::Completion(a) => completion(run, a),
         Command::Version => {
-            out(&format!("jwtvault v{}\n", env!("CARGO_PKG_VERSION")));
+            run.printer
+                .stdout(&format!("jwtvault v{}\n", env!("CARGO_PKG_VERSION")));
             Ok(())
         }
     }
@@ -370,18 +325,18 @@ fn write(run: &Run, a: cli::WriteArgs) -> Result<(), Error> {
     req.explain = a.explain;
     let resp = execute(run, &req)?.map_err(|e| api(&format!("Error writing data to {path}"), e))?;
     if let Some(f) = &a.field {
-        return print_field(run, &resp, f);
+        return run.printer.field(&resp, f);
     }
     if resp.data.is_none() && resp.auth.is_none() {
-        print_warnings(run, &resp);
+        run.printer.warnings(&resp);
         if resp.warnings.is_empty() && run.format == Format::Table {
-            out(&format!("Success! Data written to: {path}\n"));
+            run.printer.success(Success::DataWritten { path });
         } else if run.format != Format::Table && !resp.warnings.is_empty() {
-            print_secret(run, &resp);
+            run.printer.secret(&resp);
         }
         return Ok(());
     }
-    print_secret(run, &resp);
+    run.printer.secret(&resp);
     Ok(())
 }
 
@@ -404,9 +359,9 @@ fn read(run: &Run, a: cli::ReadArgs) -> Result<(), Error> {
         Err(e) => return Err(api(&format!("Error reading {path}"), e)),
     };
     if let Some(f) = &a.field {
-        return print_field(run, &resp, f);
+        return run.printer.field(&resp, f);
     }
-    print_secret(run, &resp);
+    run.printer.secret(&resp);
     Ok(())
 }
 
@@ -427,18 +382,11 @@ fn list(run: &Run, a: cli::ListArgs) -> Result<(), Error> {
                         .collect()
                 })
                 .unwrap_or_default();
-            print_warnings(run, &resp);
-            out(&output::list_keys(&keys, run.format));
+            run.printer.warnings(&resp);
+            run.printer.list(&keys);
             Ok(())
         }
-        Err(e) if e.code == 404 && e.errors.is_empty() => {
-            if run.format == Format::Table {
-                Err(Error::Failed(format!("No value found at {path}")))
-            } else {
-                out("{}\n");
-                Err(Error::Silent(2))
-            }
-        }
+        Err(e) if e.code == 404 && e.errors.is_empty() => Err(Error::NothingToList { path }),
         Err(e) => Err(api(&format!("Error listing {path}"), e)),
     }
 }
@@ -453,12 +401,10 @@ fn delete(run: &Run, a: cli::DeleteArgs) -> Result<(), Error> {
     let req = run.request(Operation::Delete, path.clone(), Map::new())?;
     let resp = execute(run, &req)?.map_err(|e| api(&format!("Error deleting {path}"), e))?;
     if resp.data.is_none() && run.format == Format::Table {
-        print_warnings(run, &resp);
-        out(&format!(
-            "Success! Data deleted (if it existed) at: {path}\n"
-        ));
+        run.printer.warnings(&resp);
+        run.printer.success(Success::DataDeleted { path });
     } else if resp.data.is_some() {
-        print_secret(run, &resp);
+        run.printer.secret(&resp);
     }
     Ok(())
 }
@@ -488,10 +434,10 @@ fn auth_enable(run: &Run, a: cli::AuthEnableArgs) -> Result<(), Error> {
     let store = run.open()?;
     let row = mounts::enable(&store, &req).map_err(|e| api(&context, e))?;
     store.commit()?;
-    out(&format!(
-        "Success! Enabled {kind} auth method at: {}\n",
-        row.path
-    ));
+    run.printer.success(Success::EnabledAuth {
+        kind,
+        path: row.path,
+    });
     Ok(())
 }
 
@@ -502,9 +448,7 @@ fn auth_disable(run: &Run, a: cli::PositionalArgs) -> Result<(), Error> {
     mounts::disable(&store, &a.args[0])
         .map_err(|e| api(&format!("Error disabling auth method at {path}"), e))?;
     store.commit()?;
-    out(&format!(
-        "Success! Disabled the auth method (if it existed) at: {path}\n"
-    ));
+    run.printer.success(Success::DisabledAuth { path });
     Ok(())
 }
 
@@ -521,15 +465,19 @@ fn auth_list(run: &Run, a: cli::AuthListArgs) -> Result<(), Error> {
     match run.format {
         Format::Table => {
             let (headers, rows) = mounts::list_rows(&list, a.detailed);
-            out(&output::table(&headers, &rows));
+            run.printer.stdout(&output::table(&headers, &rows));
         }
-        Format::Json => out(&output::to_json_ordered(&mounts::list_json_node(&list))),
-        Format::Yaml => out(&output::to_yaml(&Value::Object(mounts::list_json(&list)))),
+        Format::Json => run
+            .printer
+            .stdout(&output::to_json_ordered(&mounts::list_json_node(&list))),
+        Format::Yaml => run
+            .printer
+            .stdout(&output::to_yaml(&Value::Object(mounts::list_json(&list)))),
     }
     Ok(())
 }
 
-fn completion(a: cli::CompletionArgs) -> Result<(), Error> {
+fn completion(run: &Run, a: cli::CompletionArgs) -> Result<(), Error> {
     expect_args(&a.args, 1, 1)?;
     let script = crate::completion::generate(&a.args[0]).ok_or_else(|| {
         Error::Usage(format!(
@@ -537,34 +485,8 @@ fn completion(a: cli::CompletionArgs) -> Result<(), Error> {
             a.args[0]
         ))
     })?;
-    out(&script);
+    run.printer.stdout(&script);
     Ok(())
-}
-
-/// Prints an error as the Vault CLI does, and returns the exit status.
-pub fn report(run: Option<&Run>, e: &Error) -> i32 {
-    let color = run.is_some_and(Run::color);
-    let json = run.is_some_and(|r| r.format == Format::Json);
-    match e {
-        Error::Usage(m) | Error::Failed(m) => {
-            err(&output::colorize_error(&format!("{m}\n"), color))
-        }
-        Error::UsageWithHelp { message, help } if message.is_empty() => err(help),
-        Error::UsageWithHelp { message, help } => err(&format!("{message}\n\n{help}")),
-        Error::UnknownCommand { help } => err(help),
-        Error::Api { context, error } => {
-            err(&output::colorize_error(
-                &output::api_error(context, error),
-                color,
-            ));
-            if json {
-                err(&output::api_error_json(error));
-            }
-        }
-        Error::Store(s) => err(&output::colorize_error(&format!("{s}\n"), color)),
-        Error::Silent(_) => {}
-    }
-    e.exit_code()
 }
 
 /// Writes the token to the helper file.
@@ -593,9 +515,4 @@ pub fn caller_token(run: &Run) -> Result<Option<CallerToken>, Error> {
     })?;
     Ok(token
         .map(|token| CallerToken::new(token, format!("the token helper file {}", path.display()))))
-}
-
-/// Output helpers shared by the other command files.
-pub mod print {
-    pub use super::{err, out, print_field, print_secret, print_warnings};
 }

@@ -7,8 +7,9 @@ use serde_json::json;
 use crate::acl;
 use crate::api::ApiError;
 use crate::cli::{PolicyCommand, PositionalArgs};
-use crate::commands::{expect_args, print, Run};
+use crate::commands::{expect_args, Run};
 use crate::error::Error;
+use crate::output::printer::Success;
 use crate::output::{self, Format};
 
 pub fn dispatch(run: &Run, cmd: PolicyCommand) -> Result<(), Error> {
@@ -17,7 +18,7 @@ pub fn dispatch(run: &Run, cmd: PolicyCommand) -> Result<(), Error> {
         PolicyCommand::Read(a) => read(run, a),
         PolicyCommand::List(a) => list(run, a),
         PolicyCommand::Delete(a) => delete(run, a),
-        PolicyCommand::Fmt(a) => fmt(a),
+        PolicyCommand::Fmt(a) => fmt(run, a),
     }
 }
 
@@ -73,14 +74,14 @@ fn write(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     let policy = acl::parse_policy_bytes(&name, &bytes)
         .map_err(|e| Error::api(CTX, ApiError::bad_request(e)))?;
     if given != name {
-        print::err(&format!(
+        run.printer.stderr(&format!(
             "Policy name was converted from \"{given}\" to \"{name}\"\n"
         ));
     }
     let store = run.open()?;
     store.put_policy(&name, &policy.raw)?;
     store.commit()?;
-    print::out(&format!("Success! Uploaded policy: {name}\n"));
+    run.printer.success(Success::UploadedPolicy { name });
     Ok(())
 }
 
@@ -98,9 +99,13 @@ fn read(run: &Run, a: PositionalArgs) -> Result<(), Error> {
         return Err(Error::Failed(format!("No policy named: {name}")));
     };
     match run.format {
-        Format::Table => print::out(&format!("{}\n", raw.trim())),
-        Format::Json => print::out(&output::to_json(&json!({ "policy": raw }))),
-        Format::Yaml => print::out(&output::to_yaml(&json!({ "policy": raw }))),
+        Format::Table => run.printer.stdout(&format!("{}\n", raw.trim())),
+        Format::Json => run
+            .printer
+            .stdout(&output::to_json(&json!({ "policy": raw }))),
+        Format::Yaml => run
+            .printer
+            .stdout(&output::to_yaml(&json!({ "policy": raw }))),
     }
     Ok(())
 }
@@ -112,9 +117,11 @@ fn list(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     store.commit()?;
     names.push("root".into());
     match run.format {
-        Format::Table => print::out(&names.iter().map(|n| format!("{n}\n")).collect::<String>()),
-        Format::Json => print::out(&output::to_json(&json!(names))),
-        Format::Yaml => print::out(&output::to_yaml(&json!(names))),
+        Format::Table => run
+            .printer
+            .stdout(&names.iter().map(|n| format!("{n}\n")).collect::<String>()),
+        Format::Json => run.printer.stdout(&output::to_json(&json!(names))),
+        Format::Yaml => run.printer.stdout(&output::to_yaml(&json!(names))),
     }
     Ok(())
 }
@@ -141,12 +148,12 @@ fn delete(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     let store = run.open()?;
     store.delete_policy(&name)?;
     store.commit()?;
-    print::out(&format!("Success! Deleted policy: {name}\n"));
+    run.printer.success(Success::DeletedPolicy { name });
     Ok(())
 }
 
 /// `policy fmt FILE`: purely local; parse first, then rewrite canonically (0644).
-fn fmt(a: PositionalArgs) -> Result<(), Error> {
+fn fmt(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     expect_args(&a.args, 1, 1)?;
     let path = match a.args[0].strip_prefix("~/") {
         Some(rest) => dirs::home_dir()
@@ -172,7 +179,9 @@ fn fmt(a: PositionalArgs) -> Result<(), Error> {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644));
     }
-    print::out(&format!("Success! Formatted policy: {}\n", path.display()));
+    run.printer.success(Success::FormattedPolicy {
+        path: path.display().to_string(),
+    });
     Ok(())
 }
 

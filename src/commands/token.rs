@@ -16,9 +16,10 @@ use crate::acl;
 use crate::api::CallerToken;
 use crate::api::{ApiError, Response};
 use crate::cli::{PositionalArgs, TokenCommand, TokenLookupArgs, TokenRenewArgs, TokenRevokeArgs};
-use crate::commands::{self, expect_args, print, Run};
+use crate::commands::{self, expect_args, Run};
 use crate::error::Error;
 use crate::output;
+use crate::output::printer::Success;
 use crate::paths::identity::{self, Alias, Entity, Group};
 use crate::paths::mounts::SYSTEM_TTL;
 use crate::paths::role::Role;
@@ -276,9 +277,9 @@ fn lookup(run: &Run, a: TokenLookupArgs) -> Result<(), Error> {
         })
     })?;
     if let Some(f) = &a.field {
-        return print::print_field(run, &resp, f);
+        return run.printer.field(&resp, f);
     }
-    print::print_secret(run, &resp);
+    run.printer.secret(&resp);
     Ok(())
 }
 
@@ -362,9 +363,9 @@ fn renew(run: &Run, a: TokenRenewArgs) -> Result<(), Error> {
         })
     })?;
     if let Some(f) = &a.field {
-        return print::print_field(run, &resp, f);
+        return run.printer.field(&resp, f);
     }
-    print::print_secret(run, &resp);
+    run.printer.secret(&resp);
     Ok(())
 }
 
@@ -562,7 +563,7 @@ fn revoke(run: &Run, a: TokenRevokeArgs) -> Result<(), Error> {
         }
         Ok(())
     })?;
-    print::out("Success! Revoked token (if it existed)\n");
+    run.printer.success(Success::RevokedToken);
     Ok(())
 }
 
@@ -653,6 +654,6 @@ fn capabilities(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     if caps.is_empty() {
         return Err(Error::Usage("No capabilities found".into()));
     }
-    print::out(&output::capabilities(&caps, run.format));
+    run.printer.stdout(&output::capabilities(&caps, run.format));
     Ok(())
 }

@@ -13,6 +13,8 @@
 //! `wrap_at_length`) return bare text. `field` is the one exception: it returns the raw value,
 //! and the caller appends `\n` only when stdout is a terminal (Vault's `PrintRaw`).
 
+pub mod printer;
+
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
