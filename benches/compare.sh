@@ -198,11 +198,12 @@ print(sys.argv[2], r["median"] * 1000, sys.argv[3], (r["user"] + r["system"]) * 
 EOF
     done
 else
-    # Round-robin, so drift in machine load hits every command alike.
+    # Round-robin in a new random order each round, so drift in machine load hits every command
+    # alike and no command always runs right after the same other one.
     # (The script is python's stdin, so the commands go in a file.)
     printf '%s\n' "${CMDS[@]}" > "$WORK/cmds.txt"
     python3 - "$WORK/cmds.txt" >> "$RESULTS" <<'EOF'
-import resource, statistics, subprocess, sys, time
+import random, resource, statistics, subprocess, sys, time
 cmds = [l.rstrip("\n").split("|", 2) for l in open(sys.argv[1]) if l.strip()]
 times = {n: [] for n, _, _ in cmds}
 cpu = {n: 0.0 for n, _, _ in cmds}
@@ -210,7 +211,7 @@ def child_cpu():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
 for rnd in range(max(int(r) for _, r, _ in cmds) + 5):
-    for name, runs, cmd in cmds:
+    for name, runs, cmd in random.sample(cmds, len(cmds)):
         if rnd >= int(runs) + 5:
             continue
         c, t = child_cpu(), time.perf_counter()
