@@ -31,7 +31,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// valid frame (`walIndexRecover`); that costs about 2,400 instructions and one `pread` per frame.
 /// A checkpoint's "copied back" mark lives only in that index, so a new process forgets it; and a
 /// WAL truncated to zero bytes makes every later commit extend the file, whose fsync then also
-/// commits the file system's journal (on ext4 about twice the fsync of an overwrite in place).
+/// records the longer file in the file system's journal (ext4, measured: median commit fsync
+/// 0.35-0.53 ms extending, 0.27-0.41 ms overwriting in place).
 ///
 /// So once a commit leaves more than this many frames (about fifteen logins of five pages), the
 /// committing process checkpoints with `RESTART` and at once starts the WAL over with a one-page
