@@ -3,12 +3,18 @@
 #
 #   benches/compare.sh            # full run (hyperfine if installed, else a small timer)
 #   RUNS=50 benches/compare.sh    # fewer runs per command
+#   GROW_SMALL=100 GROW_LARGE=1000 benches/compare.sh   # grow the login states less (quicker)
+#   JWTVAULT_BIN=/path/to/old/jwtvault benches/compare.sh # time another build the same way
 #
 # Times, side by side: the process floor (`jwtvault --version`), `jwtvault write
 # auth/jwt/login`, `jwtvault login --jwt … -no-store`, jwt-cli's bare verification
 # (`jwt decode -S @pub.pem -A RS256 TOKEN`) and `bao write auth/jwt/login` against its own
 # `bao server -dev`; then the login on a state holding 100,000 tokens, 1,000 roles and 10,000
-# entities; peak memory (`/usr/bin/time -v`) and fsyncs per login (`strace -c`).
+# entities (grown in one transaction by examples/bulk_state), and on states grown by 1,000 and by
+# 10,000 successive real logins (one process each, as in use: the WAL fills, is checkpointed and
+# starts over as it does for users); peak memory (`/usr/bin/time -v`), fsyncs per login
+# (`strace -c`) and the machine's load average before and after. Every row is printed with its
+# ratio to the fresh-state login, and each target as PASS/MISS.
 #
 # Tools it looks for (and what it does when one is missing):
 #   jwt-cli  JWT_CLI, else `jwt` on PATH if it is jwt-cli, else `cargo install jwt-cli --root
@@ -25,14 +31,19 @@ BAO_RUNS=${BAO_RUNS:-40}
 TOKENS=${TOKENS:-100000}
 ROLES=${ROLES:-1000}
 ENTITIES=${ENTITIES:-10000}
+GROW_SMALL=${GROW_SMALL:-1000}  # logins before the "after 1,000 logins" row
+GROW_LARGE=${GROW_LARGE:-10000} # logins before the "after 10,000 logins" row
+FSYNC_N=${FSYNC_N:-120}         # logins per fsync count (about ten WAL cycles)
 TMPBASE=${TMPDIR:-/tmp}
 
 say() { printf '%s\n' "$*" >&2; }
 
 cd "$ROOT"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)
+say "== load average before: $LOAD_BEFORE"
 say "== building (release)"
-cargo build --release --quiet --bin jwtvault --example bulk_state
-J=$ROOT/target/release/jwtvault
+cargo build --release --locked --quiet --bin jwtvault --example bulk_state
+J=${JWTVAULT_BIN:-$ROOT/target/release/jwtvault} # JWTVAULT_BIN: time another build
 BULK=$ROOT/target/release/examples/bulk_state
 
 mkdir -p "$ROOT/target"
@@ -124,6 +135,18 @@ say "== growing $BIG: $TOKENS tokens, $ROLES roles, $ENTITIES entities"
 "$BULK" "$BIG" jwt dev "$TOKENS" "$ROLES" "$ENTITIES"
 "$J" write -state="$BIG" auth/jwt/login role=dev jwt=@token.jwt >/dev/null # settle the WAL
 say "   state files: empty $(du -k "$EMPTY" | cut -f1) KiB, big $(du -k "$BIG" | cut -f1) KiB"
+# Real logins, one process each (not bulk inserts): the state after GROW_SMALL is copied aside
+# while no process has it open, then the same file grows on to GROW_LARGE.
+GROWN_SMALL=$WORK/grown-small/state.db
+GROWN_LARGE=$WORK/grown-large/state.db
+setup_state "$GROWN_LARGE"
+say "== growing a state by $GROW_LARGE successive logins (a copy is kept after $GROW_SMALL)"
+[ "$GROW_SMALL" -gt 1 ] || cp -a "$(dirname "$GROWN_LARGE")" "$(dirname "$GROWN_SMALL")"
+for i in $(seq 2 "$GROW_LARGE"); do # setup_state made login 1
+    "$J" write -state="$GROWN_LARGE" auth/jwt/login role=dev jwt=@token.jwt >/dev/null
+    [ "$i" -ne "$GROW_SMALL" ] || cp -a "$(dirname "$GROWN_LARGE")" "$(dirname "$GROWN_SMALL")"
+done
+say "   state files: after $GROW_SMALL logins $(du -k "$GROWN_SMALL" | cut -f1) KiB, after $GROW_LARGE $(du -k "$GROWN_LARGE" | cut -f1) KiB"
 
 # ---- bao dev server ----------------------------------------------------------------------
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -149,6 +172,8 @@ CMDS=(
     "login|$RUNS|$J write -state=$EMPTY auth/jwt/login role=dev jwt=@token.jwt"
     "login-no-store|$RUNS|$J login -state=$EMPTY -no-store --jwt=@token.jwt --role=dev"
     "login-big-state|$RUNS|$J write -state=$BIG auth/jwt/login role=dev jwt=@token.jwt"
+    "login-grown-small|$RUNS|$J write -state=$GROWN_SMALL auth/jwt/login role=dev jwt=@token.jwt"
+    "login-grown-large|$RUNS|$J write -state=$GROWN_LARGE auth/jwt/login role=dev jwt=@token.jwt"
     "jwt-cli|$RUNS|$JWT_CLI decode -S @keys/public.pem -A RS256 $TOKEN"
     "bao-login|$BAO_RUNS|$BAO_BIN write auth/jwt/login role=dev jwt=@token.jwt"
 )
@@ -173,17 +198,20 @@ print(sys.argv[2], r["median"] * 1000, sys.argv[3], (r["user"] + r["system"]) * 
 EOF
     done
 else
-    # Round-robin, so drift in machine load hits every command alike.
-    printf '%s\n' "${CMDS[@]}" | python3 - >> "$RESULTS" <<'EOF'
-import resource, statistics, subprocess, sys, time
-cmds = [l.rstrip("\n").split("|", 2) for l in sys.stdin if l.strip()]
+    # Round-robin in a new random order each round, so drift in machine load hits every command
+    # alike and no command always runs right after the same other one.
+    # (The script is python's stdin, so the commands go in a file.)
+    printf '%s\n' "${CMDS[@]}" > "$WORK/cmds.txt"
+    python3 - "$WORK/cmds.txt" >> "$RESULTS" <<'EOF'
+import random, resource, statistics, subprocess, sys, time
+cmds = [l.rstrip("\n").split("|", 2) for l in open(sys.argv[1]) if l.strip()]
 times = {n: [] for n, _, _ in cmds}
 cpu = {n: 0.0 for n, _, _ in cmds}
 def child_cpu():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
 for rnd in range(max(int(r) for _, r, _ in cmds) + 5):
-    for name, runs, cmd in cmds:
+    for name, runs, cmd in random.sample(cmds, len(cmds)):
         if rnd >= int(runs) + 5:
             continue
         c, t = child_cpu(), time.perf_counter()
@@ -222,9 +250,10 @@ RSS_EMPTY=$(maxrss "$J" write -state="$EMPTY" auth/jwt/login role=dev jwt=@token
 RSS_BIG=$(maxrss "$J" write -state="$BIG" auth/jwt/login role=dev jwt=@token.jwt)
 RSS_FLOOR=$(maxrss "$J" --version)
 
-FSYNC_N=100
 FSYNCS=n/a
 FSYNCS_STORED=n/a
+FSYNCS_SMALL=n/a
+FSYNCS_LARGE=n/a
 if command -v strace >/dev/null 2>&1; then
     count_fsyncs() { # total fsync+fdatasync calls of N runs of a command (children included)
         strace -f -c -e trace=fsync,fdatasync -o "$WORK/strace.txt" \
@@ -233,13 +262,18 @@ if command -v strace >/dev/null 2>&1; then
     }
     FSYNCS=$(count_fsyncs "$J" write -state="$EMPTY" auth/jwt/login role=dev jwt=@token.jwt)
     FSYNCS_STORED=$(count_fsyncs "$J" login -state="$EMPTY" --jwt=@token.jwt --role=dev)
+    FSYNCS_SMALL=$(count_fsyncs "$J" write -state="$GROWN_SMALL" auth/jwt/login role=dev jwt=@token.jwt)
+    FSYNCS_LARGE=$(count_fsyncs "$J" write -state="$GROWN_LARGE" auth/jwt/login role=dev jwt=@token.jwt)
 fi
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)
 
 # ---- report ------------------------------------------------------------------------------
 python3 - "$RESULTS" "$RSS_FLOOR" "$RSS_EMPTY" "$RSS_BIG" "$FSYNCS" "$FSYNCS_STORED" "$FSYNC_N" \
-    "$TOKENS" "$ROLES" "$ENTITIES" $FSYNC_MS <<'EOF'
+    "$TOKENS" "$ROLES" "$ENTITIES" $FSYNC_MS "$FSYNCS_SMALL" "$FSYNCS_LARGE" "$GROW_SMALL" \
+    "$GROW_LARGE" "$LOAD_BEFORE" "$LOAD_AFTER" <<'EOF'
 import sys
-res, rss_floor, rss_empty, rss_big, fs, fs_stored, fs_n, tokens, roles, entities, fsync_med, fsync_p90 = sys.argv[1:]
+(res, rss_floor, rss_empty, rss_big, fs, fs_stored, fs_n, tokens, roles, entities, fsync_med,
+ fsync_p90, fs_small, fs_large, grow_small, grow_large, load_before, load_after) = sys.argv[1:]
 med = {}
 cpu = {}
 for line in open(res):
@@ -254,11 +288,23 @@ labels = {
     "login": "jwtvault write auth/jwt/login",
     "login-no-store": "jwtvault login --jwt @token.jwt -no-store",
     "login-big-state": f"jwtvault write auth/jwt/login, {int(tokens):,} tokens/{int(roles):,} roles/{int(entities):,} entities",
+    "login-grown-small": f"jwtvault write auth/jwt/login after {int(grow_small):,} successive logins",
+    "login-grown-large": f"jwtvault write auth/jwt/login after {int(grow_large):,} successive logins",
     "jwt-cli": "jwt decode -S @pub.pem -A RS256 (jwt-cli)",
     "bao-login": "bao write auth/jwt/login (bao server -dev)",
 }
 for n, (m, runs) in med.items():
     print(f"  {m:9.3f}  x{m / ms('login'):7.2f} of login  cpu {cpu[n]:6.2f}   {labels[n]}  [{runs} runs]")
+print()
+def per_login(total):
+    return int(total) / int(fs_n) if total != "n/a" else float("nan")
+print("a login as logins accumulate (median ms, ratio to the fresh-state login, fsyncs per login "
+      f"over {int(fs_n)} logins)")
+for n, label, total in [("login", "fresh state (set up, then only the timed runs)", fs),
+                        ("login-grown-small", f"after {int(grow_small):,} successive logins", fs_small),
+                        ("login-grown-large", f"after {int(grow_large):,} successive logins", fs_large)]:
+    print(f"  {ms(n):9.3f}  x{ms(n) / ms('login'):5.2f}  floor+{ms(n) - ms('floor'):6.3f}  "
+          f"fsyncs/login {per_login(total):5.2f}   {label}")
 print()
 checks = [
     ("login - floor <= 1.5 ms", ms("login") - ms("floor"), "ms", ms("login") - ms("floor") <= 1.5),
@@ -269,6 +315,15 @@ checks = [
      ms("bao-login") / ms("login") >= 30),
     ("big-state login / empty-state login <= 1.2", ms("login-big-state") / ms("login"), "x",
      ms("login-big-state") / ms("login") <= 1.2),
+    (f"login after {int(grow_small):,} logins / fresh <= 1.15", ms("login-grown-small") / ms("login"),
+     "x", ms("login-grown-small") / ms("login") <= 1.15),
+    (f"login after {int(grow_large):,} logins / fresh <= 1.15", ms("login-grown-large") / ms("login"),
+     "x", ms("login-grown-large") / ms("login") <= 1.15),
+] + [
+    (f"fsyncs per login, {what} <= 1.3", per_login(total), "", per_login(total) <= 1.3)
+    for what, total in [("fresh", fs), (f"after {int(grow_small):,}", fs_small),
+                        (f"after {int(grow_large):,}", fs_large)] if total != "n/a"
+] + [
     ("peak memory of a login < 16 MiB (empty state)", int(rss_empty) / 1024, "MiB", int(rss_empty) < 16384),
     ("peak memory of a login < 16 MiB (big state)", int(rss_big) / 1024, "MiB", int(rss_big) < 16384),
 ]
@@ -287,4 +342,6 @@ if fs != "n/a":
     n = int(fs_n)
     print(f"fsyncs: write auth/jwt/login {int(fs)/n:.2f} per login ({fs} in {n}, WAL checkpoints included); "
           f"login with the token stored {int(fs_stored)/n:.2f} per login")
+print(f"load average (1/5/15 min) before: {load_before}; after: {load_after} "
+      "(medians compare well only on a quiet machine)")
 EOF
