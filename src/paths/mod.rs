@@ -9,6 +9,7 @@ pub mod jwks;
 pub mod login;
 pub mod mounts;
 pub mod role;
+pub mod sys_auth;
 
 use serde_json::{Map, Value};
 
@@ -100,6 +101,8 @@ enum Target {
     Jwt { mount: MountRow, sub: String },
     /// A path under `identity/`: what follows it.
     Identity(String),
+    /// `sys/auth`, `sys/auth/<path>`.
+    SysAuth(sys_auth::Target),
 }
 
 /// Routes a request: finds its handler, authorizes its caller (a token's spent use is written
@@ -173,6 +176,9 @@ fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
     if let Some(rest) = path.strip_prefix("identity/") {
         return Ok((Access::Config, Target::Identity(rest.to_string())));
     }
+    if let Some(t) = sys_auth::resolve(path)? {
+        return Ok((Access::Config, Target::SysAuth(t)));
+    }
     Err(no_handler(path))
 }
 
@@ -206,6 +212,7 @@ fn dispatch(call: &Call, target: Target) -> Answer {
             identity::route(store, op, &rest, &req.data, ctx.now)
                 .unwrap_or_else(|| Err(no_handler())),
         ),
+        Target::SysAuth(t) => done(sys_auth::handle(call, t)),
     }
 }
 
