@@ -10,6 +10,7 @@ pub mod login;
 pub mod mounts;
 pub mod role;
 pub mod sys_auth;
+pub mod sys_policy;
 
 use serde_json::{Map, Value};
 
@@ -103,6 +104,8 @@ enum Target {
     Identity(String),
     /// `sys/auth`, `sys/auth/<path>`.
     SysAuth(sys_auth::Target),
+    /// `sys/policies/acl[/<name>]`, `sys/policy[/<name>]`.
+    SysPolicy(sys_policy::Target),
 }
 
 /// Routes a request: finds its handler, authorizes its caller (a token's spent use is written
@@ -179,6 +182,9 @@ fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
     if let Some(t) = sys_auth::resolve(path)? {
         return Ok((Access::Config, Target::SysAuth(t)));
     }
+    if let Some(t) = sys_policy::resolve(path)? {
+        return Ok((Access::Config, Target::SysPolicy(t)));
+    }
     Err(no_handler(path))
 }
 
@@ -213,6 +219,7 @@ fn dispatch(call: &Call, target: Target) -> Answer {
                 .unwrap_or_else(|| Err(no_handler())),
         ),
         Target::SysAuth(t) => done(sys_auth::handle(call, t)),
+        Target::SysPolicy(t) => done(sys_policy::handle(call, t)),
     }
 }
 
