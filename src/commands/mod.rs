@@ -1,6 +1,7 @@
 //! The command layer: turns parsed arguments into requests, runs them against the state file in
 //! one transaction, and hands the result to `output`. Logic never sees clap beyond this file.
 
+mod auth;
 mod demo;
 mod jwt;
 mod login;
@@ -14,13 +15,12 @@ use serde_json::{Map, Value};
 
 use crate::api::{ApiError, Caller, CallerToken, Operation, Request, Response};
 use crate::backend::{Backend, Failure, LocalBackend};
-use crate::cli::{self, AuthCommand, Command};
+use crate::cli::{self, Command};
 use crate::error::Error;
 use crate::kv;
 use crate::output::printer::Printer;
 use crate::output::printer::Success;
-use crate::output::{self, Format};
-use crate::paths::mounts;
+use crate::output::Format;
 use crate::store::{Store, StoreError};
 
 /// The process environment a command may read, captured once.
@@ -272,9 +272,7 @@ pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Err
         Command::Read(a) => read(run, a),
         Command::List(a) => list(run, a),
         Command::Delete(a) => delete(run, a),
-        Command::Auth(AuthCommand::Enable(a)) => auth_enable(run, a),
-        Command::Auth(AuthCommand::Disable(a)) => auth_disable(run, a),
-        Command::Auth(AuthCommand::List(a)) => auth_list(run, a),
+        Command::Auth(a) => auth::dispatch(run, a),
         Command::Login(a) => login::login(run, a),
         Command::Token(t) => token::dispatch(run, t),
         Command::Policy(p) => policy::dispatch(run, p),
@@ -405,74 +403,6 @@ fn delete(run: &Run, a: cli::DeleteArgs) -> Result<(), Error> {
         run.printer.success(Success::DataDeleted { path });
     } else if resp.data.is_some() {
         run.printer.secret(&resp);
-    }
-    Ok(())
-}
-
-/// Parses a duration flag as Go's flag package does (`time.ParseDuration`).
-fn duration_flag(name: &str, v: &Option<String>) -> Result<i64, Error> {
-    match v {
-        None => Ok(0),
-        Some(s) => crate::fields::go_parse_duration(s)
-            .map(|ns| ns / 1_000_000_000)
-            .map_err(|e| Error::Usage(format!("invalid value \"{s}\" for flag -{name}: {e}"))),
-    }
-}
-
-fn auth_enable(run: &Run, a: cli::AuthEnableArgs) -> Result<(), Error> {
-    expect_args(&a.args, 1, 1)?;
-    let kind = a.args[0].clone();
-    let req = mounts::EnableRequest {
-        kind: kind.clone(),
-        path: a.path.clone().unwrap_or_else(|| kind.clone()),
-        description: a.description.clone().unwrap_or_default(),
-        default_lease_ttl: duration_flag("default-lease-ttl", &a.default_lease_ttl)?,
-        max_lease_ttl: duration_flag("max-lease-ttl", &a.max_lease_ttl)?,
-        token_type: a.token_type.clone().unwrap_or_default(),
-    };
-    let context = format!("Error enabling {kind} auth");
-    let store = run.open()?;
-    let row = mounts::enable(&store, &req).map_err(|e| api(&context, e))?;
-    store.commit()?;
-    run.printer.success(Success::EnabledAuth {
-        kind,
-        path: row.path,
-    });
-    Ok(())
-}
-
-fn auth_disable(run: &Run, a: cli::PositionalArgs) -> Result<(), Error> {
-    expect_args(&a.args, 1, 1)?;
-    let path = mounts::mount_path(&a.args[0]);
-    let store = run.open()?;
-    mounts::disable(&store, &a.args[0])
-        .map_err(|e| api(&format!("Error disabling auth method at {path}"), e))?;
-    store.commit()?;
-    run.printer.success(Success::DisabledAuth { path });
-    Ok(())
-}
-
-fn auth_list(run: &Run, a: cli::AuthListArgs) -> Result<(), Error> {
-    if !a.args.is_empty() {
-        return Err(Error::Usage(format!(
-            "Too many arguments (expected 0, got {})",
-            a.args.len()
-        )));
-    }
-    let store = run.open()?;
-    let list = store.list_mounts()?;
-    store.commit()?;
-    match run.format {
-        Format::Table => {
-            let (headers, rows) = mounts::list_rows(&list, a.detailed);
-            run.printer.stdout(&output::table(&headers, &rows));
-        }
-        Format::Json => run
-            .printer
-            .stdout(&output::to_json_ordered(&mounts::list_json_node(&list))),
-        Format::Yaml => run
-            .printer
-            .stdout(&output::to_yaml(&Value::Object(mounts::list_json(&list)))),
     }
     Ok(())
 }

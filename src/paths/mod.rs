@@ -9,6 +9,8 @@ pub mod jwks;
 pub mod login;
 pub mod mounts;
 pub mod role;
+pub mod sys_auth;
+pub mod sys_policy;
 
 use serde_json::{Map, Value};
 
@@ -100,6 +102,10 @@ enum Target {
     Jwt { mount: MountRow, sub: String },
     /// A path under `identity/`: what follows it.
     Identity(String),
+    /// `sys/auth`, `sys/auth/<path>`.
+    SysAuth(sys_auth::Target),
+    /// `sys/policies/acl[/<name>]`, `sys/policy[/<name>]`.
+    SysPolicy(sys_policy::Target),
 }
 
 /// Routes a request: finds its handler, authorizes its caller (a token's spent use is written
@@ -173,6 +179,12 @@ fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
     if let Some(rest) = path.strip_prefix("identity/") {
         return Ok((Access::Config, Target::Identity(rest.to_string())));
     }
+    if let Some(t) = sys_auth::resolve(path)? {
+        return Ok((Access::Config, Target::SysAuth(t)));
+    }
+    if let Some(t) = sys_policy::resolve(path)? {
+        return Ok((Access::Config, Target::SysPolicy(t)));
+    }
     Err(no_handler(path))
 }
 
@@ -206,6 +218,8 @@ fn dispatch(call: &Call, target: Target) -> Answer {
             identity::route(store, op, &rest, &req.data, ctx.now)
                 .unwrap_or_else(|| Err(no_handler())),
         ),
+        Target::SysAuth(t) => done(sys_auth::handle(call, t)),
+        Target::SysPolicy(t) => done(sys_policy::handle(call, t)),
     }
 }
 
