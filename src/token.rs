@@ -663,9 +663,10 @@ pub fn lookup_data(
     now: f64,
 ) -> Map<String, Value> {
     let e = &f.entry;
+    // Vault's `leaseEntry.ttl`: to the expiry from now rounded to the second, truncated.
     let ttl = e
         .expire_time
-        .map(|x| (x - now).max(0.0) as i64)
+        .map(|x| (x - now.round()).max(0.0) as i64)
         .unwrap_or(0);
     let mut m = json!({
         "accessor": e.accessor,

@@ -925,6 +925,12 @@ pub(crate) mod tests {
         assert_eq!(d["ttl"], json!(3600));
         assert_eq!(d["issue_time"], json!("2027-01-15T08:00:00.25Z"));
         assert_eq!(d["expire_time"], json!("2027-01-15T09:00:00.25Z"));
+        // Vault's TTL: to the expiry from now rounded to the second, truncated.
+        fx.later(0.2);
+        assert_eq!(fx.lookup(&t).unwrap()["ttl"], json!(3600));
+        fx.later(0.1);
+        assert_eq!(fx.lookup(&t).unwrap()["ttl"], json!(3599));
+        fx.now.set(T0);
         // Read with `?token=` answers the same.
         let q = fx
             .op(R, "auth/token/lookup", json!({"token": t}))
