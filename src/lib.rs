@@ -15,6 +15,7 @@ pub mod error;
 pub mod fetch;
 pub mod fields;
 pub mod gofmt;
+pub mod http_client;
 pub mod ids;
 pub mod jwt_tools;
 pub mod keycache;

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
 
-use crate::api::Response;
+use crate::api::{RemoteFailure, Response};
 use crate::error::Error;
 use crate::output::{self, Format};
 
@@ -78,6 +78,9 @@ pub struct Printer {
     pub field_newline: bool,
     out: Sink,
     err: Sink,
+    /// The last request to a server that failed (client mode): an API error reported for it
+    /// is printed as the Vault CLI prints it, with what was sent.
+    remote: RefCell<Option<RemoteFailure>>,
 }
 
 impl Printer {
@@ -89,6 +92,7 @@ impl Printer {
             field_newline,
             out: Rc::new(RefCell::new(std::io::stdout())),
             err: Rc::new(RefCell::new(std::io::stderr())),
+            remote: RefCell::new(None),
         }
     }
 
@@ -107,6 +111,7 @@ impl Printer {
             field_newline: false,
             out: out.clone(),
             err: err.clone(),
+            remote: RefCell::new(None),
         };
         (p, out, err)
     }
@@ -121,6 +126,11 @@ impl Printer {
     /// Diagnostics: stderr.
     pub fn stderr(&self, text: &str) {
         let _ = self.err.borrow_mut().write_all(text.as_bytes());
+    }
+
+    /// Remembers a request to a server that failed, for [`Printer::report`].
+    pub fn remote_failure(&self, failure: RemoteFailure) {
+        *self.remote.borrow_mut() = Some(failure);
     }
 
     /// A `Success! …` line (stdout).
@@ -181,6 +191,17 @@ impl Printer {
             Error::UnknownCommand { help } => self.stderr(help),
             Error::Help(text) => self.stdout(text),
             Error::Api { context, error } => {
+                // The error the server sent (a command may add hints): the Vault CLI's text with
+                // the request and URL lines, and no JSON copy (the Vault CLI prints none).
+                let remote = self.remote.borrow();
+                if let Some(f) = remote.as_ref().filter(|f| {
+                    let sent = f.api_error();
+                    (sent.code, &sent.errors) == (error.code, &error.errors)
+                }) {
+                    let text = output::remote_api_error(context, f, &error.hints);
+                    self.stderr(&output::colorize_error(&text, color));
+                    return e.exit_code();
+                }
                 self.stderr(&output::colorize_error(
                     &output::api_error(context, error),
                     color,
