@@ -9,10 +9,12 @@ pub mod jwks;
 pub mod login;
 pub mod mounts;
 pub mod role;
+pub mod sys_health;
+pub mod sys_internal;
 
 use serde_json::{Map, Value};
 
-use crate::api::{ApiError, Operation, Request, Response};
+use crate::api::{ApiError, Caller, Operation, Request, Response};
 use crate::authz::{self, Access, Who};
 use crate::fields::FieldError;
 use crate::keycache::{Fetched, Plan};
@@ -100,6 +102,10 @@ enum Target {
     Jwt { mount: MountRow, sub: String },
     /// A path under `identity/`: what follows it.
     Identity(String),
+    /// `sys/health`, `sys/seal-status`, `sys/leader`, `sys/init`.
+    Status(sys_health::Endpoint),
+    /// `sys/internal/ui/mounts[/<path>]`: what follows `mounts/` (empty for the list).
+    UiMounts(String),
 }
 
 /// Routes a request: finds its handler, authorizes its caller (a token's spent use is written
@@ -113,7 +119,18 @@ pub fn route(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&Fetched>)
 }
 
 fn authorized(store: &Store, ctx: &Ctx, req: &Request) -> Result<(Who, Target), ApiError> {
-    let (access, target) = resolve(store, req)?;
+    let (access, target) = match resolve(store, req) {
+        Ok(found) => found,
+        // Vault authenticates before it routes: over HTTP a path that does not exist is
+        // `permission denied` for a caller without a live token (its use spent, as on any
+        // path), the ACL's refusal for a token it does not allow, and 404 only for a token
+        // allowed there. The local command line keeps its 404.
+        Err(e) if e.code == 404 && !matches!(req.caller, Caller::Local(_)) => {
+            authz::authorize(store, req, Access::TOKEN, ctx.now)?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     let who = authz::authorize(store, req, access, ctx.now)?;
     Ok((who, target))
 }
@@ -173,6 +190,23 @@ fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
     if let Some(rest) = path.strip_prefix("identity/") {
         return Ok((Access::Config, Target::Identity(rest.to_string())));
     }
+    let status = match path {
+        "sys/health" => Some(sys_health::Endpoint::Health),
+        "sys/seal-status" => Some(sys_health::Endpoint::SealStatus),
+        "sys/leader" => Some(sys_health::Endpoint::Leader),
+        "sys/init" => Some(sys_health::Endpoint::Init),
+        _ => None,
+    };
+    if let Some(endpoint) = status {
+        return Ok((Access::Unauthenticated, Target::Status(endpoint)));
+    }
+    // Not governed by the ACL: the handler checks the caller's token itself, as Vault does.
+    if path == "sys/internal/ui/mounts" {
+        return Ok((Access::Unauthenticated, Target::UiMounts(String::new())));
+    }
+    if let Some(rest) = path.strip_prefix("sys/internal/ui/mounts/") {
+        return Ok((Access::Unauthenticated, Target::UiMounts(rest.to_string())));
+    }
     Err(no_handler(path))
 }
 
@@ -206,6 +240,10 @@ fn dispatch(call: &Call, target: Target) -> Answer {
             identity::route(store, op, &rest, &req.data, ctx.now)
                 .unwrap_or_else(|| Err(no_handler())),
         ),
+        Target::Status(endpoint) => {
+            done(sys_health::handle(store, endpoint, op, &req.data, ctx.now))
+        }
+        Target::UiMounts(rest) => done(sys_internal::handle(store, req, &rest, ctx.now)),
     }
 }
 
@@ -230,4 +268,82 @@ pub fn keys(keys: Vec<String>) -> Result<Response, ApiError> {
 /// Vault's 404 for a read of something that does not exist.
 pub fn not_found() -> ApiError {
     ApiError::not_found()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::CallerToken;
+    use crate::backend::{Backend, Failure, LocalBackend};
+
+    fn token(store: &Store, policies: &[&str], num_uses: i64) -> String {
+        let raw = format!("jvs.{}", crate::ids::base62(24));
+        let entry = crate::token::TokenEntry {
+            accessor: crate::ids::base62(24),
+            token_type: "service".into(),
+            policies: policies.iter().map(|p| p.to_string()).collect(),
+            num_uses,
+            ..Default::default()
+        };
+        let keys = crate::store::TokenKeys {
+            hash: crate::ids::sha256(raw.as_bytes()),
+            accessor: entry.accessor.clone(),
+            path: String::new(),
+            mount_accessor: String::new(),
+            entity_id: String::new(),
+        };
+        store.insert_token(&keys, &entry).unwrap();
+        raw
+    }
+
+    fn with(t: &str) -> Caller {
+        Caller::Token(CallerToken::new(t, "the X-Vault-Token header"))
+    }
+
+    #[test]
+    fn over_http_authentication_comes_before_routing() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::new(dir.path().join("state.db"), true);
+        let store = b.open().unwrap();
+        let root = token(&store, &["root"], 0);
+        let default = token(&store, &["default"], 0);
+        let once = token(&store, &["default"], 1);
+        store.commit().unwrap();
+        let answer =
+            |path: &str, caller: Caller| match b.handle(&Request::read(path).with_caller(caller)) {
+                Err(Failure::Api(e)) => (e.code, e.errors),
+                other => panic!("{other:?}"),
+            };
+        let plain = (403, vec!["permission denied".to_string()]);
+        let acl = (
+            403,
+            vec!["1 error occurred:\n\t* permission denied\n\n".to_string()],
+        );
+        let missing = |p: &str| (404, vec![format!("no handler for route \"{p}\"")]);
+        assert_eq!(answer("nosuch/path", Caller::Anonymous), plain);
+        assert_eq!(answer("nosuch/path", with("bogus")), plain);
+        assert_eq!(answer("nosuch/path", with(&default)), acl);
+        assert_eq!(answer("nosuch/path", with(&root)), missing("nosuch/path"));
+        // A login on a mount that does not exist is not a login path: no token, 403.
+        assert_eq!(answer("auth/nosuch/login", Caller::Anonymous), plain);
+        assert_eq!(
+            answer("auth/nosuch/login", with(&root)),
+            missing("auth/nosuch/login")
+        );
+        // The use is spent, as on any path: the one-use token is gone after its 403.
+        assert_eq!(answer("nosuch/path", with(&once)), acl);
+        assert_eq!(answer("nosuch/path", with(&once)), plain);
+        // The local command line keeps its 404, whatever token it holds.
+        let local =
+            |t: Option<&str>| Caller::Local(t.map(|t| CallerToken::new(t, "JWTVAULT_TOKEN")));
+        assert_eq!(answer("nosuch/path", local(None)), missing("nosuch/path"));
+        assert_eq!(
+            answer("nosuch/path", local(Some("bogus"))),
+            missing("nosuch/path")
+        );
+        assert_eq!(
+            answer("nosuch/path", local(Some(&default))),
+            missing("nosuch/path")
+        );
+    }
 }
