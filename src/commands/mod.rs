@@ -5,6 +5,7 @@ mod demo;
 mod jwt;
 mod login;
 mod policy;
+mod server;
 mod token;
 
 use std::io::IsTerminal;
@@ -280,6 +281,7 @@ pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Err
         Command::Policy(p) => policy::dispatch(run, p),
         Command::Jwt(j) => jwt::dispatch(run, j),
         Command::Demo(a) => demo::run(run, a),
+        Command::Server(a) => server::run(run, a),
         Command::Completion(a) => completion(run, a),
         Command::Version => {
             run.printer
