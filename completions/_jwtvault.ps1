@@ -302,6 +302,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--tls-key-file', '--tls-key-file', [CompletionResultType]::ParameterName, 'PEM private key of the certificate (with -tls-cert-file)')
             [CompletionResult]::new('--root-token-id', '--root-token-id', [CompletionResultType]::ParameterName, 'Make sure a root token with this value exists (as `bao server -dev-root-token-id`)')
             [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state)')
+            [CompletionResult]::new('--http-read-header-timeout', '--http-read-header-timeout', [CompletionResultType]::ParameterName, 'How long a request head may take to arrive; also how long an idle connection is kept (default 10s; Vault''s listener option http_read_header_timeout)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that encrypts secrets at rest (the KV engine''s; kept for it)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')

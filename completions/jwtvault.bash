@@ -641,7 +641,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__server)
-            opts="-h --listen-address --tls-cert-file --tls-key-file --root-token-id --storage --seal-key-file --format --state --offline --help"
+            opts="-h --listen-address --tls-cert-file --tls-key-file --root-token-id --storage --http-read-header-timeout --seal-key-file --format --state --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -664,6 +664,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-read-header-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

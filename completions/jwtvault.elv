@@ -273,6 +273,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --tls-key-file 'PEM private key of the certificate (with -tls-cert-file)'
             cand --root-token-id 'Make sure a root token with this value exists (as `bao server -dev-root-token-id`)'
             cand --storage 'Where the state is: sqlite:PATH (the same as -state)'
+            cand --http-read-header-timeout 'How long a request head may take to arrive; also how long an idle connection is kept (default 10s; Vault''s listener option http_read_header_timeout)'
             cand --seal-key-file 'The key that encrypts secrets at rest (the KV engine''s; kept for it)'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'

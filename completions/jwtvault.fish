@@ -198,6 +198,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l tls-cert-fi
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l tls-key-file -d 'PEM private key of the certificate (with -tls-cert-file)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l root-token-id -d 'Make sure a root token with this value exists (as `bao server -dev-root-token-id`)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l storage -d 'Where the state is: sqlite:PATH (the same as -state)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l http-read-header-timeout -d 'How long a request head may take to arrive; also how long an idle connection is kept (default 10s; Vault\'s listener option http_read_header_timeout)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l seal-key-file -d 'The key that encrypts secrets at rest (the KV engine\'s; kept for it)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r

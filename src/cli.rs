@@ -370,6 +370,10 @@ pub struct ServerArgs {
     /// Where the state is: sqlite:PATH (the same as -state).
     #[arg(long, value_name = "URL")]
     pub storage: Option<String>,
+    /// How long a request head may take to arrive; also how long an idle connection is kept
+    /// (default 10s; Vault's listener option http_read_header_timeout).
+    #[arg(long = "http-read-header-timeout", value_name = "DURATION")]
+    pub http_read_header_timeout: Option<String>,
     /// The key that encrypts secrets at rest (the KV engine's; kept for it).
     #[arg(long = "seal-key-file", value_name = "PATH")]
     pub seal_key_file: Option<String>,

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::backend::LocalBackend;
 use crate::cli;
@@ -63,6 +64,24 @@ fn tls_files(a: &cli::ServerArgs) -> Result<Option<TlsFiles>, Error> {
     }
 }
 
+/// `-http-read-header-timeout`: a Go duration (`10s`, `500ms`), more than zero.
+fn header_timeout(a: &cli::ServerArgs) -> Result<Duration, Error> {
+    let Some(raw) = &a.http_read_header_timeout else {
+        return Ok(server::HEADER_TIMEOUT);
+    };
+    match crate::fields::go_parse_duration(raw) {
+        Ok(ns) if ns > 0 => Ok(Duration::from_nanos(ns as u64)),
+        Ok(_) => Err(Error::Usage(format!(
+            "invalid value {} for flag -http-read-header-timeout: expected a duration above zero",
+            crate::gofmt::go_quote(raw)
+        ))),
+        Err(e) => Err(Error::Usage(format!(
+            "invalid value {} for flag -http-read-header-timeout: {e}",
+            crate::gofmt::go_quote(raw)
+        ))),
+    }
+}
+
 pub fn run(run: &Run, a: cli::ServerArgs) -> Result<(), Error> {
     if !a.args.is_empty() {
         return Err(Error::Usage(format!(
@@ -84,6 +103,7 @@ pub fn run(run: &Run, a: cli::ServerArgs) -> Result<(), Error> {
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| DEFAULT_LISTEN.to_string()),
         tls: tls_files(&a)?,
+        header_timeout: header_timeout(&a)?,
     };
     let server = Server::bind(&config).map_err(|e| match e {
         ServerError::Tls(m) => Error::Usage(m),

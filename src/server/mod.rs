@@ -7,9 +7,10 @@
 //! JSON ([`envelope`]). Authentication, the ACL and every path are the router's.
 //!
 //! HTTP/1.1 by hyper on tokio, TLS by rustls ([`tls`]). A slow client cannot hold anything but
-//! its own connection: the request head must arrive within [`HEADER_TIMEOUT`] (which is also how
-//! long an idle keep-alive connection is kept), a body within [`BODY_TIMEOUT`], a TLS handshake
-//! within [`HEADER_TIMEOUT`]; bodies over 32 MiB are refused with 413 before they are read.
+//! its own connection: the request head must arrive within the header timeout (default
+//! [`HEADER_TIMEOUT`], Vault's `http_read_header_timeout`; it is also how long an idle
+//! keep-alive connection is kept, and how long a TLS handshake may take), a body within
+//! [`BODY_TIMEOUT`]; bodies over 32 MiB are refused with 413 before they are read.
 //!
 //! The seam for the storage work after this one: the backend is any
 //! `Arc<dyn Backend + Send + Sync>`; today a [`LocalBackend`](crate::backend::LocalBackend)
@@ -50,7 +51,7 @@ pub use tls::TlsFiles;
 pub type SharedBackend = Arc<dyn Backend + Send + Sync>;
 
 /// How long a request head (and a TLS handshake) may take to arrive, and how long an idle
-/// keep-alive connection is kept.
+/// keep-alive connection is kept, unless configured (Vault's `http_read_header_timeout`).
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a request body may take to arrive once its head has.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -63,6 +64,8 @@ pub struct Config {
     /// `host:port`; port 0 picks a free port (the address printed says which).
     pub listen: String,
     pub tls: Option<TlsFiles>,
+    /// See [`HEADER_TIMEOUT`].
+    pub header_timeout: Duration,
 }
 
 /// Why the server could not start or serve.
@@ -96,6 +99,7 @@ pub struct Server {
     tls: Option<tokio_rustls::TlsAcceptor>,
     signals: Signals,
     url: String,
+    header_timeout: Duration,
 }
 
 /// What the serving threads tell the thread that prints.
@@ -110,6 +114,7 @@ enum Event {
 struct Shared {
     backend: SharedBackend,
     events: mpsc::Sender<Event>,
+    header_timeout: Duration,
 }
 
 impl Shared {
@@ -155,6 +160,7 @@ impl Server {
             tls,
             signals,
             url: format!("{scheme}://{local}"),
+            header_timeout: config.header_timeout,
         })
     }
 
@@ -175,12 +181,14 @@ impl Server {
             listener,
             tls,
             mut signals,
+            header_timeout,
             ..
         } = self;
         let (events, received) = mpsc::channel();
         let shared = Arc::new(Shared {
             backend,
             events: events.clone(),
+            header_timeout,
         });
         runtime.spawn(async move {
             let graceful = GracefulShutdown::new();
@@ -242,7 +250,8 @@ async fn connection(
         return http(tcp, peer, shared, watcher).await;
     };
     let mut first = [0u8; 1];
-    match tokio::time::timeout(HEADER_TIMEOUT, tcp.peek(&mut first)).await {
+    let limit = shared.header_timeout;
+    match tokio::time::timeout(limit, tcp.peek(&mut first)).await {
         Ok(Ok(1)) if first[0] != 0x16 => {
             // Not a TLS handshake record: plain HTTP sent to the TLS port. Go's answer.
             let mut tcp = tcp;
@@ -253,7 +262,7 @@ async fn connection(
         Ok(Ok(1)) => {}
         _ => return,
     }
-    if let Ok(Ok(stream)) = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(tcp)).await {
+    if let Ok(Ok(stream)) = tokio::time::timeout(limit, acceptor.accept(tcp)).await {
         http(stream, peer, shared, watcher).await;
     }
 }
@@ -263,6 +272,7 @@ async fn http<I>(io: I, peer: SocketAddr, shared: Arc<Shared>, watcher: Watcher)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let header_timeout = shared.header_timeout;
     let service = service_fn(move |req| {
         let shared = shared.clone();
         async move { Ok::<_, Infallible>(handle(req, peer, &shared).await) }
@@ -270,7 +280,7 @@ where
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
+        .header_read_timeout(header_timeout)
         .title_case_headers(true)
         .keep_alive(true);
     let conn = builder.serve_connection(TokioIo::new(io), service);

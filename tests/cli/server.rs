@@ -298,7 +298,15 @@ impl Shared {
         ])
         .ok();
         let root = format!("srv-root-{}", jwtvault::ids::base62(16));
-        let server = Server::start(&fx.env, &[&format!("-root-token-id={root}")], "shared");
+        // A short header timeout, so that the stalled-client test waits 2 s, not 10.
+        let server = Server::start(
+            &fx.env,
+            &[
+                &format!("-root-token-id={root}"),
+                "-http-read-header-timeout=2s",
+            ],
+            "shared",
+        );
         let jwt = fx.jwt("default-user", json!([]));
         let login = server.call(
             "POST",
@@ -883,7 +891,8 @@ fn a_slow_client_holds_nothing() {
     for _ in 0..5 {
         assert_eq!(s.server.get("/v1/sys/leader", &[]).status, 200);
     }
-    // And the stalled connection is closed by the server (its header timeout), not left open.
+    // And the stalled connection is closed by the server (its header timeout: 2 s here), not
+    // left open.
     let c = &mut stalled[0];
     c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut buf = Vec::new();
@@ -1101,7 +1110,7 @@ fn tls_with_a_certificate_the_client_trusts() {
 #[test]
 fn bad_flags_and_a_busy_port() {
     let env = Env::new();
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 9] = [
         (
             &["server", "-tls-cert-file=c.pem"],
             "-tls-cert-file and -tls-key-file go together: give both (PEM files) to serve HTTPS, or neither to serve plain HTTP\n",
@@ -1124,6 +1133,14 @@ fn bad_flags_and_a_busy_port() {
             "give -state=PATH or -storage=URL, not both\n",
         ),
         (&["server", "extra"], "Too many arguments (expected 0, got 1)\n"),
+        (
+            &["server", "-http-read-header-timeout=soon"],
+            "invalid value \"soon\" for flag -http-read-header-timeout: time: invalid duration \"soon\"\n",
+        ),
+        (
+            &["server", "-http-read-header-timeout=0s"],
+            "invalid value \"0s\" for flag -http-read-header-timeout: expected a duration above zero\n",
+        ),
     ];
     for (args, err) in cases {
         let out = env.run(args);
