@@ -221,7 +221,9 @@ fn dispatch(call: &Call, target: Target) -> Answer {
                 config::write(store, ctx, &mount, &req.data, fetched).into()
             }
             ("role", Operation::List) => done(role::list(store, &mount)),
-            ("login", Operation::Write) => login::write(store, ctx, &mount, &req.data, fetched),
+            ("login", Operation::Write) => {
+                login::write(store, ctx, &mount, &login_body(req), fetched)
+            }
             ("jwks", Operation::Read) => done(jwks::read(store, &mount)),
             ("jwks/refresh", Operation::Write) => jwks::refresh(store, ctx, &mount, fetched).into(),
             ("jwks/import", Operation::Write) => done(jwks::import(store, ctx, &mount, &req.data)),
@@ -245,6 +247,19 @@ fn dispatch(call: &Call, target: Target) -> Answer {
         }
         Target::UiMounts(rest) => done(sys_internal::handle(store, req, &rest, ctx.now)),
     }
+}
+
+/// A login's body as the handler sees it. `remote_addr=IP` is the command line's way to name
+/// the client's address (contract §4); over HTTP the connection's address is the client's, so
+/// the parameter is dropped there (Vault has none): a client cannot claim an address inside a
+/// role's `token_bound_cidrs`.
+fn login_body(req: &Request) -> std::borrow::Cow<'_, Map<String, Value>> {
+    if matches!(req.caller, Caller::Local(_)) || !req.data.contains_key("remote_addr") {
+        return std::borrow::Cow::Borrowed(&req.data);
+    }
+    let mut data = req.data.clone();
+    data.remove("remote_addr");
+    std::borrow::Cow::Owned(data)
 }
 
 /// A response with `data` only.
@@ -298,6 +313,55 @@ mod tests {
 
     fn with(t: &str) -> Caller {
         Caller::Token(CallerToken::new(t, "the X-Vault-Token header"))
+    }
+
+    #[test]
+    fn over_http_a_login_cannot_claim_another_address() {
+        use crate::verify::Alg;
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::new(dir.path().join("state.db"), true);
+        let store = b.open().unwrap();
+        mounts::enable(
+            &store,
+            &mounts::EnableRequest {
+                kind: "jwt".into(),
+                path: "jwt".into(),
+                description: String::new(),
+                default_lease_ttl: 0,
+                max_lease_ttl: 0,
+                token_type: String::new(),
+            },
+        )
+        .unwrap();
+        store.commit().unwrap();
+        let (private, public) = crate::verify::generate_key(Alg::ES256).unwrap();
+        let body = |v: Value| v.as_object().cloned().unwrap();
+        let config = serde_json::json!({"jwt_validation_pubkeys": [public]});
+        b.handle(&Request::write("auth/jwt/config", body(config)))
+            .unwrap();
+        let role = serde_json::json!({"user_claim": "sub", "bound_audiences": "a",
+            "token_bound_cidrs": "10.0.0.0/8"});
+        b.handle(&Request::write("auth/jwt/role/r", body(role)))
+            .unwrap();
+        let now = Ctx::now_secs() as i64;
+        let claims = serde_json::json!({"sub": "s", "aud": "a", "iat": now, "exp": now + 600});
+        let jwt = crate::verify::sign(Alg::ES256, &private, None, &body(claims)).unwrap();
+        let login = serde_json::json!({"role": "r", "jwt": jwt, "remote_addr": "10.1.2.3"});
+        let from = |caller: Caller| {
+            Request::write("auth/jwt/login", body(login.clone()))
+                .with_caller(caller)
+                .with_remote_addr(Some("192.0.2.1".into()))
+        };
+        // Over HTTP the connection's address (outside the CIDRs) is the one checked.
+        match b.handle(&from(Caller::Anonymous)) {
+            Err(Failure::Api(e)) => assert_eq!(
+                (e.code, e.errors),
+                (403, vec!["permission denied".to_string()])
+            ),
+            other => panic!("{other:?}"),
+        }
+        // The command line names the address with the parameter (contract §4).
+        assert!(b.handle(&from(Caller::Local(None))).unwrap().auth.is_some());
     }
 
     #[test]
