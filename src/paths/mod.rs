@@ -9,6 +9,8 @@ pub mod jwks;
 pub mod login;
 pub mod mounts;
 pub mod role;
+#[cfg(test)]
+mod testutil;
 
 use serde_json::{Map, Value};
 
