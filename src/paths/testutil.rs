@@ -1,6 +1,11 @@
 //! What the handlers' unit tests share: a temporary state file answered by the router through
 //! [`LocalBackend`] (one transaction per request, fetches outside it, as the command line runs
-//! them), a jwt mount, requests as the local operator,.
+//! them), a jwt mount, requests as the local operator, and a loopback key server.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
 
@@ -19,6 +24,12 @@ impl TestState {
     /// A new state with the network off (`-offline`).
     pub fn offline() -> TestState {
         TestState::new(true)
+    }
+
+    /// A new state whose handlers may fetch (tests use loopback servers only).
+    #[allow(dead_code)] // used by the fetching tests
+    pub fn online() -> TestState {
+        TestState::new(false)
     }
 
     fn new(offline: bool) -> TestState {
@@ -107,4 +118,54 @@ pub fn bad_request(result: Result<Response, ApiError>) -> String {
     let (code, text) = failure(result);
     assert_eq!(code, 400, "{text}");
     text
+}
+
+/// The current time, whole seconds.
+pub fn now() -> i64 {
+    crate::paths::Ctx::now_secs() as i64
+}
+
+/// A loopback HTTP server answering every request with its current body (200, JSON), counting
+/// requests. Runs until the test process ends.
+pub struct KeyServer {
+    pub url: String,
+    body: Arc<Mutex<String>>,
+    hits: Arc<AtomicUsize>,
+}
+
+impl KeyServer {
+    pub fn start(body: &str) -> KeyServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("loopback port");
+        let url = format!("http://{}/keys", listener.local_addr().expect("address"));
+        let body = Arc::new(Mutex::new(body.to_string()));
+        let hits = Arc::new(AtomicUsize::new(0));
+        let (b, h) = (Arc::clone(&body), Arc::clone(&hits));
+        std::thread::spawn(move || {
+            for mut s in listener.incoming().flatten() {
+                h.fetch_add(1, Ordering::SeqCst);
+                let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let text = b.lock().map(|t| t.clone()).unwrap_or_default();
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{text}",
+                    text.len()
+                );
+            }
+        });
+        KeyServer { url, body, hits }
+    }
+
+    /// Serves `body` from now on.
+    pub fn set_body(&self, body: &str) {
+        if let Ok(mut b) = self.body.lock() {
+            *b = body.to_string();
+        }
+    }
+
+    /// How many requests the server answered.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
 }
