@@ -169,3 +169,9 @@ impl KeyServer {
         self.hits.load(Ordering::SeqCst)
     }
 }
+
+/// A loopback URL nobody listens on: fetches fail at once with "connection refused".
+pub fn refused_url() -> String {
+    let l = TcpListener::bind("127.0.0.1:0").expect("loopback port");
+    format!("http://{}/keys", l.local_addr().expect("address"))
+}
