@@ -67,7 +67,9 @@ pub struct DeprecatedParams {
 
 impl TokenParams {
     /// Vault's `ParseTokenFields`: each token field the request gives replaces the stored
-    /// value, with its checks, in Vault's order; the first failure is the request's error.
+    /// value, then its check runs on the result (so a negative use count stored through the
+    /// deprecated `num_uses` fails every later write, as in OpenBao), in OpenBao 2.7's order;
+    /// the first failure is the request's error.
     pub fn parse_token_fields(&mut self, d: &FieldData) -> Result<(), ApiError> {
         if let Some(c) = d.strings("token_bound_cidrs") {
             self.token_bound_cidrs = parse_addrs(&c)?;
@@ -76,25 +78,19 @@ impl TokenParams {
             self.token_explicit_max_ttl = v;
         }
         if let Some(v) = d.seconds("token_max_ttl") {
-            if v < 0 {
-                return Err(ApiError::bad_request("'token_max_ttl' cannot be negative"));
-            }
             self.token_max_ttl = v;
+        }
+        if self.token_max_ttl < 0 {
+            return Err(ApiError::bad_request("'token_max_ttl' cannot be negative"));
         }
         if let Some(v) = d.bool("token_no_default_policy") {
             self.token_no_default_policy = v;
         }
-        if let Some(v) = d.int("token_num_uses") {
-            if v < 0 {
-                return Err(ApiError::bad_request("'token_num_uses' cannot be negative"));
-            }
-            self.token_num_uses = v;
-        }
         if let Some(v) = d.seconds("token_period") {
-            if v < 0 {
-                return Err(ApiError::bad_request("'token_period' cannot be negative"));
-            }
             self.token_period = v;
+        }
+        if self.token_period < 0 {
+            return Err(ApiError::bad_request("'token_period' cannot be negative"));
         }
         if let Some(v) = d.strings("token_policies") {
             self.token_policies = v;
@@ -102,12 +98,18 @@ impl TokenParams {
         if let Some(t) = d.string("token_type") {
             self.token_type = parse_token_type(&t)?;
         }
+        if let Some(v) = d.int("token_num_uses") {
+            self.token_num_uses = v;
+        }
+        if self.token_num_uses < 0 {
+            return Err(ApiError::bad_request("'token_num_uses' cannot be negative"));
+        }
         self.check_batch()?;
         if let Some(v) = d.seconds("token_ttl") {
-            if v < 0 {
-                return Err(ApiError::bad_request("'token_ttl' cannot be negative"));
-            }
             self.token_ttl = v;
+        }
+        if self.token_ttl < 0 {
+            return Err(ApiError::bad_request("'token_ttl' cannot be negative"));
         }
         if self.token_ttl > 0 && self.token_max_ttl > 0 && self.token_ttl > self.token_max_ttl {
             return Err(ApiError::bad_request(
@@ -147,68 +149,73 @@ fn parse_token_type(t: &str) -> Result<String, ApiError> {
     }
 }
 
-/// Vault's `tokenutil.UpgradeValue` for every deprecated name (§3.4): only the new name given
-/// → new set, old cleared; only the old → both set to it (`policies` sanitised); both → the new
-/// one wins and the old mirrors it.
+/// Vault's `tokenutil.UpgradeValue` for every deprecated name, in the JWT plugin's order
+/// (§3.4): only the new name given → new set, old cleared; only the old → both set to it
+/// (`policies` sanitised, `bound_cidrs` parsed); both → the new one wins and the old mirrors it
+/// (the old value is then not even parsed).
 pub fn upgrade_deprecated(
     new: &mut TokenParams,
     old: &mut DeprecatedParams,
     d: &FieldData,
 ) -> Result<(), ApiError> {
+    let given = |new_name: &str, old_name: &str| (d.has(new_name), d.has(old_name));
     upgrade(
         &mut new.token_policies,
         &mut old.policies,
-        d.has("token_policies"),
-        d.strings("policies").map(|p| sanitize_policies(&p)),
-    );
-    upgrade(
-        &mut new.token_ttl,
-        &mut old.ttl,
-        d.has("token_ttl"),
-        d.seconds("ttl"),
-    );
-    upgrade(
-        &mut new.token_max_ttl,
-        &mut old.max_ttl,
-        d.has("token_max_ttl"),
-        d.seconds("max_ttl"),
-    );
-    upgrade(
-        &mut new.token_period,
-        &mut old.period,
-        d.has("token_period"),
-        d.seconds("period"),
-    );
-    upgrade(
-        &mut new.token_num_uses,
-        &mut old.num_uses,
-        d.has("token_num_uses"),
-        d.int("num_uses"),
-    );
-    let bound_cidrs = d
-        .strings("bound_cidrs")
-        .map(|c| parse_addrs(&c))
-        .transpose()?;
+        given("token_policies", "policies"),
+        || Ok(parse_policies(&d.strings("policies").unwrap_or_default())),
+    )?;
     upgrade(
         &mut new.token_bound_cidrs,
         &mut old.bound_cidrs,
-        d.has("token_bound_cidrs"),
-        bound_cidrs,
-    );
-    Ok(())
+        given("token_bound_cidrs", "bound_cidrs"),
+        || parse_addrs(&d.strings("bound_cidrs").unwrap_or_default()),
+    )?;
+    upgrade(
+        &mut new.token_num_uses,
+        &mut old.num_uses,
+        given("token_num_uses", "num_uses"),
+        || Ok(d.int("num_uses").unwrap_or_default()),
+    )?;
+    upgrade(
+        &mut new.token_ttl,
+        &mut old.ttl,
+        given("token_ttl", "ttl"),
+        || Ok(d.seconds("ttl").unwrap_or_default()),
+    )?;
+    upgrade(
+        &mut new.token_max_ttl,
+        &mut old.max_ttl,
+        given("token_max_ttl", "max_ttl"),
+        || Ok(d.seconds("max_ttl").unwrap_or_default()),
+    )?;
+    upgrade(
+        &mut new.token_period,
+        &mut old.period,
+        given("token_period", "period"),
+        || Ok(d.seconds("period").unwrap_or_default()),
+    )
 }
 
-/// One deprecated name: see [`upgrade_deprecated`].
-fn upgrade<T: Clone + Default>(new: &mut T, old: &mut T, new_given: bool, old_given: Option<T>) {
-    match (new_given, old_given) {
-        (true, Some(_)) => *old = new.clone(),
-        (true, None) => *old = T::default(),
-        (false, Some(o)) => {
+/// One deprecated name, `given` telling whether the (new, old) names were given; the old
+/// value is converted only when it is used.
+fn upgrade<T: Clone + Default>(
+    new: &mut T,
+    old: &mut T,
+    given: (bool, bool),
+    old_value: impl FnOnce() -> Result<T, ApiError>,
+) -> Result<(), ApiError> {
+    match given {
+        (true, true) => *old = new.clone(),
+        (true, false) => *old = T::default(),
+        (false, true) => {
+            let o = old_value()?;
             *new = o.clone();
             *old = o;
         }
-        (false, None) => {}
+        (false, false) => {}
     }
+    Ok(())
 }
 
 /// Parses an address list the way Vault's `parseutil.ParseAddrs` does: each entry trimmed,
@@ -231,14 +238,17 @@ pub fn parse_addrs(items: &[String]) -> Result<Vec<String>, ApiError> {
     Ok(out)
 }
 
-/// Vault's sanitising of the deprecated `policies` list: trimmed, lower-cased, non-empty,
-/// de-duplicated, sorted.
-pub fn sanitize_policies(list: &[String]) -> Vec<String> {
+/// Vault's `policyutil.ParsePolicies` of the deprecated `policies` list: trimmed,
+/// lower-cased, non-empty, de-duplicated, sorted; `root` anywhere is the whole list.
+pub fn parse_policies(list: &[String]) -> Vec<String> {
     let mut v: Vec<String> = list
         .iter()
         .map(|p| p.trim().to_lowercase())
         .filter(|p| !p.is_empty())
         .collect();
+    if v.iter().any(|p| p == "root") {
+        return vec!["root".to_string()];
+    }
     v.sort();
     v.dedup();
     v
@@ -322,6 +332,21 @@ mod tests {
             fresh(json!({"token_bound_cidrs": "10.0.0.0/8,banana"})),
             Err("error parsing address \"banana\": Unable to convert \"banana\" to an IPv4 or IPv6 address, or a UNIX Socket".into())
         );
+        // OpenBao 2.7's order: the token type before the use count.
+        assert_eq!(
+            fresh(json!({"token_num_uses": -1, "token_type": "bogus"})),
+            Err("invalid 'token_type' value \"bogus\"".into())
+        );
+        // The checks look at the result: a negative count stored through `num_uses` fails
+        // any later write.
+        let mut stored = TokenParams {
+            token_num_uses: -1,
+            ..TokenParams::default()
+        };
+        assert_eq!(
+            parsed(&mut stored, json!({})),
+            Err("'token_num_uses' cannot be negative".into())
+        );
         // The batch check looks at the stored values too.
         let mut p = TokenParams {
             token_period: 60,
@@ -362,6 +387,13 @@ mod tests {
         // Neither: unchanged.
         up(&mut new, &mut old, json!({})).unwrap();
         assert_eq!((new.token_period, old.period), (30, 30));
+        // A bad old value given with the new one is never parsed.
+        up(
+            &mut new,
+            &mut old,
+            json!({"token_bound_cidrs": "", "bound_cidrs": "nope"}),
+        )
+        .unwrap();
         assert_eq!(
             up(&mut new, &mut old, json!({"bound_cidrs": "nope"})),
             Err("error parsing address \"nope\": Unable to convert \"nope\" to an IPv4 or IPv6 address, or a UNIX Socket".into())
@@ -369,10 +401,11 @@ mod tests {
     }
 
     #[test]
-    fn deprecated_policies_are_sanitised() {
+    fn deprecated_policies_are_parsed_as_vault_does() {
         assert_eq!(
-            sanitize_policies(&["B".into(), " a".into(), "".into(), "a".into()]),
+            parse_policies(&["B".into(), " a".into(), "".into(), "a".into()]),
             ["a", "b"]
         );
+        assert_eq!(parse_policies(&["a".into(), " Root ".into()]), ["root"]);
     }
 }

@@ -1,8 +1,10 @@
 //! `auth/<mount>/role/<name>` and `auth/<mount>/role` (vault-jwt-reference §3).
 //!
 //! Writes merge into the stored role: a field changes only when the request names it, except
-//! `role_type` (omitted: `jwt`, jwtvault's deviation) and `bound_claims_type` (omitted:
-//! `string`, with a warning when that resets a stored `glob`). Checks run in Vault's order.
+//! `role_type` (omitted or empty: `jwt`, jwtvault's deviation), `callback_mode` (omitted:
+//! `client`) and `bound_claims_type` (omitted: `string`, with a warning when that resets a
+//! stored `glob`). A write is: the field table converted (`FIELD_TABLES`), then Vault's checks
+//! in Vault's order (`update`), the token fields by [`crate::tokenutil`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -240,7 +242,8 @@ pub fn read(store: &Store, mount: &MountRow, name: &str) -> Result<Response, Api
             ("period", r.period),
             ("num_uses", r.num_uses),
         ] {
-            if v != 0 {
+            // Vault shows them only when positive (a negative `num_uses` is stored, not shown).
+            if v > 0 {
                 obj.insert(k.into(), json!(v));
             }
         }
@@ -256,13 +259,9 @@ pub fn read(store: &Store, mount: &MountRow, name: &str) -> Result<Response, Api
 
 // ---- The field table ---------------------------------------------------------------------
 
-/// `role_type`, converted first. Its default is jwtvault's (docs/deviations.md D-1): Vault
-/// has none and takes an omitted type as `oidc`.
-const ROLE_TYPE_FIELD: &[FieldSchema] = &[FieldSchema::with_default(
-    "role_type",
-    FieldType::String,
-    "jwt",
-)];
+/// `role_type`, converted first (no schema default: the handler decides, see
+/// [`set_role_type`]).
+const ROLE_TYPE_FIELD: &[FieldSchema] = &[FieldSchema::new("role_type", FieldType::String)];
 
 /// Token fields of the JWT role beyond tokenutil's.
 const ROLE_TOKEN_FIELDS: &[FieldSchema] = &[
@@ -363,7 +362,7 @@ fn parse_bound_claims(field: &str, v: &Value) -> Result<Option<Map<String, Value
 // ---- write -------------------------------------------------------------------------------
 
 /// `write auth/<mount>/role/<name>`: the fields are converted first (as Vault validates every
-/// field before the handler), then merged into the stored role by [`update`].
+/// field before the handler), then merged into the stored role by `update`.
 pub fn write(
     store: &Store,
     mount: &MountRow,
@@ -389,33 +388,49 @@ pub fn write(
 /// Vault's `pathRoleCreateUpdate` after the field conversion: steps 3–16 of
 /// vault-jwt-reference §3.3, in that order. Returns the warnings.
 fn update(r: &mut Role, d: &FieldData, mount: &MountRow) -> Result<Vec<String>, ApiError> {
-    let mut warnings = Vec::new();
     set_role_type(r, d)?; // 3
     set_token_params(r, d)?; // 4–5
     let mount_max = mount_max_ttl(mount);
     check_period(r, mount_max)?; // 6
-    set_bounds_and_leeways(r, d, &mut warnings); // 7
-    set_bound_claims_type(r, d, &mut warnings)?; // 8
+    set_bounds_and_leeways(r, d); // 7
+    let reset_glob = set_bound_claims_type(r, d)?; // 8
     set_bound_claims(r, d)?; // 9
     set_claim_mappings(r, d)?; // 10
+    set_oauth2_metadata(r, d)?; // (OpenBao 2.7)
     set_user_claim(r, d)?; // 11
-    set_oidc_fields(r, d); // 12
+    set_oidc_fields(r, d)?; // 12
     check_role_type_needs(r)?; // 13–14
     check_ttl(r)?; // 15
+    let mut warnings = warnings(r, mount_max); // 16
+    warnings.extend(reset_glob);
+    Ok(warnings)
+}
+
+/// Step 16: Vault's warnings on the role as written.
+fn warnings(r: &Role, mount_max: i64) -> Vec<String> {
+    let mut out = Vec::new();
     if r.token_max_ttl > mount_max {
-        // 16 (the verbose logging warning came at 7).
-        warnings.insert(
-            0,
+        out.push(
             "token max ttl is greater than the system or backend mount's maximum TTL value; issued tokens' max TTL value will be truncated"
                 .to_string(),
         );
     }
-    Ok(warnings)
+    if r.verbose_oidc_logging {
+        out.push(
+            "verbose_oidc_logging has been enabled for this role. This is not recommended in production since sensitive information may be present in OIDC responses."
+                .to_string(),
+        );
+    }
+    out
 }
 
-/// Step 3: `role_type` (jwtvault: omitted means jwt).
+/// Step 3: `role_type`; omitted or empty is `oidc` in Vault, `jwt` in jwtvault
+/// (docs/deviations.md D-1).
 fn set_role_type(r: &mut Role, d: &FieldData) -> Result<(), ApiError> {
-    let role_type = d.string_or_default("role_type");
+    let role_type = match d.string("role_type") {
+        Some(t) if !t.is_empty() => t,
+        _ => "jwt".to_string(),
+    };
     if role_type != "jwt" && role_type != "oidc" {
         return Err(ApiError::bad_request(format!(
             "invalid 'role_type': {role_type}"
@@ -462,7 +477,7 @@ fn check_period(r: &Role, mount_max: i64) -> Result<(), ApiError> {
 }
 
 /// Step 7: leeways, audiences, subject, logging, max_age: stored when given.
-fn set_bounds_and_leeways(r: &mut Role, d: &FieldData, warnings: &mut Vec<String>) {
+fn set_bounds_and_leeways(r: &mut Role, d: &FieldData) {
     if let Some(v) = d.seconds("clock_skew_leeway") {
         r.clock_skew_leeway = v;
     }
@@ -480,40 +495,28 @@ fn set_bounds_and_leeways(r: &mut Role, d: &FieldData, warnings: &mut Vec<String
     }
     if let Some(v) = d.bool("verbose_oidc_logging") {
         r.verbose_oidc_logging = v;
-        if v {
-            warnings.push(
-                "verbose_oidc_logging has been enabled for this role. This is not recommended in production since sensitive information may be present in OIDC responses."
-                    .to_string(),
-            );
-        }
     }
     if let Some(v) = d.seconds("max_age") {
         r.max_age = v;
     }
 }
 
-/// Step 8, `bound_claims_type`: omitted resets to `string`, with a warning (jwtvault's) when
+/// Step 8, `bound_claims_type`: omitted resets to `string`. Returns jwtvault's warning when
 /// that undoes a stored `glob`.
-fn set_bound_claims_type(
-    r: &mut Role,
-    d: &FieldData,
-    warnings: &mut Vec<String>,
-) -> Result<(), ApiError> {
+fn set_bound_claims_type(r: &mut Role, d: &FieldData) -> Result<Option<String>, ApiError> {
     let claims_type = d.string_or_default("bound_claims_type");
     if claims_type != "string" && claims_type != "glob" {
         return Err(ApiError::bad_request(format!(
             "invalid 'bound_claims_type': {claims_type}"
         )));
     }
-    if r.bound_claims_type == "glob" && claims_type == "string" && !d.has("bound_claims_type") {
-        warnings.push(
-            "bound_claims_type was not given and has been reset from \"glob\" to \"string\"; \
-             send bound_claims_type=glob with every write to keep glob matching"
-                .to_string(),
-        );
-    }
+    let reset = r.bound_claims_type == "glob" && !d.has("bound_claims_type");
     r.bound_claims_type = claims_type;
-    Ok(())
+    Ok(reset.then(|| {
+        "bound_claims_type was not given and has been reset from \"glob\" to \"string\"; \
+         send bound_claims_type=glob with every write to keep glob matching"
+            .to_string()
+    }))
 }
 
 /// Step 9, `bound_claims`: replaced when given; with `glob`, every value must be a string or
@@ -575,6 +578,24 @@ fn set_claim_mappings(r: &mut Role, d: &FieldData) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// After step 10 (OpenBao 2.7, not in the reference): `oauth2_metadata`, replaced when given,
+/// names only tokens the OIDC flow can keep.
+fn set_oauth2_metadata(r: &mut Role, d: &FieldData) -> Result<(), ApiError> {
+    let Some(names) = d.strings("oauth2_metadata") else {
+        return Ok(());
+    };
+    if let Some(bad) = names
+        .iter()
+        .find(|n| !["id_token", "refresh_token", "access_token"].contains(&n.as_str()))
+    {
+        return Err(ApiError::bad_request(format!(
+            "Unrecognized oauth2 metadata name {bad}"
+        )));
+    }
+    r.oauth2_metadata = Some(names);
+    Ok(())
+}
+
 /// Step 11: `user_claim`: given or stored, never empty.
 fn set_user_claim(r: &mut Role, d: &FieldData) -> Result<(), ApiError> {
     if let Some(v) = d.string("user_claim") {
@@ -588,8 +609,9 @@ fn set_user_claim(r: &mut Role, d: &FieldData) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Step 12: the pointer flag, the groups claim and the OIDC-only fields: stored when given.
-fn set_oidc_fields(r: &mut Role, d: &FieldData) {
+/// Step 12: the pointer flag, the groups claim and the OIDC-only fields: stored when given,
+/// except `callback_mode`, which an omission resets to `client` (OpenBao 2.7).
+fn set_oidc_fields(r: &mut Role, d: &FieldData) -> Result<(), ApiError> {
     if let Some(v) = d.bool("user_claim_json_pointer") {
         r.user_claim_json_pointer = v;
     }
@@ -602,15 +624,17 @@ fn set_oidc_fields(r: &mut Role, d: &FieldData) {
     if let Some(v) = d.strings("allowed_redirect_uris") {
         r.allowed_redirect_uris = Some(v);
     }
-    if let Some(v) = d.string("callback_mode") {
-        r.callback_mode = v;
+    let callback_mode = d.string_or_default("callback_mode");
+    if !["device", "direct", "client"].contains(&callback_mode.as_str()) {
+        return Err(ApiError::bad_request(format!(
+            "invalid 'callback_mode': {callback_mode}"
+        )));
     }
+    r.callback_mode = callback_mode;
     if let Some(v) = d.bool("oidc_disable_confirmation") {
         r.oidc_disable_confirmation = v;
     }
-    if let Some(v) = d.strings("oauth2_metadata") {
-        r.oauth2_metadata = Some(v);
-    }
+    Ok(())
 }
 
 /// Steps 13–14: what each role type requires: redirect URIs for `oidc`, a bound constraint
@@ -807,8 +831,9 @@ mod router_tests {
                    "bound_claims": {"g": "x*"}, "token_ttl": 60, "callback_mode": "direct"}),
         )
         .unwrap();
-        // Only what the write names changes, except role_type (omitted: jwt) and
-        // bound_claims_type (omitted: string, with a warning when that undoes glob).
+        // Only what the write names changes, except role_type (omitted: jwt), callback_mode
+        // (omitted: client) and bound_claims_type (omitted: string, with a warning when that
+        // undoes glob).
         let resp = s.write(ROLE, json!({"bound_subject": "bob"})).unwrap();
         assert_eq!(
             resp.warnings,
@@ -825,7 +850,7 @@ mod router_tests {
         assert_eq!(d["token_ttl"], json!(60));
         assert_eq!(d["user_claim"], json!("sub"));
         assert_eq!(d["role_type"], json!("jwt"));
-        assert_eq!(d["callback_mode"], json!("direct"));
+        assert_eq!(d["callback_mode"], json!("client"));
         // A JSON null clears bound_claims; the role still has other bounds.
         s.write(ROLE, json!({"bound_claims": null})).unwrap();
         assert_eq!(s.read_data(ROLE)["bound_claims"], json!(null));
@@ -1009,6 +1034,106 @@ mod router_tests {
             bad_request(write_role(&s, json!({"bound_claims": "nope"}))),
             "error converting input for field \"bound_claims\": expected key=value, got \"nope\""
         );
+    }
+
+    #[test]
+    fn openbao_2_7_checks_the_oidc_fields_and_resets_callback_mode() {
+        let s = state();
+        assert_eq!(
+            bad_request(write_role(&s, json!({"callback_mode": "bogus"}))),
+            "invalid 'callback_mode': bogus"
+        );
+        assert_eq!(
+            bad_request(write_role(&s, json!({"callback_mode": ""}))),
+            "invalid 'callback_mode': "
+        );
+        // After the claim mappings, before the user claim.
+        assert_eq!(
+            bad_request(write_role(
+                &s,
+                json!({"oauth2_metadata": "id_token,bad", "user_claim": ""})
+            )),
+            "Unrecognized oauth2 metadata name bad"
+        );
+        assert_eq!(
+            bad_request(write_role(
+                &s,
+                json!({"oauth2_metadata": "bad", "claim_mappings": {"a": "role"}})
+            )),
+            "metadata key \"role\" is reserved and may not be a mapping destination"
+        );
+        write_role(
+            &s,
+            json!({"callback_mode": "device", "oauth2_metadata": "access_token,refresh_token"}),
+        )
+        .unwrap();
+        let d = s.read_data(ROLE);
+        assert_eq!(d["callback_mode"], json!("device"));
+        assert_eq!(
+            d["oauth2_metadata"],
+            json!(["access_token", "refresh_token"])
+        );
+        s.write(ROLE, json!({"bound_subject": "x"})).unwrap();
+        assert_eq!(s.read_data(ROLE)["callback_mode"], json!("client"));
+    }
+
+    #[test]
+    fn an_empty_role_type_is_an_omitted_one() {
+        let s = state();
+        write_role(&s, json!({"role_type": ""})).unwrap();
+        assert_eq!(s.read_data(ROLE)["role_type"], json!("jwt"));
+    }
+
+    #[test]
+    fn the_verbose_logging_warning_comes_with_every_write_while_it_is_on() {
+        let s = state();
+        let warning = "verbose_oidc_logging has been enabled for this role. This is not recommended in production since sensitive information may be present in OIDC responses.";
+        assert_eq!(
+            write_role(&s, json!({"verbose_oidc_logging": true}))
+                .unwrap()
+                .warnings,
+            [warning]
+        );
+        assert_eq!(
+            s.write(ROLE, json!({"bound_subject": "y"}))
+                .unwrap()
+                .warnings,
+            [warning]
+        );
+        assert!(s
+            .write(ROLE, json!({"verbose_oidc_logging": false}))
+            .unwrap()
+            .warnings
+            .is_empty());
+    }
+
+    #[test]
+    fn deprecated_names_as_openbao_2_7_handles_them() {
+        let s = state();
+        // `root` is the whole policy list.
+        write_role(&s, json!({"policies": "a,ROOT,b"})).unwrap();
+        assert_eq!(s.read_data(ROLE)["token_policies"], json!(["root"]));
+        // The old name is not even parsed when the new one is given.
+        write_role(
+            &s,
+            json!({"token_bound_cidrs": "10.0.0.0/8", "bound_cidrs": "bogus"}),
+        )
+        .unwrap();
+        let d = s.read_data(ROLE);
+        assert_eq!(d["bound_cidrs"], json!(["10.0.0.0/8"]));
+        // A negative num_uses is stored (and not shown under the old name); every later write
+        // then fails tokenutil's check.
+        write_role(&s, json!({"num_uses": -1})).unwrap();
+        let d = s.read_data(ROLE);
+        assert_eq!(
+            (d.get("num_uses"), &d["token_num_uses"]),
+            (None, &json!(-1))
+        );
+        assert_eq!(
+            bad_request(s.write(ROLE, json!({"bound_subject": "y"}))),
+            "'token_num_uses' cannot be negative"
+        );
+        s.write(ROLE, json!({"token_num_uses": 0})).unwrap();
     }
 
     #[test]
