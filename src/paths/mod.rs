@@ -13,6 +13,8 @@ pub mod sys_auth;
 pub mod sys_capabilities;
 pub mod sys_leases;
 pub mod sys_policy;
+#[cfg(test)]
+mod testutil;
 pub mod token;
 
 use serde_json::{Map, Value};
