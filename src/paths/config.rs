@@ -16,6 +16,7 @@ use crate::fields;
 use crate::keycache::{self, Fetched, KeySource, Plan, Probe, SetFetch, Target};
 use crate::keys;
 use crate::paths::{data, not_found, Ctx, Outcome};
+use crate::secret::{Redacted, Secret};
 use crate::store::{CachedDoc, MountRow, Store};
 use crate::verify::Alg;
 
@@ -35,7 +36,7 @@ pub struct Config {
     pub oidc_discovery_url: String,
     pub oidc_discovery_ca_pem: String,
     pub oidc_client_id: String,
-    pub oidc_client_secret: String,
+    pub oidc_client_secret: Secret,
     pub oidc_response_mode: String,
     pub oidc_response_types: Vec<String>,
     pub jwks_url: String,
@@ -45,7 +46,7 @@ pub struct Config {
     pub jwt_supported_algs: Vec<String>,
     pub bound_issuer: String,
     pub default_role: String,
-    pub provider_config: Map<String, Value>,
+    pub provider_config: Redacted<Map<String, Value>>,
     pub namespace_in_state: bool,
     pub unsupported_critical_cert_extensions: Vec<String>,
     /// jwtvault extension: audiences bound for the whole mount (contract §1).
@@ -199,7 +200,7 @@ fn parse(
         jwt_supported_algs: list("jwt_supported_algs")?,
         jwt_validation_pubkeys: list("jwt_validation_pubkeys")?,
         oidc_client_id: s("oidc_client_id")?,
-        oidc_client_secret: s("oidc_client_secret")?,
+        oidc_client_secret: Secret::new(s("oidc_client_secret")?),
         oidc_discovery_ca_pem: s("oidc_discovery_ca_pem")?,
         oidc_discovery_url: s("oidc_discovery_url")?,
         oidc_response_mode: s("oidc_response_mode")?,
@@ -208,12 +209,12 @@ fn parse(
         unsupported_critical_cert_extensions: list("unsupported_critical_cert_extensions")?,
         ..Config::default()
     };
-    c.provider_config = match body.get("provider_config") {
+    c.provider_config = Redacted(match body.get("provider_config") {
         Some(v) => fields::map("provider_config", v)
             .map_err(validation)?
             .unwrap_or_default(),
         None => Map::new(),
-    };
+    });
     c.namespace_in_state = match body.get("namespace_in_state") {
         Some(v) => fields::bool("namespace_in_state", v).map_err(validation)?,
         None => previous.map(|p| p.namespace_in_state).unwrap_or(true),
