@@ -31,8 +31,8 @@ fn fixture() -> &'static Fixture {
         let ed = keys::parse_pem(&public).expect("ed25519 public");
         let ec = keys::parse_pem(&p256).expect("p256 public");
         let jwks_doc = json!({"keys": [
-            jwtvault::jwt_cmd::public_jwk(&ed, Alg::EdDSA, Some("k1")),
-            jwtvault::jwt_cmd::public_jwk(&ec, Alg::ES256, None),
+            jwtvault::jwt_tools::public_jwk(&ed, Alg::EdDSA, Some("k1")),
+            jwtvault::jwt_tools::public_jwk(&ec, Alg::ES256, None),
         ]});
         let jwks = keys::parse_jwks(jwks_doc.to_string().as_bytes()).expect("jwks");
         Fixture {
@@ -131,7 +131,7 @@ pub fn jws(data: &[u8]) {
             }
         }
     }
-    let _ = jwtvault::jwt_cmd::decode_token(&token, 1_700_000_000.0);
+    let _ = jwtvault::jwt_tools::decode_token(&token, 1_700_000_000.0);
     // The payload as claims, even when the signature did not verify.
     if let Some(p) = token.split('.').nth(1) {
         if let Ok(bytes) = URL_SAFE_NO_PAD.decode(p) {

@@ -1,30 +1,127 @@
-//! The request/response vocabulary shared by the router, the path handlers and `output`.
+//! The request/response vocabulary of the one data flow: a [`Request`] goes in, a [`Response`]
+//! or an [`ApiError`] comes out, whoever asks (the command line, the HTTP server, a unit test).
 //!
-//! A handler takes a [`Request`] and returns a [`Response`] or an [`ApiError`]: the same shapes a
-//! Vault backend returns over HTTP, so that `output` can render them exactly as the Vault CLI does.
+//! These are the shapes a Vault backend takes and returns over HTTP, so that `output` can
+//! render them exactly as the Vault CLI does and the server can send them as Vault's JSON.
 //! Nothing here does I/O.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde_json::{Map, Value};
 
-/// The logical operation a request asks for (Vault's read/update/list/delete).
+use crate::secret::Secret;
+
+/// The logical operation a request asks for: Vault's read, update (create), list, delete and
+/// patch. Whether a write needs `create` or `update` is decided by the router.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
     Read,
     Write,
     List,
     Delete,
+    Patch,
 }
 
-/// One request to a Vault API path, after the command line has been parsed.
-#[derive(Clone, Debug)]
+/// A token a request is made with, and where it came from (for explanations only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallerToken {
+    pub token: Secret,
+    /// `JWTVAULT_TOKEN`, `the helper file <path>`, `the X-Vault-Token header`, …
+    pub source: String,
+}
+
+impl CallerToken {
+    pub fn new(token: impl Into<Secret>, source: impl Into<String>) -> CallerToken {
+        CallerToken {
+            token: token.into(),
+            source: source.into(),
+        }
+    }
+}
+
+/// Who makes a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Caller {
+    /// No token (an HTTP request without `X-Vault-Token`): only unauthenticated paths answer.
+    Anonymous,
+    /// A token, checked and governed by its policies on every path (the HTTP server, and the
+    /// command line talking to a server).
+    Token(CallerToken),
+    /// The local command line: whoever opened the state file. Configuration paths are the
+    /// operator's whatever token is held (contract §2); on token-governed paths the token, if
+    /// any, is the caller, and with none the operator acts.
+    Local(Option<CallerToken>),
+}
+
+/// One request to a Vault API path.
+#[derive(Clone, PartialEq)]
 pub struct Request {
     pub operation: Operation,
     /// Sanitised path: no leading or trailing `/`, e.g. `auth/jwt/role/dev`.
     pub path: String,
-    /// The request body as the kv-builder made it (values are strings unless they came from JSON).
+    /// The request body (writes) or query parameters (reads and lists), as Vault's field data:
+    /// values are strings unless they came from JSON.
     pub data: Map<String, Value>,
+    pub caller: Caller,
+    /// The client's address, for `token_bound_cidrs` and bound token CIDRs.
+    pub remote_addr: Option<String>,
+    /// Collect every check of a login into [`Response::explain`] / [`ApiError::explain`].
+    pub explain: bool,
+}
+
+impl Request {
+    /// A request from the local operator with no token and no address.
+    pub fn new(operation: Operation, path: impl Into<String>, data: Map<String, Value>) -> Self {
+        Request {
+            operation,
+            path: path.into(),
+            data,
+            caller: Caller::Local(None),
+            remote_addr: None,
+            explain: false,
+        }
+    }
+
+    pub fn read(path: impl Into<String>) -> Self {
+        Request::new(Operation::Read, path, Map::new())
+    }
+
+    pub fn list(path: impl Into<String>) -> Self {
+        Request::new(Operation::List, path, Map::new())
+    }
+
+    pub fn write(path: impl Into<String>, data: Map<String, Value>) -> Self {
+        Request::new(Operation::Write, path, data)
+    }
+
+    pub fn delete(path: impl Into<String>) -> Self {
+        Request::new(Operation::Delete, path, Map::new())
+    }
+
+    pub fn with_caller(mut self, caller: Caller) -> Self {
+        self.caller = caller;
+        self
+    }
+
+    pub fn with_remote_addr(mut self, addr: Option<String>) -> Self {
+        self.remote_addr = addr;
+        self
+    }
+}
+
+/// The body's values may hold a JWT, a token or a secret: `Debug` shows only their names.
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("path", &self.path)
+            .field("data_keys", &self.data.keys().collect::<Vec<_>>())
+            .field("caller", &self.caller)
+            .field("remote_addr", &self.remote_addr)
+            .field("explain", &self.explain)
+            .finish()
+    }
 }
 
 /// A successful response: Vault's `logical.Response` reduced to what the CLI shows.
@@ -41,12 +138,15 @@ pub struct Response {
     pub warnings: Vec<String>,
     /// `mount_type` of the JSON envelope when known (e.g. `jwt`, `token`).
     pub mount_type: Option<String>,
+    /// A login's `-explain` block (every check, passed or failed), for stderr.
+    pub explain: Option<String>,
 }
 
 /// The `auth` block of a login or renewal response.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Auth {
-    pub client_token: String,
+    /// The token handed out (empty when not known, e.g. a renewal by accessor).
+    pub client_token: Secret,
     pub accessor: String,
     /// Union of `token_policies` and `identity_policies`, sorted.
     pub policies: Vec<String>,
@@ -70,32 +170,40 @@ pub struct ApiError {
     pub code: u16,
     pub errors: Vec<String>,
     pub hints: Vec<String>,
+    /// A login's `-explain` block (every check, passed or failed), for stderr.
+    pub explain: Option<String>,
 }
 
 impl ApiError {
+    /// An error with Vault's status code and messages.
+    pub fn new(code: u16, errors: Vec<String>) -> Self {
+        ApiError {
+            code,
+            errors,
+            hints: Vec::new(),
+            explain: None,
+        }
+    }
+    /// Vault's empty 404: a read or list of something that does not exist (`No value found`).
+    pub fn not_found() -> Self {
+        ApiError::new(404, Vec::new())
+    }
+    /// A go-multierror string, as Vault's HTTP layer returns errors that are not a backend's
+    /// `ErrorResponse` (`1 error occurred:\n\t* permission denied\n\n`).
+    pub fn multi(code: u16, msg: impl fmt::Display) -> Self {
+        ApiError::new(code, vec![format!("1 error occurred:\n\t* {msg}\n\n")])
+    }
     /// A 400 with one message, Vault's `logical.ErrorResponse`.
     pub fn bad_request(msg: impl Into<String>) -> Self {
-        ApiError {
-            code: 400,
-            errors: vec![msg.into()],
-            hints: Vec::new(),
-        }
+        ApiError::new(400, vec![msg.into()])
     }
     /// A 403 `permission denied`.
     pub fn permission_denied() -> Self {
-        ApiError {
-            code: 403,
-            errors: vec!["permission denied".into()],
-            hints: Vec::new(),
-        }
+        ApiError::new(403, vec!["permission denied".into()])
     }
     /// A 500 internal error.
     pub fn internal(msg: impl Into<String>) -> Self {
-        ApiError {
-            code: 500,
-            errors: vec![msg.into()],
-            hints: Vec::new(),
-        }
+        ApiError::new(500, vec![msg.into()])
     }
     /// Adds one explanation line.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {

@@ -5,7 +5,7 @@
 //! failures on the backend side such as the state file or the network (exit 2). Errors carry
 //! data; `output` turns them into text.
 
-use crate::api::ApiError;
+use crate::api::{ApiError, Response};
 use crate::store::StoreError;
 
 #[derive(Debug)]
@@ -25,8 +25,16 @@ pub enum Error {
     Failed(String),
     /// The state file could not be used.
     Store(StoreError),
-    /// Everything was already printed; exit with this status.
-    Silent(i32),
+    /// Help or the version, asked for: printed to stdout, exit 0.
+    Help(String),
+    /// `list` found nothing: `No value found at …` in a table, `{}` on stdout otherwise (exit 2).
+    NothingToList { path: String },
+    /// A login succeeded but the token helper file could not be written: the token is shown
+    /// for the user's records (exit 2).
+    TokenNotStored {
+        reason: String,
+        response: Box<Response>,
+    },
 }
 
 impl Error {
@@ -35,8 +43,12 @@ impl Error {
         match self {
             Error::Usage(_) | Error::UsageWithHelp { .. } => 1,
             Error::UnknownCommand { .. } => 127,
-            Error::Api { .. } | Error::Failed(_) | Error::Store(_) => 2,
-            Error::Silent(code) => *code,
+            Error::Help(_) => 0,
+            Error::Api { .. }
+            | Error::Failed(_)
+            | Error::Store(_)
+            | Error::NothingToList { .. }
+            | Error::TokenNotStored { .. } => 2,
         }
     }
 

@@ -4,13 +4,12 @@ const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 
 /// `n` random bytes straight from the kernel (`getrandom(2)`). Not aws-lc's `SystemRandom`: its
 /// first use seeds a DRBG from CPU jitter, which costs ~25 ms per process — most of a login.
-/// The OS generator failing is not recoverable in a CLI run, so it aborts with a message rather
-/// than issue a weak identifier.
+/// The OS generator failing is not recoverable, so it panics (the panic hook prints a fixed
+/// line, exit 101) rather than issue a weak identifier.
 pub fn random_bytes(n: usize) -> Vec<u8> {
     let mut buf = vec![0u8; n];
     if getrandom::getrandom(&mut buf).is_err() {
-        eprintln!("jwtvault: the operating system's random number generator failed");
-        std::process::exit(2);
+        panic!("the operating system's random number generator failed");
     }
     buf
 }

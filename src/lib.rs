@@ -5,27 +5,28 @@
 
 pub mod acl;
 pub mod api;
+pub mod authz;
+pub mod backend;
 pub mod claims;
 pub mod cli;
 pub mod commands;
 pub mod completion;
-pub mod demo;
 pub mod error;
 pub mod fetch;
 pub mod fields;
+pub mod framework;
 pub mod gofmt;
 pub mod ids;
-pub mod jwt_cmd;
+pub mod jwt_tools;
 pub mod keycache;
 pub mod keys;
 pub mod kv;
-pub mod login_cmd;
 pub mod output;
 pub mod paths;
-pub mod policy_cmd;
+pub mod secret;
 pub mod store;
 pub mod token;
-pub mod token_cmd;
+pub mod tokenutil;
 pub mod verify;
 pub mod yaml;
 
@@ -33,6 +34,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use crate::commands::{Env, Run};
 use crate::error::Error;
+use crate::output::printer::Printer;
 
 /// The grouped command list, as `jwtvault` alone prints it.
 pub fn grouped_help() -> String {
@@ -57,30 +59,6 @@ Other commands:
 Run `jwtvault <command> -help` for a command's flags and an example.
 "
     .to_string()
-}
-
-/// Installs the process's panic hook: one fixed line naming where, never the panic's message.
-///
-/// A panic message may carry user data (a JWT, a token, a path), and jwtvault never prints
-/// that by accident. The exit status stays Rust's 101: neither 1 (a bad command line) nor 2
-/// (the backend refused), so a script can tell a crash from a refusal.
-pub fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        use std::io::Write;
-        let _ = std::io::stderr().write_all(panic_message(info.location()).as_bytes());
-    }));
-}
-
-/// The panic hook's text: the source location (jwtvault's or the standard library's, never
-/// user data) and nothing of the payload.
-pub fn panic_message(location: Option<&std::panic::Location<'_>>) -> String {
-    let at = location
-        .map(|l| format!(" at {}:{}", l.file(), l.line()))
-        .unwrap_or_default();
-    format!(
-        "jwtvault: internal error{at}. This is a bug; please report it. (Its details are not \
-         printed: they may hold data from the input.)\n"
-    )
 }
 
 /// The arguments as UTF-8, or a usage error naming the first one that is not: by position,
@@ -114,33 +92,33 @@ fn utf8_args(args: Vec<std::ffi::OsString>) -> Result<Vec<String>, Error> {
 pub fn run(args: Vec<std::ffi::OsString>, env: Env) -> i32 {
     let args = match utf8_args(args) {
         Ok(a) => a,
-        Err(e) => return commands::report(None, &e),
+        Err(e) => return Printer::plain().report(&e),
     };
     let (run, parsed, trailing) = match parse(args, env) {
-        Ok(Some(p)) => p,
-        Ok(None) => return 0,
-        Err(e) => return commands::report(None, &e),
+        Ok(p) => p,
+        Err(e) => return Printer::plain().report(&e),
     };
     match commands::dispatch(&run, parsed, &trailing) {
         Ok(()) => 0,
-        Err(e) => commands::report(Some(&run), &e),
+        Err(e) => run.printer.report(&e),
     }
 }
 
-/// Parses the command line the Vault way; `None` when it was fully handled (help, version).
-fn parse(args: Vec<String>, env: Env) -> Result<Option<(Run, cli::Cli, Vec<String>)>, Error> {
+/// Parses the command line the Vault way; help and the version asked for are `Error::Help`.
+fn parse(args: Vec<String>, env: Env) -> Result<(Run, cli::Cli, Vec<String>), Error> {
     let Some(first) = args.first() else {
         return Err(Error::UnknownCommand {
             help: grouped_help(),
         });
     };
     if args.len() == 1 && matches!(first.as_str(), "-v" | "-version" | "--version") {
-        println!("jwtvault v{}", env!("CARGO_PKG_VERSION"));
-        return Ok(None);
+        return Err(Error::Help(format!(
+            "jwtvault v{}\n",
+            env!("CARGO_PKG_VERSION")
+        )));
     }
     if matches!(first.as_str(), "-h" | "-help" | "--help") {
-        print!("{}", grouped_help());
-        return Ok(None);
+        return Err(Error::Help(grouped_help()));
     }
     if first.starts_with('-') {
         return Err(Error::UsageWithHelp {
@@ -174,7 +152,7 @@ fn parse(args: Vec<String>, env: Env) -> Result<Option<(Run, cli::Cli, Vec<Strin
     };
     env.check_read(ignored)?;
     let run = Run::new(env, &parsed.global)?;
-    Ok(Some((run, parsed, norm.trailing_flags)))
+    Ok((run, parsed, norm.trailing_flags))
 }
 
 /// Maps clap's errors to Vault's: help and version print and succeed; an unknown flag is
@@ -183,10 +161,7 @@ fn parse(args: Vec<String>, env: Env) -> Result<Option<(Run, cli::Cli, Vec<Strin
 fn clap_error(e: clap::Error) -> Error {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = e.print();
-            Error::Silent(0)
-        }
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Error::Help(e.render().to_string()),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             Error::UsageWithHelp {
                 message: String::new(),
@@ -223,7 +198,10 @@ mod tests {
         // The hook's own text function, installed as the hook for this thread's panic.
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(|info| {
-            CAUGHT.with(|c| c.borrow_mut().push_str(&panic_message(info.location())));
+            CAUGHT.with(|c| {
+                c.borrow_mut()
+                    .push_str(&crate::output::printer::panic_message(info.location()))
+            });
         }));
         let secret = "jvs.SECRET-token-value";
         let line = line!() + 1;

@@ -1,7 +1,7 @@
 //! The `jwtvault` binary: parse, run, print the error, return the exit code.
 
 fn main() {
-    jwtvault::install_panic_hook();
+    jwtvault::output::printer::install_panic_hook();
     // `args_os`/`vars_os`: `args`/`vars` panic on bytes that are not UTF-8, and the panic
     // message would print them (a JWT with its signature, a token in a variable).
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();

@@ -1098,6 +1098,13 @@ impl Store {
         )?)
     }
 
+    /// Revokes every token whose creation path is exactly `path`. Returns how many.
+    pub fn delete_tokens_with_path(&self, path: &str) -> Result<usize> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM tokens WHERE path = ?1", [path])?)
+    }
+
     /// Number of stored tokens (for tests and benchmarks).
     pub fn count_tokens(&self) -> Result<i64> {
         Ok(self
@@ -1333,6 +1340,24 @@ impl Store {
         let mut st = self.conn.prepare_cached(sql)?;
         let rows = st.query_map(p, |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+    }
+
+    /// Marks where a request's own changes begin: the router rolls a failed handler back to
+    /// here, keeping what authorization wrote (a spent token use) for the commit.
+    pub fn savepoint(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("SAVEPOINT request")?)
+    }
+
+    /// Undoes everything since [`Store::savepoint`] and ends the savepoint.
+    pub fn rollback_to_savepoint(&self) -> Result<()> {
+        Ok(self
+            .conn
+            .execute_batch("ROLLBACK TO request; RELEASE request")?)
+    }
+
+    /// Keeps everything since [`Store::savepoint`] and ends the savepoint.
+    pub fn release_savepoint(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("RELEASE request")?)
     }
 
     /// Runs SQLite's own consistency check (used by the crash-safety tests).

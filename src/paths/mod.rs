@@ -9,13 +9,21 @@ pub mod jwks;
 pub mod login;
 pub mod mounts;
 pub mod role;
+pub mod sys_auth;
+pub mod sys_capabilities;
+pub mod sys_leases;
+pub mod sys_policy;
+#[cfg(test)]
+mod testutil;
+pub mod token;
 
 use serde_json::{Map, Value};
 
 use crate::api::{ApiError, Operation, Request, Response};
+use crate::authz::{self, Access, Who};
 use crate::fields::FieldError;
 use crate::keycache::{Fetched, Plan};
-use crate::store::Store;
+use crate::store::{MountRow, Store};
 
 /// What a handler may know about the run besides the request: plain values, set by the command
 /// layer for each transaction.
@@ -82,32 +90,132 @@ fn done(result: Result<Response, ApiError>) -> Answer {
     result.map(Outcome::Done).into()
 }
 
-/// Dispatches a request to the handler of its path. `fetched` is what the plan the handler
-/// asked for on the first call gave (`None` on the first call).
-pub fn route(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&Fetched>) -> Answer {
-    dispatch(store, ctx, req, fetched).unwrap_or_else(|e| Err(e).into())
+/// Everything a handler may use: the open transaction, the run's plain values, the request,
+/// who it acts as (already authorized), and what a fetch it asked for gave.
+pub struct Call<'a> {
+    pub store: &'a Store,
+    pub ctx: &'a Ctx,
+    pub req: &'a Request,
+    pub who: &'a Who,
+    /// What the plan the handler asked for on its first call gave (`None` on the first call).
+    pub fetched: Option<&'a Fetched>,
 }
 
-fn dispatch(
+/// The handler a path resolves to.
+enum Target {
+    /// A path of a JWT auth mount: `sub` is what follows `auth/<mount>/`.
+    Jwt { mount: MountRow, sub: String },
+    /// A path under `identity/`: what follows it.
+    Identity(String),
+    /// `sys/auth`, `sys/auth/<path>`.
+    SysAuth(sys_auth::Target),
+    /// `sys/policies/acl[/<name>]`, `sys/policy[/<name>]`.
+    SysPolicy(sys_policy::Target),
+    /// A path of the token store: `sub` is what follows `auth/token/`.
+    Token { mount: MountRow, sub: String },
+    /// `sys/capabilities`, `sys/capabilities-self`, `sys/capabilities-accessor`.
+    Capabilities(sys_capabilities::Subject),
+    /// `sys/leases/revoke-prefix/<prefix>`.
+    RevokePrefix(String),
+}
+
+/// Routes a request: finds its handler, authorizes its caller (a token's spent use is written
+/// then, whatever the handler does), and runs the handler inside a savepoint so that a failed
+/// handler leaves nothing behind. The caller commits the transaction in every case.
+pub fn route(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&Fetched>) -> Answer {
+    match authorized(store, ctx, req) {
+        Ok((who, target)) => run_handler(store, ctx, req, &who, target, fetched),
+        Err(e) => Err(e).into(),
+    }
+}
+
+fn authorized(store: &Store, ctx: &Ctx, req: &Request) -> Result<(Who, Target), ApiError> {
+    let (access, target) = resolve(store, req)?;
+    let who = authz::authorize(store, req, access, ctx.now)?;
+    Ok((who, target))
+}
+
+fn run_handler(
     store: &Store,
     ctx: &Ctx,
     req: &Request,
+    who: &Who,
+    target: Target,
     fetched: Option<&Fetched>,
-) -> Result<Answer, ApiError> {
-    let no_handler = || ApiError {
-        code: 404,
-        errors: vec![format!("no handler for route \"{}\"", req.path)],
-        hints: Vec::new(),
+) -> Answer {
+    if let Err(e) = store.savepoint() {
+        return Err(e.into()).into();
+    }
+    let call = Call {
+        store,
+        ctx,
+        req,
+        who,
+        fetched,
     };
-    if let Some(rest) = req.path.strip_prefix("auth/") {
+    let mut answer = dispatch(&call, target);
+    let end = if answer.result.is_ok() {
+        store.release_savepoint()
+    } else {
+        store.rollback_to_savepoint()
+    };
+    if let Err(e) = end {
+        answer.result = Err(e.into());
+    }
+    answer
+}
+
+/// Vault's 404 for a path no handler serves (contract §3).
+fn no_handler(path: &str) -> ApiError {
+    ApiError::new(404, vec![format!("no handler for route \"{path}\"")])
+}
+
+/// The access class and handler of a request's path. The only place that knows path strings.
+fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
+    let path = req.path.as_str();
+    if let Some(rest) = path.strip_prefix("auth/") {
         let Some((mount, sub)) = mounts::resolve(store, rest)? else {
-            return Err(no_handler());
+            return Err(no_handler(path));
         };
         if mount.kind == "token" {
-            return Err(no_handler());
+            return Ok((token::access(&sub), Target::Token { mount, sub }));
         }
-        let op = req.operation;
-        return Ok(match (sub.as_str(), op) {
+        let access = if sub == "login" {
+            Access::Unauthenticated
+        } else {
+            Access::Config
+        };
+        return Ok((access, Target::Jwt { mount, sub }));
+    }
+    if let Some(rest) = path.strip_prefix("identity/") {
+        return Ok((Access::Config, Target::Identity(rest.to_string())));
+    }
+    if let Some(t) = sys_auth::resolve(path)? {
+        return Ok((Access::Config, Target::SysAuth(t)));
+    }
+    if let Some(t) = sys_policy::resolve(path)? {
+        return Ok((Access::Config, Target::SysPolicy(t)));
+    }
+    use sys_capabilities::Subject;
+    let capabilities = |access, subject| Ok((access, Target::Capabilities(subject)));
+    match path {
+        "sys/capabilities" => return capabilities(Access::TOKEN, Subject::Token),
+        "sys/capabilities-self" => return capabilities(Access::OWN, Subject::Own),
+        "sys/capabilities-accessor" => return capabilities(Access::TOKEN, Subject::Accessor),
+        _ => {}
+    }
+    if let Some(prefix) = path.strip_prefix("sys/leases/revoke-prefix/") {
+        return Ok((Access::SUDO, Target::RevokePrefix(prefix.to_string())));
+    }
+    Err(no_handler(path))
+}
+
+fn dispatch(call: &Call, target: Target) -> Answer {
+    let (store, ctx, req, fetched) = (call.store, call.ctx, call.req, call.fetched);
+    let op = req.operation;
+    let no_handler = || no_handler(&req.path);
+    match target {
+        Target::Jwt { mount, sub } => match (sub.as_str(), op) {
             ("config", Operation::Read) => done(config::read(store, &mount)),
             ("config", Operation::Write) => {
                 config::write(store, ctx, &mount, &req.data, fetched).into()
@@ -123,19 +231,23 @@ fn dispatch(
                     Operation::Read => role::read(store, &mount, name),
                     Operation::Write => role::write(store, &mount, name, &req.data),
                     Operation::Delete => role::delete(store, &mount, name),
-                    Operation::List => Err(no_handler()),
+                    Operation::List | Operation::Patch => Err(no_handler()),
                 })
             }
-            _ => return Err(no_handler()),
-        });
-    }
-    if let Some(rest) = req.path.strip_prefix("identity/") {
-        return Ok(done(
-            identity::route(store, req.operation, rest, &req.data, ctx.now)
+            _ => done(Err(no_handler())),
+        },
+        Target::Identity(rest) => done(
+            identity::route(store, op, &rest, &req.data, ctx.now)
                 .unwrap_or_else(|| Err(no_handler())),
-        ));
+        ),
+        Target::SysAuth(t) => done(sys_auth::handle(call, t)),
+        Target::SysPolicy(t) => done(sys_policy::handle(call, t)),
+        Target::Token { mount, sub } => {
+            done(token::route(call, &mount, &sub).unwrap_or_else(|| Err(no_handler())))
+        }
+        Target::Capabilities(subject) => done(sys_capabilities::write(call, subject)),
+        Target::RevokePrefix(prefix) => done(sys_leases::revoke_prefix(call, &prefix)),
     }
-    Err(no_handler())
 }
 
 /// A response with `data` only.
@@ -149,11 +261,7 @@ pub fn data(map: Map<String, Value>) -> Response {
 /// A list response (`keys`), or Vault's 404 when there is nothing to list.
 pub fn keys(keys: Vec<String>) -> Result<Response, ApiError> {
     if keys.is_empty() {
-        return Err(ApiError {
-            code: 404,
-            errors: Vec::new(),
-            hints: Vec::new(),
-        });
+        return Err(ApiError::not_found());
     }
     let mut m = Map::new();
     m.insert("keys".into(), Value::from(keys));
@@ -162,9 +270,5 @@ pub fn keys(keys: Vec<String>) -> Result<Response, ApiError> {
 
 /// Vault's 404 for a read of something that does not exist.
 pub fn not_found() -> ApiError {
-    ApiError {
-        code: 404,
-        errors: Vec::new(),
-        hints: Vec::new(),
-    }
+    ApiError::not_found()
 }

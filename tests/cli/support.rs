@@ -206,7 +206,7 @@ impl Key {
     /// The one-key JWKS of this key.
     pub fn jwks(&self, kid: Option<&str>) -> Value {
         let k = jwtvault::keys::parse_pem(&self.public).expect("public key");
-        json!({ "keys": [jwtvault::jwt_cmd::public_jwk(&k, self.alg, kid)] })
+        json!({ "keys": [jwtvault::jwt_tools::public_jwk(&k, self.alg, kid)] })
     }
 }
 

@@ -19,12 +19,12 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use crate::cli::DemoArgs;
-use crate::commands::{print, Env, Run};
+use crate::commands::{Env, Run};
 use crate::error::Error;
 use crate::ids;
-use crate::jwt_cmd;
+use crate::jwt_tools;
 use crate::output;
+use crate::output::printer::Printer;
 use crate::paths::Ctx;
 use crate::verify::Alg;
 
@@ -126,6 +126,7 @@ struct Steps<'a> {
     dir: &'a Path,
     state: &'a Path,
     env: &'a Env,
+    printer: &'a Printer,
     done: usize,
 }
 
@@ -157,7 +158,7 @@ impl Steps<'_> {
     /// that names the step, its command and the child's own error text.
     fn run(&mut self, shown: &str, args: &[&str], expect: Expect) -> Result<String, Error> {
         self.done += 1;
-        print::out(&format!("\n$ jwtvault {shown}\n"));
+        self.printer.stdout(&format!("\n$ jwtvault {shown}\n"));
         let out = self.command(args).output().map_err(|e| {
             Error::Failed(format!(
                 "demo: step {} (jwtvault {}): cannot run {}: {e}",
@@ -168,8 +169,8 @@ impl Steps<'_> {
         })?;
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        print::out(&stdout);
-        print::out(&stderr);
+        self.printer.stdout(&stdout);
+        self.printer.stdout(&stderr);
         let code = out.status.code();
         let problem = match (&expect, code) {
             (Expect::Success, Some(0)) => None,
@@ -285,11 +286,11 @@ fn make_dir() -> Result<TempDir, Error> {
     Ok(TempDir(dir))
 }
 
-pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
-    if !a.args.is_empty() {
+pub fn run(run: &Run, args: &[String]) -> Result<(), Error> {
+    if !args.is_empty() {
         return Err(Error::Usage(format!(
             "Too many arguments (expected 0, got {})",
-            a.args.len()
+            args.len()
         )));
     }
     // Only -state keeps the state; JWTVAULT_STATE and the rest of the environment are ignored.
@@ -303,37 +304,15 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
     let tmp = make_dir()?;
     let dir = tmp.0.clone();
     let state = kept.clone().unwrap_or_else(|| dir.join("state.db"));
-
-    let (private, _public, jwks) = jwt_cmd::make_keys(Alg::ES256, Some("demo-key-1"))
+    let (private, _public, jwks) = jwt_tools::make_keys(Alg::ES256, Some(KID))
         .map_err(|e| Error::Failed(format!("demo: {e}")))?;
     let issuer = Issuer::start(jwks)
         .map_err(|e| Error::Failed(format!("demo: cannot serve the issuer: {e}")))?;
-    let now = Ctx::now_secs() as i64;
-    let claims = |groups: Value, aud: &str| -> Map<String, Value> {
-        let v = json!({
-            "iss": issuer.url, "sub": "user-12345", "aud": aud, "iat": now, "exp": now + 3600,
-            "name": "Alice Smith", "email": "alice@example.com", "groups": groups,
-        });
-        v.as_object().cloned().unwrap_or_default()
-    };
-    let sign = |c: Map<String, Value>, file: &str| -> Result<(), Error> {
-        let t = jwt_cmd::sign_claims(Alg::ES256, &private, Some("demo-key-1"), c, 3600, now)?;
-        std::fs::write(dir.join(file), t).map_err(|e| Error::Failed(format!("demo: {e}")))
-    };
-    sign(
-        claims(json!(["developers", "ops"]), "vault-aud-value"),
-        "token.jwt",
-    )?;
-    sign(claims(json!(["ops"]), "vault-aud-value"), "ops-token.jwt")?;
-    sign(
-        claims(json!(["developers", "ops"]), "another-service"),
-        "wrong-aud.jwt",
-    )?;
-
+    sign_tokens(&dir, &issuer.url, &private, Ctx::now_secs() as i64)?;
     if let Some(p) = &kept {
         claim_state(p)?;
     }
-    print::out(&output::wrap_at_length(
+    run.printer.stdout(&output::wrap_at_length(
         &format!(
             "jwtvault demo: Vault's JWT auth walkthrough, run for real. An OIDC issuer is served \
              at {} by this process with a fresh ES256 key; the state is {}.",
@@ -345,27 +324,81 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         ),
         78,
     ));
-    print::out("\n");
-
+    run.printer.stdout("\n");
     let mut steps = Steps {
         exe: &exe,
         dir: &dir,
         state: &state,
         env: &run.env,
+        printer: &run.printer,
         done: 0,
     };
-    let discovery = format!("{}.well-known/openid-configuration", issuer.url);
+    configure(&mut steps, &issuer.url)?;
+    log_in(&mut steps)?;
+    refusals(&mut steps)?;
+    run.printer.stdout(
+        "\nDone. Every step above ran the real jwtvault against a real (loopback) issuer.\n",
+    );
+    if let Some(p) = &kept {
+        run.printer.stdout(&format!(
+            "The state is kept in {}; its jwt/ config names this demo's issuer, which stops now.\n",
+            p.display()
+        ));
+    }
+    drop(issuer);
+    Ok(())
+}
+
+/// The key id of the demo issuer's one key.
+const KID: &str = "demo-key-1";
+
+/// The walkthrough's JWTs, signed by the issuer's key into the demo's folder: `token.jwt` (the
+/// walkthrough's claims), `ops-token.jwt` (groups without `developers`) and `wrong-aud.jwt`.
+fn sign_tokens(dir: &Path, issuer: &str, private: &str, now: i64) -> Result<(), Error> {
+    let claims = |groups: Value, aud: &str| -> Map<String, Value> {
+        let v = json!({
+            "iss": issuer, "sub": "user-12345", "aud": aud, "iat": now, "exp": now + 3600,
+            "name": "Alice Smith", "email": "alice@example.com", "groups": groups,
+        });
+        v.as_object().cloned().unwrap_or_default()
+    };
+    let tokens = [
+        ("token.jwt", json!(["developers", "ops"]), "vault-aud-value"),
+        ("ops-token.jwt", json!(["ops"]), "vault-aud-value"),
+        (
+            "wrong-aud.jwt",
+            json!(["developers", "ops"]),
+            "another-service",
+        ),
+    ];
+    for (file, groups, aud) in tokens {
+        let t = jwt_tools::sign_claims(
+            Alg::ES256,
+            private,
+            Some(KID),
+            claims(groups, aud),
+            3600,
+            now,
+        )
+        .map_err(Error::Failed)?;
+        std::fs::write(dir.join(file), t).map_err(|e| Error::Failed(format!("demo: {e}")))?;
+    }
+    Ok(())
+}
+
+/// The walkthrough's first three commands: the mount, its config, the role.
+fn configure(steps: &mut Steps, issuer: &str) -> Result<(), Error> {
+    let discovery = format!("{issuer}.well-known/openid-configuration");
     steps.run(
         "auth enable jwt",
         &["auth", "enable", "jwt"],
         Expect::Success,
     )?;
     let oidc = format!("oidc_discovery_url={discovery}");
-    let bound = format!("bound_issuer={}", issuer.url);
+    let bound = format!("bound_issuer={issuer}");
     steps.run(
         &format!(
-            "write auth/jwt/config \\\n    oidc_discovery_url=\"{discovery}\" \\\n    bound_issuer=\"{}\" token_audiences=\"vault-aud-value\"",
-            issuer.url
+            "write auth/jwt/config \\\n    oidc_discovery_url=\"{discovery}\" \\\n    bound_issuer=\"{issuer}\" token_audiences=\"vault-aud-value\""
         ),
         &[
             "write",
@@ -389,8 +422,14 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         ],
         Expect::Success,
     )?;
+    Ok(())
+}
 
-    print::out("\n# A JWT with the walkthrough's claims, signed by the issuer's key (token.jwt):");
+/// The token, both logins, and the identity behind them.
+fn log_in(steps: &mut Steps) -> Result<(), Error> {
+    steps
+        .printer
+        .stdout("\n# A JWT with the walkthrough's claims, signed by the issuer's key (token.jwt):");
     steps.run(
         "jwt decode @token.jwt",
         &["jwt", "decode", "@token.jwt"],
@@ -412,8 +451,9 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         &["login", "--jwt", "@token.jwt", "--role", "developer-role"],
         Expect::SuccessWith(policies),
     )?;
-
-    print::out("\n# The identity behind the token: one entity, its alias named after `sub`.");
+    steps
+        .printer
+        .stdout("\n# The identity behind the token: one entity, its alias named after `sub`.");
     let ids_out = steps.run(
         "list identity/entity/id",
         &["list", "identity/entity/id"],
@@ -426,8 +466,12 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         &["read", &path],
         Expect::SuccessWith("name:user-12345"),
     )?;
+    Ok(())
+}
 
-    print::out("\n# Refused: a token whose groups lack `developers` (ops-token.jwt), then one with the wrong aud.");
+/// Two refusals, with Vault's messages: groups without `developers`, and the wrong `aud`.
+fn refusals(steps: &mut Steps) -> Result<(), Error> {
+    steps.printer.stdout("\n# Refused: a token whose groups lack `developers` (ops-token.jwt), then one with the wrong aud.");
     steps.run(
         "write auth/jwt/login role=developer-role jwt=@ops-token.jwt",
         &[
@@ -452,15 +496,5 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
             "* error validating token: invalid audience (aud) claim: audience claim does not match any expected audience",
         ),
     )?;
-    print::out(
-        "\nDone. Every step above ran the real jwtvault against a real (loopback) issuer.\n",
-    );
-    if let Some(p) = &kept {
-        print::out(&format!(
-            "The state is kept in {}; its jwt/ config names this demo's issuer, which stops now.\n",
-            p.display()
-        ));
-    }
-    drop(issuer);
     Ok(())
 }

@@ -13,12 +13,15 @@
 //! `wrap_at_length`) return bare text. `field` is the one exception: it returns the raw value,
 //! and the caller appends `\n` only when stdout is a terminal (Vault's `PrintRaw`).
 
+pub mod mounts;
+pub mod printer;
+
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
 use crate::api::{ApiError, Auth, Response};
-use crate::gofmt::go_quote;
+use crate::gofmt::{format_value, go_quote, human_duration};
 use crate::yaml;
 
 /// The `-format` values that render a response (raw is `Table` for `-field`).
@@ -29,132 +32,10 @@ pub enum Format {
     Yaml,
 }
 
-// ---------------------------------------------------------------------------------------------
-// Go value rendering
-// ---------------------------------------------------------------------------------------------
-
-/// Go's `%v` on a JSON-decoded value (numbers are `json.Number`, so they keep their text).
-pub fn format_value(v: &Value) -> String {
-    let mut out = String::new();
-    write_go_v(&mut out, v);
-    out
-}
-
-fn write_go_v(out: &mut String, v: &Value) {
-    match v {
-        Value::Null => out.push_str("<nil>"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::String(s) => out.push_str(s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                write_go_v(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            // serde_json's Map is a BTreeMap here: byte order, as Go's fmt sorts string keys.
-            out.push_str("map[");
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                out.push_str(k);
-                out.push(':');
-                write_go_v(out, item);
-            }
-            out.push(']');
-        }
-    }
-}
-
 /// Go's `%q` on a `[]string`: `["a" "b"]`; an empty (nil) list is `[]`.
 fn go_quote_list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
     format!("[{}]", quoted.join(" "))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Durations
-// ---------------------------------------------------------------------------------------------
-
-/// Go's `time.Duration(secs * time.Second).String()`, including Go's silent overflow.
-pub fn go_duration(secs: i64) -> String {
-    go_duration_nanos(secs.wrapping_mul(1_000_000_000))
-}
-
-/// Vault's `humanDuration`: the Go duration with zero minutes and seconds dropped.
-pub fn human_duration(secs: i64) -> String {
-    if secs == 0 {
-        return "0s".to_string();
-    }
-    let mut s = go_duration(secs);
-    if s.ends_with("m0s") {
-        s.truncate(s.len() - 2);
-    }
-    if let Some(idx) = s.find("h0m") {
-        if idx > 0 {
-            s.replace_range(idx + 1..idx + 3, "");
-        }
-    }
-    s
-}
-
-fn go_duration_nanos(d: i64) -> String {
-    let neg = d < 0;
-    let mut u = d.unsigned_abs();
-    let mut out = String::new();
-    if u < 1_000_000_000 {
-        let (prec, unit) = match u {
-            0 => return "0s".to_string(),
-            1..=999 => (0, "ns"),
-            1_000..=999_999 => (3, "µs"),
-            _ => (6, "ms"),
-        };
-        let frac = fmt_frac(&mut u, prec);
-        let _ = write!(out, "{u}{frac}{unit}");
-    } else {
-        let frac = fmt_frac(&mut u, 9);
-        let secs = u % 60;
-        u /= 60;
-        if u > 0 {
-            let mins = u % 60;
-            u /= 60;
-            if u > 0 {
-                let _ = write!(out, "{u}h");
-            }
-            let _ = write!(out, "{mins}m");
-        }
-        let _ = write!(out, "{secs}{frac}s");
-    }
-    if neg {
-        out.insert(0, '-');
-    }
-    out
-}
-
-/// Go's `fmtFrac`: the fraction of `v / 10^prec` without trailing zeros (no point when zero);
-/// leaves the integer part in `v`.
-fn fmt_frac(v: &mut u64, prec: u32) -> String {
-    let mut digits = Vec::new();
-    let mut print = false;
-    for _ in 0..prec {
-        let digit = *v % 10;
-        print = print || digit != 0;
-        if print {
-            digits.push(char::from(b'0' + digit as u8));
-        }
-        *v /= 10;
-    }
-    if !print {
-        return String::new();
-    }
-    digits.push('.');
-    digits.iter().rev().collect()
 }
 
 fn looks_like_duration(k: &str) -> bool {
@@ -308,6 +189,7 @@ mod escape_tests {
             code: 400,
             errors: vec!["1 error occurred:\n\t* bad \u{1b}[1mname\n\n".into()],
             hints: vec!["claim \u{9b}x\nsecond\tline".into()],
+            explain: None,
         };
         assert_eq!(
             api_error("Error writing data to auth/jwt/role/a\u{1b}b", &e),
@@ -327,7 +209,7 @@ mod escape_tests {
 pub fn secret_table(resp: &Response) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
     if let Some(auth) = &resp.auth {
-        rows.push(vec!["token".into(), auth.client_token.clone()]);
+        rows.push(vec!["token".into(), auth.client_token.expose().to_string()]);
         rows.push(vec!["token_accessor".into(), auth.accessor.clone()]);
         let duration = if auth.lease_duration == 0 {
             "∞".to_string()
@@ -529,7 +411,7 @@ fn auth_node(auth: &Auth) -> Node {
     Node::Ordered(vec![
         (
             "client_token".into(),
-            Node::Value(auth.client_token.clone().into()),
+            Node::Value(auth.client_token.expose().into()),
         ),
         ("accessor".into(), Node::Value(auth.accessor.clone().into())),
         ("policies".into(), Node::Value(string_list(&auth.policies))),
@@ -642,7 +524,7 @@ pub fn field(resp: &Response, name: &str, format: Format) -> Option<String> {
     };
     let value = match &resp.auth {
         Some(auth) => match name {
-            "token" => FieldValue::Value(auth.client_token.clone().into()),
+            "token" => FieldValue::Value(auth.client_token.expose().into()),
             "token_accessor" => FieldValue::Value(auth.accessor.clone().into()),
             "token_duration" => FieldValue::Value(auth.lease_duration.into()),
             "token_renewable" => FieldValue::Value(auth.renewable.into()),
@@ -936,106 +818,7 @@ mod tests {
             ]),
             mount_type: None,
             request_id: String::new(),
-        }
-    }
-
-    #[test]
-    fn format_value_is_go_percent_v() {
-        let cases: Vec<(Value, &str)> = vec![
-            (json!("plain"), "plain"),
-            (json!(""), ""),
-            (json!(null), "<nil>"),
-            (json!(true), "true"),
-            (json!(false), "false"),
-            (json!(42), "42"),
-            (json!([]), "[]"),
-            (json!({}), "map[]"),
-            (json!(["a", "b c", 1]), "[a b c 1]"),
-            (json!({"groups": ["eng", "ops"]}), "map[groups:[eng ops]]"),
-            (json!({"b": 1, "a": null}), "map[a:<nil> b:1]"),
-            (json!([{"a": "b", "c": "d"}]), "[map[a:b c:d]]"),
-            (
-                json!({"K": 3, "_a": 4, "k10": 1, "k9": 2}),
-                "map[K:3 _a:4 k10:1 k9:2]",
-            ),
-            (
-                json!({"a": {}, "z": [1, {"b": null, "a": [true, "x y"]}]}),
-                "map[a:map[] z:[1 map[a:[true x y] b:<nil>]]]",
-            ),
-            (
-                json!(["-----BEGIN\nx\n-----END"]),
-                "[-----BEGIN\nx\n-----END]",
-            ),
-        ];
-        for (v, want) in cases {
-            assert_eq!(format_value(&v), want, "{v}");
-        }
-        // Numbers keep the text serde_json stored (json.Number), not a float rendering;
-        // serde_json's arbitrary_precision writes an exponent's sign explicitly.
-        let n: Value = serde_json::from_str("[1.50, 1e3, 12345678901234567890123]").unwrap();
-        assert_eq!(format_value(&n), "[1.50 1e+3 12345678901234567890123]");
-    }
-
-    #[test]
-    fn go_duration_matches_time_duration_string() {
-        let cases = [
-            (0, "0s"),
-            (1, "1s"),
-            (59, "59s"),
-            (60, "1m0s"),
-            (90, "1m30s"),
-            (3599, "59m59s"),
-            (3600, "1h0m0s"),
-            (3605, "1h0m5s"),
-            (2764800, "768h0m0s"),
-            (-1, "-1s"),
-            (-90, "-1m30s"),
-            // secs * 1e9 overflows int64 and wraps, as in Go.
-            (9223372036, "2562047h47m16s"),
-            (9223372037, "-2562047h47m16.709551616s"),
-        ];
-        for (secs, want) in cases {
-            assert_eq!(go_duration(secs), want, "{secs}");
-        }
-        let nanos = [
-            (1, "1ns"),
-            (999, "999ns"),
-            (1_000, "1µs"),
-            (1_500, "1.5µs"),
-            (1_500_000, "1.5ms"),
-            (999_999_999, "999.999999ms"),
-            (1_000_000_000, "1s"),
-            (1_500_000_000, "1.5s"),
-            (-1_500_000, "-1.5ms"),
-        ];
-        for (ns, want) in nanos {
-            assert_eq!(go_duration_nanos(ns), want, "{ns}");
-        }
-    }
-
-    #[test]
-    fn human_duration_drops_zero_units() {
-        let cases = [
-            (0, "0s"),
-            (1, "1s"),
-            (59, "59s"),
-            (60, "1m"),
-            (61, "1m1s"),
-            (90, "1m30s"),
-            (3599, "59m59s"),
-            (3600, "1h"),
-            (3601, "1h1s"),
-            (3605, "1h5s"),
-            (3660, "1h1m"),
-            (5400, "1h30m"),
-            (7201, "2h1s"),
-            (86400, "24h"),
-            (2764800, "768h"),
-            (-3600, "-1h"),
-            (-90, "-1m30s"),
-        ];
-        for (secs, want) in cases {
-            assert_eq!(human_duration(secs), want, "{secs}");
+            explain: None,
         }
     }
 
@@ -1580,6 +1363,7 @@ WARNING! The following warnings were returned from Vault:
             code: 403,
             errors: strings(&["permission denied", "invalid token"]),
             hints: vec![],
+            explain: None,
         };
         assert_eq!(
             api_error("Error looking up token", &two),
@@ -1613,6 +1397,7 @@ WARNING! The following warnings were returned from Vault:
             code: 500,
             errors: vec![],
             hints: vec![],
+            explain: None,
         };
         assert_eq!(api_error_json(&none), "{\n  \"errors\": []\n}\n");
     }

@@ -2,23 +2,64 @@
 //! JWT, and show a JWT's header and claims without verifying it, so a role can be tried
 //! without an identity provider.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
-use crate::cli::{JwtCommand, KeygenArgs, PositionalArgs, SignArgs};
-use crate::commands::{expect_args, print, Run};
+use crate::cli::{JwtCommand, KeygenArgs, SignArgs};
+use crate::commands::{expect_args, Run};
 use crate::error::Error;
-use crate::keys::{self, PublicKey};
+use crate::jwt_tools;
+use crate::output::printer::Success;
 use crate::output::{self, Format};
 use crate::paths::Ctx;
-use crate::verify::{self, Alg};
+use crate::verify::Alg;
 
 pub fn dispatch(run: &Run, cmd: JwtCommand) -> Result<(), Error> {
     match cmd {
-        JwtCommand::Keygen(a) => keygen(a),
-        JwtCommand::Sign(a) => sign(run, a),
-        JwtCommand::Decode(a) => decode(run, a),
+        JwtCommand::Keygen(a) => keygen(run, a.into()),
+        JwtCommand::Sign(a) => sign(run, a.into()),
+        JwtCommand::Decode(a) => decode(run, &a.args),
+    }
+}
+
+/// `jwt keygen -alg=A [-kid=K] [-out=DIR] [-force]`.
+pub struct Keygen {
+    pub alg: String,
+    pub kid: Option<String>,
+    pub out: String,
+    pub force: bool,
+    pub args: Vec<String>,
+}
+
+impl From<KeygenArgs> for Keygen {
+    fn from(a: KeygenArgs) -> Self {
+        Keygen {
+            alg: a.alg,
+            kid: a.kid,
+            out: a.out,
+            force: a.force,
+            args: a.args,
+        }
+    }
+}
+
+/// `jwt sign -key=PEM [-alg=A] [-kid=K] [-ttl=D] CLAIMS|-`.
+pub struct Sign {
+    pub key: Option<String>,
+    pub alg: Option<String>,
+    pub kid: Option<String>,
+    pub ttl: Option<String>,
+    pub args: Vec<String>,
+}
+
+impl From<SignArgs> for Sign {
+    fn from(a: SignArgs) -> Self {
+        Sign {
+            key: a.key,
+            alg: a.alg,
+            kid: a.kid,
+            ttl: a.ttl,
+            args: a.args,
+        }
     }
 }
 
@@ -35,35 +76,6 @@ fn parse_alg(name: &str) -> Result<Alg, Error> {
     })
 }
 
-/// The public JWK of a key, with `use: sig`.
-pub fn public_jwk(key: &PublicKey, alg: Alg, kid: Option<&str>) -> Value {
-    let b = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
-    let mut jwk = match key {
-        PublicKey::Rsa { n, e, .. } => json!({"kty": "RSA", "n": b(n), "e": b(e)}),
-        PublicKey::Ec { curve, point, .. } => {
-            let len = curve.coord_len();
-            json!({"kty": "EC", "crv": curve.name(), "x": b(&point[1..1 + len]), "y": b(&point[1 + len..])})
-        }
-        PublicKey::Ed25519 { x, .. } => json!({"kty": "OKP", "crv": "Ed25519", "x": b(x)}),
-    };
-    if let Value::Object(o) = &mut jwk {
-        o.insert("alg".into(), json!(alg.as_str()));
-        o.insert("use".into(), json!("sig"));
-        if let Some(k) = kid {
-            o.insert("kid".into(), json!(k));
-        }
-    }
-    jwk
-}
-
-/// Generates a key pair: (private PEM, public PEM, one-key JWKS document).
-pub fn make_keys(alg: Alg, kid: Option<&str>) -> Result<(String, String, Value), String> {
-    let (private, public) = verify::generate_key(alg)?;
-    let key = keys::parse_pem(&public)?;
-    let jwks = json!({"keys": [public_jwk(&key, alg, kid)]});
-    Ok((private, public, jwks))
-}
-
 /// The files `jwt keygen` writes, with their modes.
 const KEY_FILES: [(&str, u32); 3] = [
     ("private.pem", 0o600),
@@ -71,7 +83,7 @@ const KEY_FILES: [(&str, u32); 3] = [
     ("jwks.json", 0o644),
 ];
 
-fn keygen(a: KeygenArgs) -> Result<(), Error> {
+fn keygen(run: &Run, a: Keygen) -> Result<(), Error> {
     expect_args(&a.args, 0, 0)?;
     let alg = parse_alg(&a.alg)?;
     let dir = std::path::Path::new(&a.out);
@@ -83,7 +95,8 @@ fn keygen(a: KeygenArgs) -> Result<(), Error> {
             return Err(exists(p));
         }
     }
-    let (private, public, jwks) = make_keys(alg, a.kid.as_deref()).map_err(Error::Failed)?;
+    let (private, public, jwks) =
+        jwt_tools::make_keys(alg, a.kid.as_deref()).map_err(Error::Failed)?;
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -100,13 +113,10 @@ fn keygen(a: KeygenArgs) -> Result<(), Error> {
     } else {
         create_all(&paths, &texts)?;
     }
-    print::out(&format!(
-        "Success! Generated an {} key pair:\n  {}\n  {}\n  {}\n",
-        alg.as_str(),
-        paths[0].display(),
-        paths[1].display(),
-        paths[2].display()
-    ));
+    run.printer.success(Success::GeneratedKeys {
+        alg: alg.as_str().to_string(),
+        files: paths.iter().map(|p| p.display().to_string()).collect(),
+    });
     Ok(())
 }
 
@@ -187,16 +197,6 @@ fn replace_all(
     Ok(())
 }
 
-/// The algorithm a private key signs with when none is given.
-fn default_alg(pem: &str) -> Alg {
-    for alg in [Alg::ES256, Alg::ES384, Alg::ES512, Alg::EdDSA, Alg::RS256] {
-        if verify::sign(alg, pem, None, &Map::new()).is_ok() {
-            return alg;
-        }
-    }
-    Alg::RS256
-}
-
 fn read_arg(run: &Run, arg: &str) -> Result<String, Error> {
     if arg == "-" {
         return run
@@ -209,7 +209,7 @@ fn read_arg(run: &Run, arg: &str) -> Result<String, Error> {
         .map_err(Error::Usage)
 }
 
-fn sign(run: &Run, a: SignArgs) -> Result<(), Error> {
+fn sign(run: &Run, a: Sign) -> Result<(), Error> {
     expect_args(&a.args, 1, 1)?;
     let key_path = a
         .key
@@ -220,7 +220,7 @@ fn sign(run: &Run, a: SignArgs) -> Result<(), Error> {
         .map_err(Error::Usage)?;
     let alg = match &a.alg {
         Some(n) => parse_alg(n)?,
-        None => default_alg(&pem),
+        None => jwt_tools::default_alg(&pem),
     };
     let ttl = match &a.ttl {
         Some(s) => crate::fields::parse_duration(s)
@@ -233,79 +233,30 @@ fn sign(run: &Run, a: SignArgs) -> Result<(), Error> {
         Ok(_) => return Err(Error::Usage("the claims must be a JSON object".into())),
         Err(e) => return Err(Error::Usage(format!("the claims are not valid JSON: {e}"))),
     };
-    let token = sign_claims(
+    let token = jwt_tools::sign_claims(
         alg,
         &pem,
         a.kid.as_deref(),
         claims,
         ttl,
         Ctx::now_secs() as i64,
-    )?;
-    print::out(&format!("{token}\n"));
+    )
+    .map_err(Error::Usage)?;
+    run.printer.stdout(&format!("{token}\n"));
     Ok(())
 }
 
-/// Fills `iat` and `exp` (now + ttl) unless given, then signs.
-pub fn sign_claims(
-    alg: Alg,
-    pem: &str,
-    kid: Option<&str>,
-    mut claims: Map<String, Value>,
-    ttl: i64,
-    now: i64,
-) -> Result<String, Error> {
-    claims.entry("iat").or_insert(json!(now));
-    claims.entry("exp").or_insert(json!(now + ttl));
-    verify::sign(alg, pem, kid, &claims).map_err(|e| Error::Usage(format!("cannot sign: {e}")))
-}
-
-/// Header and claims of a JWT, not verified, with the time claims also as dates.
-pub fn decode_token(token: &str, now: f64) -> Result<Value, String> {
-    let parts: Vec<&str> = token.trim().split('.').collect();
-    if parts.len() != 3 {
-        return Err(format!(
-            "a compact JWT has 3 parts separated by '.', this one has {}",
-            parts.len()
-        ));
-    }
-    let part = |i: usize, what: &str| -> Result<Map<String, Value>, String> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(parts[i].trim_end_matches('='))
-            .map_err(|e| format!("the {what} is not base64url: {e}"))?;
-        verify::parse_json_object_strict(&bytes)
-            .map_err(|e| format!("the {what} is not a JSON object: {e}"))
-    };
-    let header = part(0, "header")?;
-    let claims = part(1, "payload")?;
-    let mut times = Map::new();
-    for k in ["exp", "iat", "nbf"] {
-        if let Some(t) = claims.get(k).and_then(Value::as_f64) {
-            let delta = t - now;
-            let rel = if delta >= 0.0 {
-                format!("in {}", output::human_duration(delta as i64))
-            } else {
-                format!("{} ago", output::human_duration((-delta) as i64))
-            };
-            times.insert(
-                k.into(),
-                json!(format!("{} ({rel})", crate::token::rfc3339(t))),
-            );
-        }
-    }
-    Ok(json!({"verified": false, "header": header, "claims": claims, "times": times}))
-}
-
-fn decode(run: &Run, a: PositionalArgs) -> Result<(), Error> {
-    expect_args(&a.args, 1, 1)?;
-    let token = if a.args[0] == "-" || a.args[0].starts_with('@') {
-        read_arg(run, &a.args[0])?
+fn decode(run: &Run, args: &[String]) -> Result<(), Error> {
+    expect_args(args, 1, 1)?;
+    let token = if args[0] == "-" || args[0].starts_with('@') {
+        read_arg(run, &args[0])?
     } else {
-        a.args[0].clone()
+        args[0].clone()
     };
-    let v = decode_token(&token, Ctx::now_secs()).map_err(Error::Failed)?;
+    let v = jwt_tools::decode_token(&token, Ctx::now_secs()).map_err(Error::Failed)?;
     match run.format {
-        Format::Json => print::out(&output::to_json(&v)),
-        Format::Yaml => print::out(&output::to_yaml(&v)),
+        Format::Json => run.printer.stdout(&output::to_json(&v)),
+        Format::Yaml => run.printer.stdout(&output::to_yaml(&v)),
         Format::Table => {
             let mut s = String::from(
                 "UNVERIFIED: the signature was not checked; do not trust these claims.\n\nHeader\n",
@@ -319,41 +270,8 @@ fn decode(run: &Run, a: PositionalArgs) -> Result<(), Error> {
                     s.push_str(&format!("{k}    {}\n", val.as_str().unwrap_or_default()));
                 }
             }
-            print::out(&s);
+            run.printer.stdout(&s);
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_algorithm_round_trips_through_its_jwks() {
-        for alg in Alg::ALL {
-            let (private, _public, jwks) = make_keys(alg, Some("k1")).unwrap();
-            let token = sign_claims(alg, &private, Some("k1"), Map::new(), 60, 1000).unwrap();
-            let set = keys::parse_jwks(jwks.to_string().as_bytes()).unwrap();
-            let v = verify::verify(&token, verify::KeySet::Jwks(&set), &Alg::ALL).unwrap();
-            assert_eq!(v.alg, alg);
-            assert_eq!(v.claims["exp"], json!(1060));
-            // Without -alg, an RSA key signs RS256 (PS* must be asked for); others by curve.
-            let want = match alg {
-                Alg::PS256 | Alg::PS384 | Alg::PS512 | Alg::RS384 | Alg::RS512 => Alg::RS256,
-                other => other,
-            };
-            assert_eq!(default_alg(&private), want);
-        }
-    }
-
-    #[test]
-    fn decode_shows_times_and_refuses_garbage() {
-        let (private, _, _) = make_keys(Alg::ES256, None).unwrap();
-        let token = sign_claims(Alg::ES256, &private, None, Map::new(), 3600, 1000).unwrap();
-        let v = decode_token(&token, 1000.0).unwrap();
-        assert_eq!(v["verified"], json!(false));
-        assert_eq!(v["times"]["exp"], json!("1970-01-01T01:16:40Z (in 1h)"));
-        assert!(decode_token("a.b", 0.0).unwrap_err().contains("3 parts"));
-    }
 }

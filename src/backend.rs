@@ -1,0 +1,111 @@
+//! The one seam between who asks and who answers: a [`Request`] in, a [`Response`] out.
+//!
+//! The command line talks to a [`Backend`]; so will the HTTP server. [`LocalBackend`] answers
+//! from the state file: one transaction per request through the router, with any network fetch
+//! a handler needs run outside the transaction (a slow issuer never holds the write lock).
+
+use std::path::PathBuf;
+
+use crate::api::{ApiError, Request, Response};
+use crate::keycache::{self, Fetched};
+use crate::paths::{self, mounts, Answer, Ctx, Outcome};
+use crate::store::{Store, StoreError};
+
+/// Why a request got no response from the backend.
+#[derive(Debug)]
+pub enum Failure {
+    /// The backend refused or failed the request, as Vault answers over HTTP.
+    Api(ApiError),
+    /// The state file could not be used (reported as itself, not as an API error).
+    Store(StoreError),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        Failure::Api(e)
+    }
+}
+
+/// Answers requests.
+pub trait Backend {
+    fn handle(&self, req: &Request) -> Result<Response, Failure>;
+}
+
+/// The state file, opened per request.
+pub struct LocalBackend {
+    pub state: PathBuf,
+    /// `-offline` / `JWTVAULT_OFFLINE=1`: no socket may be opened.
+    pub offline: bool,
+}
+
+/// Seeds a new state file: the `token/` mount and the `default` policy.
+fn seed(store: &Store) -> Result<(), StoreError> {
+    store.insert_mount(&mounts::token_mount())?;
+    store.put_policy("default", crate::acl::DEFAULT_POLICY)?;
+    Ok(())
+}
+
+impl LocalBackend {
+    pub fn new(state: PathBuf, offline: bool) -> LocalBackend {
+        LocalBackend { state, offline }
+    }
+
+    /// Opens the state file and begins a transaction.
+    pub fn open(&self) -> Result<Store, StoreError> {
+        Store::open(&self.state, &seed)
+    }
+
+    /// One call of the router in one transaction, committed whatever the handler answered
+    /// (the router rolled a failed handler back; what stays is a caller's spent use, or a
+    /// login's claim on a refetch). The time is read once the transaction has begun (the
+    /// write lock is held): times recorded in the state file are then ordered as the
+    /// transactions are, whichever process read its clock first.
+    fn once(&self, req: &Request, fetched: Option<&Fetched>) -> Result<Answer, StoreError> {
+        let store = self.open()?;
+        let ctx = Ctx {
+            now: Ctx::now_secs(),
+            offline: self.offline,
+            remote_addr: req.remote_addr.clone(),
+            explain: req.explain,
+        };
+        let answer = paths::route(&store, &ctx, req, fetched);
+        store.commit()?;
+        Ok(answer)
+    }
+}
+
+impl Backend for LocalBackend {
+    /// A handler that needs documents from the network (a config write or `jwks/refresh`
+    /// naming a key URL, a login whose cached keys failed) answers with a plan; the plan runs
+    /// here with no transaction open, and the handler is called once more, in a new short
+    /// transaction, with what was fetched.
+    fn handle(&self, req: &Request) -> Result<Response, Failure> {
+        let mut answer = self.once(req, None)?;
+        if let Ok(Outcome::NeedsFetch(plan)) = &answer.result {
+            let fetched = keycache::run_plan(plan, &|| self.open(), &Ctx::now_secs)?;
+            answer = self.once(req, Some(&fetched))?;
+        }
+        let explain = answer.trace;
+        match answer.result {
+            Ok(Outcome::Done(mut resp)) => {
+                // Vault gives every request a fresh id and prints it in the JSON envelope.
+                resp.request_id = crate::ids::uuid();
+                resp.explain = explain;
+                Ok(resp)
+            }
+            Ok(Outcome::NeedsFetch(_)) => Err(Failure::Api(ApiError::internal(
+                "the request asked for a second fetch after its documents were fetched",
+            ))),
+            Err(mut e) => {
+                e.explain = explain;
+                Err(Failure::Api(e))
+            }
+        }
+    }
+}
