@@ -157,9 +157,15 @@ fn check_token(
     let remote = req.remote_addr.as_deref().filter(|a| !a.is_empty());
     if !token::cidrs_allow(&found.entry.bound_cidrs, remote) {
         let cidrs = found.entry.bound_cidrs.join(", ");
-        let why = match remote {
-            None => format!("{who} is bound to [{cidrs}] and no client address is known (JWTVAULT_REMOTE_ADDR is not set)"),
-            Some(a) => format!("{who} is bound to [{cidrs}]; the client address {a} is outside"),
+        // Only the command line sends requests without an address (JWTVAULT_REMOTE_ADDR).
+        let why = match (remote, &req.caller) {
+            (None, _) => format!("{who} is bound to [{cidrs}] and JWTVAULT_REMOTE_ADDR is not set"),
+            (Some(a), Caller::Local(_)) => {
+                format!("{who} is bound to [{cidrs}]; JWTVAULT_REMOTE_ADDR {a} is outside")
+            }
+            (Some(a), _) => {
+                format!("{who} is bound to [{cidrs}]; the client address {a} is outside")
+            }
         };
         return Err(ApiError::permission_denied().with_hint(why));
     }

@@ -7,6 +7,8 @@
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::secret::Secret;
+
 /// The global flags, accepted on every command.
 #[derive(Args, Debug, Clone, Default)]
 pub struct Global {
@@ -141,7 +143,7 @@ pub struct LoginArgs {
     pub path: Option<String>,
     /// The JWT (`T`, `@file` or `-` for stdin): the short form of `-method=jwt jwt=T`.
     #[arg(long)]
-    pub jwt: Option<String>,
+    pub jwt: Option<Secret>,
     /// The role for --jwt (default: the config's default_role).
     #[arg(long)]
     pub role: Option<String>,
@@ -366,7 +368,7 @@ pub struct ServerArgs {
     pub tls_key_file: Option<String>,
     /// Make sure a root token with this value exists (as `bao server -dev-root-token-id`).
     #[arg(long = "root-token-id", value_name = "ID")]
-    pub root_token_id: Option<String>,
+    pub root_token_id: Option<Secret>,
     /// Where the state is: sqlite:PATH (the same as -state).
     #[arg(long, value_name = "URL")]
     pub storage: Option<String>,
@@ -652,7 +654,11 @@ mod tests {
         match cli.command {
             Command::Login(l) => {
                 assert_eq!(
-                    (l.jwt.as_deref(), l.role.as_deref(), l.no_store),
+                    (
+                        l.jwt.as_ref().map(|j| j.expose()),
+                        l.role.as_deref(),
+                        l.no_store
+                    ),
                     (Some("@t.jwt"), Some("dev"), true)
                 );
             }

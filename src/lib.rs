@@ -14,6 +14,7 @@ pub mod completion;
 pub mod error;
 pub mod fetch;
 pub mod fields;
+pub mod framework;
 pub mod gofmt;
 pub mod ids;
 pub mod jwt_tools;
@@ -26,6 +27,7 @@ pub mod secret;
 pub mod server;
 pub mod store;
 pub mod token;
+pub mod tokenutil;
 pub mod verify;
 pub mod yaml;
 

@@ -1098,6 +1098,13 @@ impl Store {
         )?)
     }
 
+    /// Revokes every token whose creation path is exactly `path`. Returns how many.
+    pub fn delete_tokens_with_path(&self, path: &str) -> Result<usize> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM tokens WHERE path = ?1", [path])?)
+    }
+
     /// Number of stored tokens (for tests and benchmarks).
     pub fn count_tokens(&self) -> Result<i64> {
         Ok(self

@@ -1,9 +1,15 @@
 //! Tokens as Vault core makes them: issuing, hashing, TTL arithmetic, lookup, renewal,
-//! revocation, and the token helper file.
+//! revocation, use counts, parents and children, and the token helper file.
 //!
 //! A raw token exists only in the command's output and the helper file; the state file keeps
 //! its SHA-256. Service tokens are `jvs.` + 24 base62 characters with a 24-character accessor;
 //! batch tokens are `jvb.` + 32 base62 characters with no accessor.
+//!
+//! Parents (Vault's token tree): a token made by `auth/token/create` is the child of the token
+//! that asked (or of the local operator, who has no token and is never revoked), unless it is
+//! an orphan. A parent lists its children's hashes (Vault's parent index); revoking a token
+//! revokes its descendants, `revoke-orphan` makes its service children orphans, and a token
+//! whose parent is gone (revoked, expired, used up) is dead: found, it is revoked with its tree.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,6 +55,41 @@ pub struct TokenEntry {
     pub mount_accessor: String,
     pub mount_path: String,
     pub role: String,
+    /// The parent token's hash in hex, [`OPERATOR_PARENT`], or empty for an orphan (every
+    /// login token).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub parent: String,
+    /// The hashes (hex) of the tokens created as its children.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<String>,
+    /// The TTL its lease was last given (creation, then each renewal): what a renewal without
+    /// an increment grants a token of the token store again. 0: `creation_ttl`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lease_ttl: i64,
+}
+
+fn is_zero(v: &i64) -> bool {
+    *v == 0
+}
+
+/// The parent of a token the local operator created: root rights, no token entry, never
+/// revoked. Such a token is not an orphan, as a child of Vault's root token is not.
+pub const OPERATOR_PARENT: &str = "operator";
+
+/// Lower-case hex of a token hash.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes of a [`hex`] string; `None` if it is not one.
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+        .collect()
 }
 
 /// What a login asks Vault core to issue.
@@ -183,11 +224,7 @@ pub fn issue(store: &Store, req: IssueRequest<'_>) -> Result<Issued, ApiError> {
         req.explicit_max_ttl,
         req.period,
     );
-    let (raw, accessor) = if kind == "batch" {
-        (format!("jvb.{}", ids::base62(32)), String::new())
-    } else {
-        (format!("jvs.{}", ids::base62(24)), ids::base62(24))
-    };
+    let (raw, accessor) = new_token(kind);
     let path = format!("auth/{}login", req.mount.path);
     // A batch token carries its times in whole seconds (Vault encodes them as unix seconds), so
     // its lookup shows `issue_time` and `expire_time` without fractions.
@@ -226,6 +263,7 @@ pub fn issue(store: &Store, req: IssueRequest<'_>) -> Result<Issued, ApiError> {
         mount_accessor: req.mount.accessor.clone(),
         mount_path: req.mount.path.clone(),
         role: req.role_name.into(),
+        ..TokenEntry::default()
     };
     let keys = TokenKeys {
         hash: ids::sha256(raw.as_bytes()),
@@ -262,7 +300,7 @@ impl TokenEntry {
             token_policies: self.policies.clone(),
             identity_policies,
             metadata: self.meta.clone(),
-            orphan: true,
+            orphan: self.parent.is_empty(),
             entity_id: self.entity_id.clone(),
             lease_duration,
             renewable: self.renewable,
@@ -323,20 +361,10 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// A token found by its raw value or accessor, with its hash.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Found {
     pub hash: Vec<u8>,
     pub entry: TokenEntry,
-}
-
-/// Why a token cannot be used.
-fn bad_token() -> ApiError {
-    ApiError {
-        code: 403,
-        errors: vec!["bad token".into()],
-        hints: Vec::new(),
-        explain: None,
-    }
 }
 
 /// Whether the entry is past its expiry at `now`.
@@ -344,17 +372,10 @@ pub fn expired(entry: &TokenEntry, now: f64) -> bool {
     entry.expire_time.is_some_and(|e| now >= e)
 }
 
-/// Finds a live token by its raw value; an expired one is removed and reported as missing.
+/// Finds a live token by its raw value. One that has expired, or whose parent is gone, is
+/// revoked (with its children) and reported as missing.
 pub fn find(store: &Store, raw: &str, now: f64) -> Result<Option<Found>, ApiError> {
-    let hash = ids::sha256(raw.trim().as_bytes());
-    let Some(entry) = store.get_token::<TokenEntry>(&hash)? else {
-        return Ok(None);
-    };
-    if expired(&entry, now) {
-        store.delete_token(&hash)?;
-        return Ok(None);
-    }
-    Ok(Some(Found { hash, entry }))
+    find_hash(store, ids::sha256(raw.trim().as_bytes()), now)
 }
 
 /// Finds a live token by accessor.
@@ -363,14 +384,98 @@ pub fn find_by_accessor(
     accessor: &str,
     now: f64,
 ) -> Result<Option<Found>, ApiError> {
-    let Some((hash, entry)) = store.get_token_by_accessor::<TokenEntry>(accessor)? else {
+    let Some((hash, _)) = store.get_token_by_accessor::<TokenEntry>(accessor)? else {
         return Ok(None);
     };
-    if expired(&entry, now) {
-        store.delete_token(&hash)?;
+    find_hash(store, hash, now)
+}
+
+fn find_hash(store: &Store, hash: Vec<u8>, now: f64) -> Result<Option<Found>, ApiError> {
+    let Some(entry) = store.get_token::<TokenEntry>(&hash)? else {
+        return Ok(None);
+    };
+    if expired(&entry, now) || !ancestors_live(store, &entry, now)? {
+        revoke_tree(store, &hash)?;
         return Ok(None);
     }
     Ok(Some(Found { hash, entry }))
+}
+
+/// Whether every ancestor of a token is live. Vault revokes a token's tree when the token is
+/// revoked or expires; here a child finds out when it is next looked at.
+fn ancestors_live(store: &Store, entry: &TokenEntry, now: f64) -> Result<bool, ApiError> {
+    let mut parent = entry.parent.clone();
+    while !parent.is_empty() && parent != OPERATOR_PARENT {
+        let Some(hash) = unhex(&parent) else {
+            return Ok(false);
+        };
+        let Some(p) = store.get_token::<TokenEntry>(&hash)? else {
+            return Ok(false);
+        };
+        if expired(&p, now) {
+            revoke_tree(store, &hash)?;
+            return Ok(false);
+        }
+        parent = p.parent;
+    }
+    Ok(true)
+}
+
+/// Vault's `revokeTree`: the token and all its descendants.
+pub fn revoke_tree(store: &Store, hash: &[u8]) -> Result<(), ApiError> {
+    // (hash, the parent it must still name): a child listed by a revoked parent may since
+    // have been made an orphan, and a custom id may have been reused by another token.
+    let mut stack: Vec<(Vec<u8>, Option<String>)> = vec![(hash.to_vec(), None)];
+    while let Some((h, parent)) = stack.pop() {
+        let Some(e) = store.get_token::<TokenEntry>(&h)? else {
+            continue;
+        };
+        if parent.is_some_and(|p| p != e.parent) {
+            continue;
+        }
+        let me = hex(&h);
+        stack.extend(
+            e.children
+                .iter()
+                .filter_map(|c| unhex(c))
+                .map(|c| (c, Some(me.clone()))),
+        );
+        store.delete_token(&h)?;
+    }
+    Ok(())
+}
+
+/// Vault's `revokeOrphan`: the token goes, its service children become orphans, its batch
+/// children stop working.
+pub fn revoke_orphan(store: &Store, f: &Found) -> Result<(), ApiError> {
+    let me = hex(&f.hash);
+    for child in f.entry.children.iter().filter_map(|c| unhex(c)) {
+        let Some(mut e) = store.get_token::<TokenEntry>(&child)? else {
+            continue;
+        };
+        if e.parent != me {
+            continue;
+        }
+        if e.token_type == "batch" {
+            store.delete_token(&child)?;
+        } else {
+            e.parent.clear();
+            store.update_token(&child, &e)?;
+        }
+    }
+    store.delete_token(&f.hash)?;
+    Ok(())
+}
+
+/// Vault's revocation of every lease under a prefix (`sys/leases/revoke-prefix`), for the
+/// leases jwtvault has: tokens, whose lease id is `<creation path>/<hash>`. The prefix ends
+/// at a segment: `auth/jwt` revokes `auth/jwt/login` tokens, not `auth/jwt2/login` ones.
+/// Children of revoked tokens die with them. Returns how many were revoked directly.
+pub fn revoke_prefix(store: &Store, prefix: &str) -> Result<usize, ApiError> {
+    let base = prefix.trim_end_matches('/');
+    let mut n = store.delete_tokens_with_path(base)?;
+    n += store.delete_tokens_with_prefix(&format!("{base}/"))?;
+    Ok(n)
 }
 
 /// Vault's `UseToken`: one use of a token with limited uses is spent; the last one revokes it
@@ -379,7 +484,7 @@ pub fn spend_use(store: &Store, f: &mut Found) -> Result<(), ApiError> {
     if f.entry.num_uses > 0 {
         f.entry.num_uses -= 1;
         if f.entry.num_uses == 0 {
-            store.delete_token(&f.hash)?;
+            revoke_tree(store, &f.hash)?;
             f.entry.num_uses = -1;
         } else {
             store.update_token(&f.hash, &f.entry)?;
@@ -405,7 +510,152 @@ pub fn cidrs_allow(cidrs: &[String], remote: Option<&str>) -> bool {
     })
 }
 
-/// The `data` of `token lookup`.
+/// Stores a new token made by `auth/token/create` with `raw` as its value, and lists it with
+/// its parent. Vault's custom-id rules apply to an id the caller chose.
+pub fn store_created(
+    store: &Store,
+    raw: &str,
+    custom: bool,
+    entry: &TokenEntry,
+    now: f64,
+) -> Result<(), ApiError> {
+    if custom {
+        if raw.starts_with("hvs.") {
+            return Err(ApiError::bad_request(
+                "custom token ID cannot have the 'hvs.' prefix",
+            ));
+        }
+        if raw.starts_with("s.") {
+            return Err(ApiError::bad_request(
+                "custom token ID cannot have the 's.' prefix",
+            ));
+        }
+        if raw.contains('.') {
+            return Err(ApiError::bad_request(
+                "custom token ID cannot have a '.' in the value",
+            ));
+        }
+        if find(store, raw, now)?.is_some() {
+            return Err(ApiError::bad_request(
+                "cannot create a token with a duplicate ID",
+            ));
+        }
+    }
+    let hash = ids::sha256(raw.trim().as_bytes());
+    let keys = TokenKeys {
+        hash: hash.clone(),
+        accessor: entry.accessor.clone(),
+        path: entry.path.clone(),
+        mount_accessor: entry.mount_accessor.clone(),
+        entity_id: entry.entity_id.clone(),
+    };
+    store.insert_token(&keys, entry)?;
+    if let Some(parent) = unhex(&entry.parent) {
+        if let Some(mut p) = store.get_token::<TokenEntry>(&parent)? {
+            p.children.push(hex(&hash));
+            store.update_token(&parent, &p)?;
+        }
+    }
+    Ok(())
+}
+
+/// A new raw token and accessor of a type (`service` or `batch`).
+pub fn new_token(kind: &str) -> (String, String) {
+    if kind == "batch" {
+        (format!("jvb.{}", ids::base62(32)), String::new())
+    } else {
+        (format!("jvs.{}", ids::base62(24)), ids::base62(24))
+    }
+}
+
+/// What a renewal starts from: the lease's backend values (Vault's `framework.CalculateTTL`
+/// inputs) and the mount's TTLs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Renewal {
+    /// The mount's tuned default and max lease TTLs (0: the system's 768h).
+    pub mount_default: i64,
+    pub mount_max: i64,
+    /// The increment asked for (0: none).
+    pub increment: i64,
+    /// The TTL, period and max TTL the backend answers with (a role's, or the token's own).
+    pub backend_ttl: i64,
+    pub period: i64,
+    pub backend_max: i64,
+    /// The token's `explicit_max_ttl`.
+    pub explicit_max: i64,
+}
+
+/// Vault's `framework.CalculateTTL` for a lease issued at `start`, at `now` (a renewal, or
+/// the issue itself with `start == now`): the TTL granted and the warnings. Times are truncated to whole seconds, as Vault's, so
+/// the cap `start + max` matches its arithmetic to the second.
+pub fn lease_ttl(r: &Renewal, start: f64, now: f64) -> Result<(i64, Vec<String>), ApiError> {
+    let mut warnings = Vec::new();
+    let mut max = if r.mount_max > 0 {
+        r.mount_max
+    } else {
+        SYSTEM_TTL
+    };
+    if r.backend_max > 0 && r.backend_max < max {
+        max = r.backend_max;
+    }
+    if r.explicit_max > 0 && r.explicit_max < max {
+        max = r.explicit_max;
+    }
+    let now_s = now.floor() as i64;
+    let start = start.floor() as i64;
+    let (mut ttl, hard_end) = if r.period > 0 {
+        let mut period = r.period;
+        if period > max {
+            warnings.push(capped_warning("period", period, max));
+            period = max;
+        }
+        (
+            period,
+            (r.explicit_max > 0).then_some(start + r.explicit_max),
+        )
+    } else if r.increment > 0 {
+        (r.increment, Some(start + max))
+    } else if r.backend_ttl > 0 {
+        (r.backend_ttl, Some(start + max))
+    } else if r.mount_default > 0 {
+        (r.mount_default, Some(start + max))
+    } else {
+        (SYSTEM_TTL, Some(start + max))
+    };
+    if let Some(end) = hard_end {
+        let left = end - now_s;
+        if left <= 0 {
+            return Err(ApiError::multi(500, "past the max TTL, cannot renew"));
+        }
+        if ttl > left {
+            warnings.push(capped_warning("TTL", ttl, left));
+            ttl = left;
+        }
+    }
+    Ok((ttl, warnings))
+}
+
+/// Whether Vault would renew the token's lease at all: batch tokens, tokens that never
+/// expire and tokens made not renewable are refused with Vault's texts.
+pub fn check_renewable(e: &TokenEntry) -> Result<(), ApiError> {
+    if e.token_type == "batch" {
+        return Err(ApiError::bad_request("batch tokens cannot be renewed"));
+    }
+    if !e.renewable || e.expire_time.is_none() {
+        return Err(ApiError::bad_request("lease is not renewable"));
+    }
+    Ok(())
+}
+
+/// Records a renewal granting `ttl` at `now`.
+pub fn apply_renewal(e: &mut TokenEntry, ttl: i64, now: f64) {
+    e.expire_time = Some(now + ttl as f64);
+    e.last_renewal_time = Some(now);
+    e.lease_ttl = ttl;
+}
+
+/// The `data` of a token lookup (Vault's `handleLookup`): `raw` is the token's value when the
+/// request named it (an accessor lookup shows none).
 pub fn lookup_data(
     f: &Found,
     raw: Option<&str>,
@@ -413,9 +663,10 @@ pub fn lookup_data(
     now: f64,
 ) -> Map<String, Value> {
     let e = &f.entry;
+    // Vault's `leaseEntry.ttl`: to the expiry from now rounded to the second, truncated.
     let ttl = e
         .expire_time
-        .map(|x| (x - now).max(0.0) as i64)
+        .map(|x| (x - now.round()).max(0.0) as i64)
         .unwrap_or(0);
     let mut m = json!({
         "accessor": e.accessor,
@@ -426,11 +677,13 @@ pub fn lookup_data(
         "expire_time": e.expire_time.map(rfc3339),
         "explicit_max_ttl": e.explicit_max_ttl,
         "id": raw.unwrap_or(""),
+        "issue_time": rfc3339(e.issue_time),
         "meta": if e.meta.is_empty() { Value::Null } else { json!(e.meta) },
         "num_uses": e.num_uses,
-        "orphan": true,
+        "orphan": e.parent.is_empty(),
         "path": e.path,
         "policies": e.policies,
+        "renewable": e.renewable && e.expire_time.is_some(),
         "ttl": ttl,
         "type": e.token_type,
     });
@@ -438,10 +691,6 @@ pub fn lookup_data(
         if !identity_policies.is_empty() {
             obj.insert("identity_policies".into(), json!(identity_policies));
             obj.insert("external_namespace_policies".into(), json!({}));
-        }
-        if e.expire_time.is_some() {
-            obj.insert("issue_time".into(), json!(rfc3339(e.issue_time)));
-            obj.insert("renewable".into(), json!(e.renewable));
         }
         if let Some(t) = e.last_renewal_time {
             obj.insert("last_renewal".into(), json!(rfc3339(t)));
@@ -460,9 +709,9 @@ pub fn lookup_data(
     }
 }
 
-/// Checks a token presented as an argument (`token lookup TOKEN`): unknown is `bad token`.
-pub fn require(store: &Store, raw: &str, now: f64) -> Result<Found, ApiError> {
-    find(store, raw, now)?.ok_or_else(bad_token)
+/// Vault's answer to a lookup of a token that does not exist: `bad token` (403).
+pub fn bad_token() -> ApiError {
+    ApiError::new(403, vec!["bad token".into()])
 }
 
 // ---- the token helper file -----------------------------------------------------------------

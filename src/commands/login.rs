@@ -2,14 +2,47 @@
 //! `write auth/<mount>/login` whose token is then stored in the helper file — and for the
 //! `token` method, which checks a token and stores it.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
-use crate::api::{Operation, Response};
+use crate::api::{Auth, Caller, CallerToken, Operation, Request, Response};
 use crate::cli::LoginArgs;
+use crate::secret::Secret;
+
+/// `login` and its flags, as plain values.
+pub struct Login {
+    pub method: Option<String>,
+    pub path: Option<String>,
+    pub jwt: Option<Secret>,
+    pub role: Option<String>,
+    pub no_store: bool,
+    pub no_print: bool,
+    pub token_only: bool,
+    pub field: Option<String>,
+    pub explain: bool,
+    pub args: Vec<String>,
+}
+
+impl From<LoginArgs> for Login {
+    fn from(a: LoginArgs) -> Self {
+        Login {
+            method: a.method,
+            path: a.path,
+            jwt: a.jwt,
+            role: a.role,
+            no_store: a.no_store,
+            no_print: a.no_print,
+            token_only: a.token_only,
+            field: a.field,
+            explain: a.explain,
+            args: a.args,
+        }
+    }
+}
 use crate::commands::{self, Run};
 use crate::error::Error;
 use crate::output::{self, Format};
-use crate::paths::identity;
 
 /// Reads a JWT given as `T`, `@file` or `-`.
 fn jwt_value(run: &Run, raw: &str) -> Result<String, Error> {
@@ -31,7 +64,7 @@ fn jwt_value(run: &Run, raw: &str) -> Result<String, Error> {
     Ok(raw.to_string())
 }
 
-pub fn login(run: &Run, a: LoginArgs) -> Result<(), Error> {
+pub fn login(run: &Run, a: Login) -> Result<(), Error> {
     if a.no_store && a.no_print {
         return Err(Error::Usage(
             "-no-store and -no-print cannot be used together".into(),
@@ -103,7 +136,7 @@ pub fn login(run: &Run, a: LoginArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn jwt_login(run: &Run, a: &LoginArgs, method: &str) -> Result<(Response, Option<String>), Error> {
+fn jwt_login(run: &Run, a: &Login, method: &str) -> Result<(Response, Option<String>), Error> {
     let mount = a.path.clone().unwrap_or_else(|| method.to_string());
     let mut data: Map<String, Value> = if a.args.iter().any(|x| x.contains('=')) || a.jwt.is_none()
     {
@@ -119,7 +152,7 @@ fn jwt_login(run: &Run, a: &LoginArgs, method: &str) -> Result<(Response, Option
         Map::new()
     };
     if let Some(j) = &a.jwt {
-        data.insert("jwt".into(), Value::String(jwt_value(run, j)?));
+        data.insert("jwt".into(), Value::String(jwt_value(run, j.expose())?));
     } else if let Some(Value::String(j)) = data.get("jwt") {
         // `jwt=@file` already holds the file's text; `jwt=-` the stdin. Trim the newline.
         let t = j.trim().to_string();
@@ -135,9 +168,10 @@ fn jwt_login(run: &Run, a: &LoginArgs, method: &str) -> Result<(Response, Option
     Ok((resp, a.field.clone()))
 }
 
-/// The token method: looks the token up (spending one use, as Vault's lookup-self does) and
-/// rebuilds the auth block from it.
-fn token_login(run: &Run, a: &LoginArgs) -> Result<Response, Error> {
+/// The token method, as the Vault CLI's: `auth/token/lookup-self` made with the token itself
+/// (so it is the caller, checked as every caller is: live, bound CIDRs, one use spent, its
+/// policies), and an auth block built from the lookup's data.
+fn token_login(run: &Run, a: &Login) -> Result<Response, Error> {
     let raw = match a.args.as_slice() {
         [] => {
             return Err(Error::Usage(
@@ -162,39 +196,69 @@ fn token_login(run: &Run, a: &LoginArgs) -> Result<Response, Error> {
             "a token must be passed to auth, please view the help for more information".into(),
         ));
     }
-    let ctx_now = crate::paths::Ctx::now_secs();
-    let store = run.open()?;
-    // The Vault CLI looks the token up with itself (`auth/token/lookup-self`): it is the
-    // caller, checked as every caller is (live, bound CIDRs, one use, its policies).
-    let caller = crate::api::CallerToken::new(raw.clone(), "the command line");
-    let authorized = super::token::authorize(
-        run,
-        &store,
-        &caller,
-        ctx_now,
-        &super::token::Call::lookup_self(),
-    );
-    let found = match authorized {
-        Ok(a) => a.found,
-        Err(e) => {
-            // A use spent before the policies refused stays spent.
-            store.commit()?;
-            return Err(Error::api(
-                "Error authenticating: error looking up token",
-                e,
-            ));
-        }
-    };
-    let idp = identity::identity_policies(&store, &found.entry.entity_id)
-        .map_err(|e| Error::api("Error authenticating", e))?;
-    store.commit()?;
-    let ttl = found
-        .entry
-        .expire_time
-        .map(|x| (x - ctx_now).max(0.0) as i64)
-        .unwrap_or(0);
+    let req = Request::read("auth/token/lookup-self")
+        .with_caller(Caller::Token(CallerToken::new(
+            raw.clone(),
+            "the command line",
+        )))
+        .with_remote_addr(
+            run.env
+                .get("JWTVAULT_REMOTE_ADDR")
+                .filter(|a| !a.is_empty())
+                .map(str::to_string),
+        );
+    let resp = commands::execute(run, &req)?
+        .map_err(|e| Error::api("Error authenticating: error looking up token", e))?;
+    let data = resp.data.unwrap_or_default();
     Ok(Response {
-        auth: Some(found.entry.auth(raw, idp, ttl)),
+        auth: Some(auth_from_lookup(raw, &data)),
         ..Response::default()
     })
+}
+
+/// The auth block of a token login, from its lookup data: its policies (and identity
+/// policies), accessor, metadata, remaining TTL, renewability, type and uses.
+fn auth_from_lookup(client_token: String, d: &Map<String, Value>) -> Auth {
+    let text = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let strings = |k: &str| -> Vec<String> {
+        d.get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (token_policies, identity_policies) = (strings("policies"), strings("identity_policies"));
+    let mut policies: Vec<String> = token_policies
+        .iter()
+        .chain(&identity_policies)
+        .cloned()
+        .collect();
+    policies.sort();
+    policies.dedup();
+    let metadata: BTreeMap<String, String> = d
+        .get("meta")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Auth {
+        client_token: client_token.into(),
+        accessor: text("accessor"),
+        policies,
+        token_policies,
+        identity_policies,
+        metadata,
+        orphan: d.get("orphan").and_then(Value::as_bool).unwrap_or(false),
+        entity_id: text("entity_id"),
+        lease_duration: d.get("ttl").and_then(Value::as_i64).unwrap_or(0),
+        renewable: d.get("renewable").and_then(Value::as_bool).unwrap_or(false),
+        token_type: text("type"),
+        num_uses: d.get("num_uses").and_then(Value::as_i64).unwrap_or(0),
+    }
 }

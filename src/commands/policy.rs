@@ -1,103 +1,109 @@
-//! `policy write|read|list|delete|fmt` (cli-reference §4.12). The operator acts with root
-//! rights here: policies are configuration.
+//! `policy write|read|list|delete|fmt` (cli-reference §4.12). Each but `fmt` sends the request
+//! the Vault CLI sends (`sys/policies/acl/<name>`, `sys/policies/acl`) and prints what it
+//! prints; `fmt` is local. Locally the operator acts with root rights: policies are
+//! configuration.
 
 use base64::Engine;
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
 use crate::acl;
-use crate::api::ApiError;
-use crate::cli::{PolicyCommand, PositionalArgs};
-use crate::commands::{expect_args, Run};
+use crate::api::Operation;
+use crate::cli::PolicyCommand;
+use crate::commands::{execute, expect_args, Run};
 use crate::error::Error;
 use crate::output::printer::Success;
 use crate::output::{self, Format};
 
 pub fn dispatch(run: &Run, cmd: PolicyCommand) -> Result<(), Error> {
     match cmd {
-        PolicyCommand::Write(a) => write(run, a),
-        PolicyCommand::Read(a) => read(run, a),
-        PolicyCommand::List(a) => list(run, a),
-        PolicyCommand::Delete(a) => delete(run, a),
-        PolicyCommand::Fmt(a) => fmt(run, a),
+        PolicyCommand::Write(a) => write(run, &a.args),
+        PolicyCommand::Read(a) => read(run, &a.args),
+        PolicyCommand::List(a) => list(run, &a.args),
+        PolicyCommand::Delete(a) => delete(run, &a.args),
+        PolicyCommand::Fmt(a) => fmt(run, &a.args),
     }
 }
 
-/// Vault's quirk: a policy text that decodes as base64 is stored decoded. Go's
-/// `base64.StdEncoding.DecodeString` skips `\r` and `\n`, needs padding and tolerates non-zero
-/// trailing bits; its result is used even when it is not UTF-8 (the parser then refuses it).
-fn maybe_base64(bytes: &[u8]) -> Vec<u8> {
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    const GO_STD: GeneralPurpose = GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_allow_trailing_bits(true)
-            .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
-    );
-    let t: Vec<u8> = bytes
-        .iter()
-        .copied()
-        .filter(|c| *c != b'\r' && *c != b'\n')
-        .collect();
-    GO_STD.decode(&t).unwrap_or_else(|_| bytes.to_vec())
+/// `sys/policies/acl/<name>` (`sys/policies/acl` itself for an empty name).
+fn policy_path(name: &str) -> String {
+    let name = name.trim_matches('/');
+    if name.is_empty() {
+        "sys/policies/acl".into()
+    } else {
+        format!("sys/policies/acl/{name}")
+    }
 }
 
-fn write(run: &Run, a: PositionalArgs) -> Result<(), Error> {
-    expect_args(&a.args, 2, 2)?;
-    let given = a.args[0].trim();
-    let name = given.to_lowercase();
+/// The `policy` value sent for a policy file: its text, or, when it is not UTF-8, the
+/// base64 of its bytes. The server decodes base64 (Vault's rule) and its parser then refuses
+/// the bytes in HCL1's words, where the Vault CLI would send each such byte as U+FFFD and
+/// store the altered text (docs/deviations.md D-18).
+fn policy_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|e| base64::engine::general_purpose::STANDARD.encode(e.into_bytes()))
+}
+
+/// The Vault CLI's warning after an upload whose name it changed: the name as given, spaces
+/// included, against the name sent.
+fn conversion_warning(given: &str, name: &str) -> Option<String> {
+    (given != name).then(|| format!("Policy name was converted from \"{given}\" to \"{name}\"\n"))
+}
+
+/// `policy write NAME FILE|-`: `write sys/policies/acl/<name> {policy}`.
+fn write(run: &Run, args: &[String]) -> Result<(), Error> {
+    expect_args(args, 2, 2)?;
+    let given = &args[0];
+    let name = given.trim().to_lowercase();
+    let source = args[1].trim();
     // Vault's texts: `Error opening policy file` when the file cannot be opened, `Error
     // reading policy` when it (or stdin) cannot be read, or is over the input limit.
     let reading = |e: String| Error::Failed(format!("Error reading policy: {e}"));
-    let bytes = if a.args[1] == "-" {
+    let bytes = if source == "-" {
         run.read_stdin_bytes().map_err(|e| reading(e.to_string()))?
     } else {
-        let file = crate::kv::open_file(&a.args[1])
+        let file = crate::kv::open_file(source)
             .map_err(|e| Error::Failed(format!("Error opening policy file: {e}")))?;
-        crate::kv::read_opened(file, &a.args[1]).map_err(reading)?
+        crate::kv::read_opened(file, source).map_err(reading)?
     };
-    const CTX: &str = "Error uploading policy";
-    if name == "root" || name == "response-wrapping" {
-        return Err(Error::api(
-            CTX,
-            ApiError::bad_request(format!("cannot update \"{name}\" policy")),
-        ));
+    let mut body = Map::new();
+    body.insert("policy".into(), Value::String(policy_text(bytes)));
+    let req = run.request(Operation::Write, policy_path(&name), body)?;
+    execute(run, &req)?.map_err(|e| Error::api("Error uploading policy", e))?;
+    if let Some(warning) = conversion_warning(given, &name) {
+        run.printer.stderr(&warning);
     }
-    let bytes = maybe_base64(&bytes);
-    if String::from_utf8_lossy(&bytes).trim().is_empty() {
-        return Err(Error::api(
-            CTX,
-            ApiError::bad_request("'policy' parameter not supplied or empty"),
-        ));
-    }
-    // The bytes themselves go to the parser, as Vault's server parses them: a byte that is not
-    // UTF-8, or a NUL, is refused with HCL1's error instead of being stored replaced.
-    let policy = acl::parse_policy_bytes(&name, &bytes)
-        .map_err(|e| Error::api(CTX, ApiError::bad_request(e)))?;
-    if given != name {
-        run.printer.stderr(&format!(
-            "Policy name was converted from \"{given}\" to \"{name}\"\n"
-        ));
-    }
-    let store = run.open()?;
-    store.put_policy(&name, &policy.raw)?;
-    store.commit()?;
     run.printer.success(Success::UploadedPolicy { name });
     Ok(())
 }
 
-fn read(run: &Run, a: PositionalArgs) -> Result<(), Error> {
-    expect_args(&a.args, 1, 1)?;
-    let name = a.args[0].trim().to_lowercase();
-    let store = run.open()?;
-    let raw = if name == "root" {
-        None
-    } else {
-        store.get_policy(&name)?
+/// `policy read NAME`: `read sys/policies/acl/<name>`. As the Vault CLI, a 404 or an empty text
+/// (`root`) is no policy.
+fn read(run: &Run, args: &[String]) -> Result<(), Error> {
+    expect_args(args, 1, 1)?;
+    let name = args[0].trim().to_lowercase();
+    let req = run.request(Operation::Read, policy_path(&name), Map::new())?;
+    let raw = match execute(run, &req)? {
+        Ok(resp) => {
+            let Some(data) = resp.data else {
+                return Err(Error::Failed(format!(
+                    "Error reading policy named {name}: data from server response is empty"
+                )));
+            };
+            match data.get("policy") {
+                Some(Value::String(s)) => s.clone(),
+                _ => {
+                    return Err(Error::Failed(format!(
+                        "Error reading policy named {name}: no policy found in response"
+                    )))
+                }
+            }
+        }
+        Err(e) if e.code == 404 => String::new(),
+        Err(e) => return Err(Error::api(format!("Error reading policy named {name}"), e)),
     };
-    store.commit()?;
-    let Some(raw) = raw else {
+    if raw.is_empty() {
         return Err(Error::Failed(format!("No policy named: {name}")));
-    };
+    }
     match run.format {
         Format::Table => run.printer.stdout(&format!("{}\n", raw.trim())),
         Format::Json => run
@@ -110,12 +116,22 @@ fn read(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn list(run: &Run, a: PositionalArgs) -> Result<(), Error> {
-    expect_args(&a.args, 0, 0)?;
-    let store = run.open()?;
-    let mut names = store.list_policies()?;
-    store.commit()?;
-    names.push("root".into());
+/// `policy list`: `list sys/policies/acl`, one name a line in the server's order.
+fn list(run: &Run, args: &[String]) -> Result<(), Error> {
+    expect_args(args, 0, 0)?;
+    let req = run.request(Operation::List, "sys/policies/acl", Map::new())?;
+    let resp = execute(run, &req)?.map_err(|e| Error::api("Error listing policies", e))?;
+    let names: Vec<String> = resp
+        .data
+        .as_ref()
+        .and_then(|d| d.get("keys"))
+        .and_then(Value::as_array)
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
     match run.format {
         Format::Table => run
             .printer
@@ -126,40 +142,24 @@ fn list(run: &Run, a: PositionalArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn delete(run: &Run, a: PositionalArgs) -> Result<(), Error> {
-    expect_args(&a.args, 1, 1)?;
-    let name = a.args[0].trim().to_lowercase();
-    let ctx = format!("Error deleting {name}");
-    match name.as_str() {
-        "default" => {
-            return Err(Error::api(
-                ctx,
-                ApiError::bad_request("cannot delete default policy"),
-            ))
-        }
-        "root" => {
-            return Err(Error::api(
-                ctx,
-                ApiError::bad_request("cannot delete \"root\" policy"),
-            ))
-        }
-        _ => {}
-    }
-    let store = run.open()?;
-    store.delete_policy(&name)?;
-    store.commit()?;
+/// `policy delete NAME`: `delete sys/policies/acl/<name>` (a missing policy is no error).
+fn delete(run: &Run, args: &[String]) -> Result<(), Error> {
+    expect_args(args, 1, 1)?;
+    let name = args[0].trim().to_lowercase();
+    let req = run.request(Operation::Delete, policy_path(&name), Map::new())?;
+    execute(run, &req)?.map_err(|e| Error::api(format!("Error deleting {name}"), e))?;
     run.printer.success(Success::DeletedPolicy { name });
     Ok(())
 }
 
 /// `policy fmt FILE`: purely local; parse first, then rewrite canonically (0644).
-fn fmt(run: &Run, a: PositionalArgs) -> Result<(), Error> {
-    expect_args(&a.args, 1, 1)?;
-    let path = match a.args[0].strip_prefix("~/") {
+fn fmt(run: &Run, args: &[String]) -> Result<(), Error> {
+    expect_args(args, 1, 1)?;
+    let path = match args[0].strip_prefix("~/") {
         Some(rest) => dirs::home_dir()
             .map(|h| h.join(rest))
             .unwrap_or_else(|| rest.into()),
-        None => std::path::PathBuf::from(&a.args[0]),
+        None => std::path::PathBuf::from(&args[0]),
     };
     // Go's wording: `open <path>: no such file or directory`; over the input limit refused.
     let bytes = crate::kv::read_file(&path.display().to_string())
@@ -190,10 +190,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_policies_are_decoded() {
-        let enc = base64::engine::general_purpose::STANDARD.encode("path \"a\" {\n}\n");
-        assert_eq!(maybe_base64(enc.as_bytes()), b"path \"a\" {\n}\n");
-        assert_eq!(maybe_base64(b"path \"a\" {}"), b"path \"a\" {}");
-        assert_eq!(maybe_base64(b"/w=="), b"\xff");
+    fn requests_go_to_the_acl_policy_paths() {
+        assert_eq!(policy_path("my-pol"), "sys/policies/acl/my-pol");
+        assert_eq!(policy_path("a/b"), "sys/policies/acl/a/b");
+        assert_eq!(policy_path(""), "sys/policies/acl");
+    }
+
+    #[test]
+    fn a_changed_name_is_shown_as_given() {
+        assert_eq!(conversion_warning("abc", "abc"), None);
+        assert_eq!(
+            conversion_warning(" Sp ", "sp").as_deref(),
+            Some("Policy name was converted from \" Sp \" to \"sp\"\n")
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_sent_as_base64_of_its_bytes() {
+        assert_eq!(policy_text(b"path \"a\" {}".to_vec()), "path \"a\" {}");
+        assert_eq!(policy_text(b"a\xff".to_vec()), "Yf8=");
     }
 }

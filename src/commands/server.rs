@@ -11,14 +11,42 @@ use crate::cli;
 use crate::commands::Run;
 use crate::error::Error;
 use crate::paths::Ctx;
+use crate::secret::Secret;
 use crate::server::{self, root, Server, ServerError, SharedBackend, TlsFiles};
 
 /// The address listened on when `-listen-address` is not given: loopback only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8200";
 
+/// `server` and its flags, as plain values.
+pub struct ServerOptions {
+    pub listen_address: Option<String>,
+    pub tls_cert_file: Option<String>,
+    pub tls_key_file: Option<String>,
+    pub root_token_id: Option<Secret>,
+    pub storage: Option<String>,
+    pub http_read_header_timeout: Option<String>,
+    pub seal_key_file: Option<String>,
+    pub args: Vec<String>,
+}
+
+impl From<cli::ServerArgs> for ServerOptions {
+    fn from(a: cli::ServerArgs) -> Self {
+        ServerOptions {
+            listen_address: a.listen_address,
+            tls_cert_file: a.tls_cert_file,
+            tls_key_file: a.tls_key_file,
+            root_token_id: a.root_token_id,
+            storage: a.storage,
+            http_read_header_timeout: a.http_read_header_timeout,
+            seal_key_file: a.seal_key_file,
+            args: a.args,
+        }
+    }
+}
+
 /// The state file: `-storage=sqlite:PATH`, else the run's (`-state`, `JWTVAULT_STATE`, the
 /// default path).
-fn state_path(run: &Run, a: &cli::ServerArgs) -> Result<PathBuf, Error> {
+fn state_path(run: &Run, a: &ServerOptions) -> Result<PathBuf, Error> {
     let Some(url) = &a.storage else {
         return Ok(run.state.clone());
     };
@@ -49,7 +77,7 @@ fn state_path(run: &Run, a: &cli::ServerArgs) -> Result<PathBuf, Error> {
 }
 
 /// The TLS files: both flags or neither.
-fn tls_files(a: &cli::ServerArgs) -> Result<Option<TlsFiles>, Error> {
+fn tls_files(a: &ServerOptions) -> Result<Option<TlsFiles>, Error> {
     match (&a.tls_cert_file, &a.tls_key_file) {
         (None, None) => Ok(None),
         (Some(cert), Some(key)) if !cert.is_empty() && !key.is_empty() => Ok(Some(TlsFiles {
@@ -65,7 +93,7 @@ fn tls_files(a: &cli::ServerArgs) -> Result<Option<TlsFiles>, Error> {
 }
 
 /// `-http-read-header-timeout`: a Go duration (`10s`, `500ms`), more than zero.
-fn header_timeout(a: &cli::ServerArgs) -> Result<Duration, Error> {
+fn header_timeout(a: &ServerOptions) -> Result<Duration, Error> {
     let Some(raw) = &a.http_read_header_timeout else {
         return Ok(server::HEADER_TIMEOUT);
     };
@@ -82,7 +110,7 @@ fn header_timeout(a: &cli::ServerArgs) -> Result<Duration, Error> {
     }
 }
 
-pub fn run(run: &Run, a: cli::ServerArgs) -> Result<(), Error> {
+pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
     if !a.args.is_empty() {
         return Err(Error::Usage(format!(
             "Too many arguments (expected 0, got {})",
@@ -90,7 +118,7 @@ pub fn run(run: &Run, a: cli::ServerArgs) -> Result<(), Error> {
         )));
     }
     if let Some(id) = &a.root_token_id {
-        root::check_id(id).map_err(Error::Usage)?;
+        root::check_id(id.expose()).map_err(Error::Usage)?;
     }
     if a.seal_key_file.as_deref() == Some("") {
         return Err(Error::Usage("-seal-key-file must not be empty".into()));
@@ -110,12 +138,15 @@ pub fn run(run: &Run, a: cli::ServerArgs) -> Result<(), Error> {
         e => Error::Failed(e.to_string()),
     })?;
     let backend = LocalBackend::new(state, run.offline);
-    let created = root::bootstrap(&backend, a.root_token_id.as_deref(), Ctx::now_secs()).map_err(
-        |e| match e {
-            root::RootError::Store(s) => Error::Store(s),
-            e => Error::Failed(e.to_string()),
-        },
-    )?;
+    let created = root::bootstrap(
+        &backend,
+        a.root_token_id.as_ref().map(Secret::expose),
+        Ctx::now_secs(),
+    )
+    .map_err(|e| match e {
+        root::RootError::Store(s) => Error::Store(s),
+        e => Error::Failed(e.to_string()),
+    })?;
     run.printer
         .stdout(&format!("Api Address: {}\n", server.url()));
     if let Some(token) = created {

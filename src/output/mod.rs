@@ -13,6 +13,7 @@
 //! `wrap_at_length`) return bare text. `field` is the one exception: it returns the raw value,
 //! and the caller appends `\n` only when stdout is a terminal (Vault's `PrintRaw`).
 
+pub mod mounts;
 pub mod printer;
 
 use std::fmt::Write as _;

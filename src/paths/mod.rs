@@ -9,8 +9,15 @@ pub mod jwks;
 pub mod login;
 pub mod mounts;
 pub mod role;
+pub mod sys_auth;
+pub mod sys_capabilities;
 pub mod sys_health;
 pub mod sys_internal;
+pub mod sys_leases;
+pub mod sys_policy;
+#[cfg(test)]
+mod testutil;
+pub mod token;
 
 use serde_json::{Map, Value};
 
@@ -106,6 +113,16 @@ enum Target {
     Status(sys_health::Endpoint),
     /// `sys/internal/ui/mounts[/<path>]`: what follows `mounts/` (empty for the list).
     UiMounts(String),
+    /// `sys/auth`, `sys/auth/<path>`.
+    SysAuth(sys_auth::Target),
+    /// `sys/policies/acl[/<name>]`, `sys/policy[/<name>]`.
+    SysPolicy(sys_policy::Target),
+    /// A path of the token store: `sub` is what follows `auth/token/`.
+    Token { mount: MountRow, sub: String },
+    /// `sys/capabilities`, `sys/capabilities-self`, `sys/capabilities-accessor`.
+    Capabilities(sys_capabilities::Subject),
+    /// `sys/leases/revoke-prefix/<prefix>`.
+    RevokePrefix(String),
 }
 
 /// Routes a request: finds its handler, authorizes its caller (a token's spent use is written
@@ -178,7 +195,7 @@ fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
             return Err(no_handler(path));
         };
         if mount.kind == "token" {
-            return Err(no_handler(path));
+            return Ok((token::access(&sub), Target::Token { mount, sub }));
         }
         let access = if sub == "login" {
             Access::Unauthenticated
@@ -206,6 +223,23 @@ fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
     }
     if let Some(rest) = path.strip_prefix("sys/internal/ui/mounts/") {
         return Ok((Access::Unauthenticated, Target::UiMounts(rest.to_string())));
+    }
+    if let Some(t) = sys_auth::resolve(path)? {
+        return Ok((Access::Config, Target::SysAuth(t)));
+    }
+    if let Some(t) = sys_policy::resolve(path)? {
+        return Ok((Access::Config, Target::SysPolicy(t)));
+    }
+    use sys_capabilities::Subject;
+    let capabilities = |access, subject| Ok((access, Target::Capabilities(subject)));
+    match path {
+        "sys/capabilities" => return capabilities(Access::TOKEN, Subject::Token),
+        "sys/capabilities-self" => return capabilities(Access::OWN, Subject::Own),
+        "sys/capabilities-accessor" => return capabilities(Access::TOKEN, Subject::Accessor),
+        _ => {}
+    }
+    if let Some(prefix) = path.strip_prefix("sys/leases/revoke-prefix/") {
+        return Ok((Access::SUDO, Target::RevokePrefix(prefix.to_string())));
     }
     Err(no_handler(path))
 }
@@ -246,6 +280,13 @@ fn dispatch(call: &Call, target: Target) -> Answer {
             done(sys_health::handle(store, endpoint, op, &req.data, ctx.now))
         }
         Target::UiMounts(rest) => done(sys_internal::handle(store, req, &rest, ctx.now)),
+        Target::SysAuth(t) => done(sys_auth::handle(call, t)),
+        Target::SysPolicy(t) => done(sys_policy::handle(call, t)),
+        Target::Token { mount, sub } => {
+            done(token::route(call, &mount, &sub).unwrap_or_else(|| Err(no_handler())))
+        }
+        Target::Capabilities(subject) => done(sys_capabilities::write(call, subject)),
+        Target::RevokePrefix(prefix) => done(sys_leases::revoke_prefix(call, &prefix)),
     }
 }
 
@@ -325,7 +366,7 @@ mod tests {
             &store,
             &mounts::EnableRequest {
                 kind: "jwt".into(),
-                path: "jwt".into(),
+                path: "jwt/".into(),
                 description: String::new(),
                 default_lease_ttl: 0,
                 max_lease_ttl: 0,

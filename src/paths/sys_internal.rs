@@ -37,17 +37,9 @@ fn caller_acl(store: &Store, req: &Request, now: f64) -> Result<Option<Acl>, Api
     authz::token_acl(store, &found).map(Some)
 }
 
-/// Vault's entry for one auth mount, as `sys/auth` shows it (no `deprecation_status` for
-/// `token/`).
+/// Vault's entry for one auth mount, as `sys/auth` shows it.
 fn mount_info(m: &MountRow) -> Value {
-    let mut all = mounts::list_json(std::slice::from_ref(m));
-    let mut v = all.remove(&m.path).unwrap_or(Value::Null);
-    if let Value::Object(obj) = &mut v {
-        if obj.get("deprecation_status").and_then(Value::as_str) == Some("") {
-            obj.remove("deprecation_status");
-        }
-    }
-    v
+    Value::Object(mounts::mount_info(m))
 }
 
 /// Answers `sys/internal/ui/mounts[/<rest>]` (`rest` empty: every mount the caller may see).
@@ -156,7 +148,7 @@ mod tests {
             &store,
             &mounts::EnableRequest {
                 kind: "jwt".into(),
-                path: "jwt".into(),
+                path: "jwt/".into(),
                 description: String::new(),
                 default_lease_ttl: 0,
                 max_lease_ttl: 0,

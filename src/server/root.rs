@@ -119,6 +119,7 @@ pub fn ensure(store: &Store, id: Option<&str>, now: f64) -> Result<Option<Secret
         mount_accessor: mount_accessor.clone(),
         mount_path,
         role: String::new(),
+        ..TokenEntry::default()
     };
     let keys = TokenKeys {
         hash: ids::sha256(raw.as_bytes()),
