@@ -2125,6 +2125,31 @@ impl Acl {
         }
         allow
     }
+
+    /// Vault's `hasMountAccess` (the `sys/internal/ui/mounts` preflight): whether the ACL
+    /// grants anything on the mount at `mount_path` (`auth/jwt/`, with its `/`): a capability
+    /// on the path itself, or an exact or prefix rule at or below it that grants one of
+    /// create, delete, list, read, sudo or update and does not deny.
+    pub fn has_mount_access(&self, mount_path: &str) -> bool {
+        if self.capabilities(mount_path) != ["deny"] {
+            return true;
+        }
+        let grants = |p: &Perms| {
+            p.caps & CAP_DENY == 0
+                && p.caps & (CAP_CREATE | CAP_DELETE | CAP_LIST | CAP_READ | CAP_SUDO | CAP_UPDATE)
+                    != 0
+        };
+        let under = |rules: &BTreeMap<String, Perms>| {
+            rules
+                .range::<str, _>((
+                    std::ops::Bound::Included(mount_path),
+                    std::ops::Bound::Unbounded,
+                ))
+                .take_while(|(k, _)| k.starts_with(mount_path))
+                .any(|(_, p)| grants(p))
+        };
+        under(&self.exact) || under(&self.prefix)
+    }
 }
 
 fn value_in_list(v: &serde_json::Value, list: &[serde_json::Value]) -> bool {
@@ -3749,5 +3774,48 @@ path "wrapped" { capabilities = ["read"] max_wrapping_ttl = "1h" }
         );
         assert_eq!(sanitize_policy_names(&["dev", "ROOT"]), vec!["root"]);
         assert!(sanitize_policy_names::<&str>(&[]).is_empty());
+    }
+
+    #[test]
+    fn mount_access_as_the_ui_preflight_sees_it() {
+        let access = |text: &str, mount: &str| acl_of(&[text], None).has_mount_access(mount);
+        // A rule on the mount itself, below it (exact or prefix), or a prefix above it.
+        assert!(access(
+            r#"path "auth/jwt/role/r" { capabilities = ["read"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(access(
+            r#"path "auth/jwt/role/*" { capabilities = ["list"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(access(
+            r#"path "auth/*" { capabilities = ["update"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(access(
+            r#"path "auth/jwt/" { capabilities = ["sudo"] }"#,
+            "auth/jwt/"
+        ));
+        // Another mount, a deny below, or nothing granted.
+        assert!(!access(
+            r#"path "auth/jwt2/x" { capabilities = ["read"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(!access(
+            r#"path "auth/jwt/x" { capabilities = ["deny"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(!access(
+            r#"path "auth/jwtx" { capabilities = ["read"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(!access(
+            r#"path "auth/*" { capabilities = ["deny"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(Acl::root().has_mount_access("anything/"));
+        // The default policy reaches auth/token/ (lookup-self and friends), not a JWT mount.
+        assert!(access(DEFAULT_POLICY, "auth/token/"));
+        assert!(!access(DEFAULT_POLICY, "auth/jwt/"));
     }
 }

@@ -7,6 +7,7 @@ mod jwt;
 mod login;
 mod operations;
 mod policy;
+mod server;
 mod token;
 
 use std::io::IsTerminal;
@@ -274,6 +275,7 @@ pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Err
         Command::Policy(p) => policy::dispatch(run, p),
         Command::Jwt(j) => jwt::dispatch(run, j),
         Command::Demo(a) => demo::run(run, &a.args),
+        Command::Server(a) => server::run(run, a.into()),
         Command::Completion(a) => completion(run, &a.args),
         Command::Version => {
             run.printer
