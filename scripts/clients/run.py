@@ -261,6 +261,7 @@ BANNER = re.compile(
 TTL_ROW = re.compile(r"^(ttl\s+)(\S+)$", re.M)
 TTL_JSON = re.compile(r'("ttl": )(\d+)')
 TTL_MARK = re.compile(r"<ttl=(\d+)>")
+BUILTIN = re.compile(r"\bv\d+\.\d+\.\d+\+builtin\.(?:bao|vault|jwtvault)\b")
 HINT = re.compile(r"\nHint: .*(?:\n      .*)*\n?")
 META_ROWS = re.compile(r"(?:^token_meta_\S+ +.*\n)+", re.M)
 
@@ -304,6 +305,12 @@ def norm(text, target, known):
     # Go walks the metadata map in random order: the rows sorted.
     text = META_ROWS.sub(lambda m: "".join(sorted(m.group(0).splitlines(True))), text)
     text = text.replace("OpenBao", "Vault")
+    # Each server names its own build as the mounts' running version; the detailed mounts table
+    # pads its columns to it, so that table's padding is compared as one gap.
+    if BUILTIN.search(text):
+        text = BUILTIN.sub("<version>+builtin", text)
+        if "Running Version" in text:
+            text = re.sub(r" {2,}", "  ", text)
     return text
 
 
@@ -504,11 +511,35 @@ def known_values(target):
     return out
 
 
-def compare(label, ref_target, ref, target, got, strip_hints):
+# Where jwtvault server answers differently from OpenBao, each difference asserted exactly: a run
+# against jwtvault server must show the reference's output changed as listed (so a fix on the
+# server fails the check until its entry goes). step name -> (why, change to the reference).
+SERVER_KNOWN = {
+    "write to an unknown path": (
+        "deviation S-1: no `. route entry not found.`",
+        lambda t: t.replace('". route entry not found.', '"'),
+    ),
+    "delete refused: 405": (
+        "open: the router answers a known path's unsupported operation with 404 `no handler` "
+        "(OpenBao: 405 `unsupported operation`)",
+        lambda t: t.replace(
+            "Code: 405. Errors:\n\n* 1 error occurred:\n\t* unsupported operation\n\n\n",
+            'Code: 404. Errors:\n\n* no handler for route "auth/jwt/config"\n',
+        ),
+    ),
+}
+
+
+def compare(label, ref_target, ref, target, got, strip_hints, server_known=False):
     ref_known = known_values(ref_target)
     known = known_values(target)
     for (step, a), (_, b) in zip(ref, got):
         ea = (a.code, norm(a.stdout, ref_target, ref_known), norm(a.stderr, ref_target, ref_known))
+        name = step.name
+        if server_known and step.name in SERVER_KNOWN:
+            why, change = SERVER_KNOWN[step.name]
+            ea = (ea[0], change(ea[1]), change(ea[2]))
+            name = f"{step.name} [known difference: {why}]"
         berr = norm(b.stderr, target, known)
         hint_seen = "\nHint: " in berr
         if strip_hints:
@@ -536,7 +567,7 @@ def compare(label, ref_target, ref, target, got, strip_hints):
                 lineterm="",
             )
             detail += "\n--- normalised difference:\n" + "\n".join(diff)
-        check(f"{label}: {step.name}", ok, detail)
+        check(f"{label}: {name}", ok, detail)
         if strip_hints and step.hint and ea[0] != 0:
             check(f"{label}: {step.name}: jwtvault's Hint: block shown", hint_seen, detail)
 
@@ -694,7 +725,15 @@ def main():
         }
         for k in ("b", "c", "d"):
             if k in results:
-                compare(names[k], targets["a"], ref, targets[k], results[k], strip_hints=(k == "d"))
+                compare(
+                    names[k],
+                    targets["a"],
+                    ref,
+                    targets[k],
+                    results[k],
+                    strip_hints=(k == "d"),
+                    server_known=(k in ("b", "d")),
+                )
         for k in ("c", "d"):
             if k in targets:
                 jwtvault_only(targets[k], files, names[k])
