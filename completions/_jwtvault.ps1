@@ -23,6 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -46,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field of the response')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Allow a write with no data')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Allow a write with no data')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'On a login path: print every check in order, passed or failed, to stderr')
@@ -58,6 +60,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field of the response')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -66,6 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--detailed', '--detailed', [CompletionResultType]::ParameterName, 'Accepted for Vault compatibility')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -75,6 +79,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;delete' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -88,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field of the response')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--no-store', '--no-store', [CompletionResultType]::ParameterName, 'Do not store the token in the token helper file')
             [CompletionResult]::new('--no-print', '--no-print', [CompletionResultType]::ParameterName, 'Do not print anything on success')
             [CompletionResult]::new('--token-only', '--token-only', [CompletionResultType]::ParameterName, 'Print only the token, and do not store it')
@@ -100,6 +106,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;auth' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -116,6 +123,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--token-type', '--token-type', [CompletionResultType]::ParameterName, 'Token type: service, batch, default-service or default-batch')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -124,6 +132,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;auth;disable' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -132,6 +141,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;auth;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--detailed', '--detailed', [CompletionResultType]::ParameterName, 'Show more columns')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -141,6 +151,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;token' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -154,6 +165,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--accessor', '--accessor', [CompletionResultType]::ParameterName, 'Treat the argument as an accessor')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -166,6 +178,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--accessor', '--accessor', [CompletionResultType]::ParameterName, 'Treat the argument as an accessor')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -176,6 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, '`path` revokes every token created under a path prefix')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--self', '--self', [CompletionResultType]::ParameterName, 'Revoke the token in use')
             [CompletionResult]::new('--accessor', '--accessor', [CompletionResultType]::ParameterName, 'Treat the argument as an accessor')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
@@ -186,6 +200,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;token;capabilities' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -194,6 +209,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -207,6 +223,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy;write' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -215,6 +232,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy;read' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -223,6 +241,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -231,6 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy;delete' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -239,6 +259,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy;fmt' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -247,6 +268,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;jwt' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -261,6 +283,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output folder (default: current folder; created 0700 when missing)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing private.pem, public.pem and jwks.json (new files renamed over them; a symlink is replaced, never written through)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -274,6 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime when the claims have no exp (default 5m)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -282,6 +306,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;jwt;decode' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -290,6 +315,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;demo' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -298,6 +324,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;completion' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -306,6 +333,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;version' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

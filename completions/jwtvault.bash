@@ -104,7 +104,7 @@ _jwtvault() {
 
     case "${cmd}" in
         jwtvault)
-            opts="-h -V --format --state --offline --help --version write read list delete login auth token policy jwt demo completion version"
+            opts="-h -V --format --state --offline --seal-key-file --help --version write read list delete login auth token policy jwt demo completion version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,6 +118,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -126,7 +130,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth)
-            opts="-h --format --state --offline --help enable disable list"
+            opts="-h --format --state --offline --seal-key-file --help enable disable list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -140,6 +144,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -148,7 +156,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__disable)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -162,6 +170,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -170,7 +182,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__enable)
-            opts="-h --path --description --default-lease-ttl --max-lease-ttl --token-type --format --state --offline --help"
+            opts="-h --path --description --default-lease-ttl --max-lease-ttl --token-type --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,6 +216,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -212,7 +228,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__list)
-            opts="-h --detailed --format --state --offline --help"
+            opts="-h --detailed --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +239,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -234,7 +254,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__completion)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -245,6 +265,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -256,7 +280,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__delete)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -267,6 +291,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -278,7 +306,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__demo)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,6 +317,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -300,7 +332,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt)
-            opts="-h --format --state --offline --help keygen sign decode"
+            opts="-h --format --state --offline --seal-key-file --help keygen sign decode"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +346,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -322,7 +358,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__decode)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +372,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -344,7 +384,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__keygen)
-            opts="-h --alg --kid --out --force --format --state --offline --help"
+            opts="-h --alg --kid --out --force --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,6 +410,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -378,7 +422,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__sign)
-            opts="-h --key --alg --kid --ttl --format --state --offline --help"
+            opts="-h --key --alg --kid --ttl --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,6 +452,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -416,7 +464,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__list)
-            opts="-h --detailed --format --state --offline --help"
+            opts="-h --detailed --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +478,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -438,7 +490,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__login)
-            opts="-h --method --path --jwt --role --no-store --no-print --token-only --field --explain --format --state --offline --help"
+            opts="-h --method --path --jwt --role --no-store --no-print --token-only --field --explain --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -472,6 +524,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -480,7 +536,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy)
-            opts="-h --format --state --offline --help write read list delete fmt"
+            opts="-h --format --state --offline --seal-key-file --help write read list delete fmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,6 +547,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -502,7 +562,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__delete)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,6 +573,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -524,7 +588,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__fmt)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -535,6 +599,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -546,7 +614,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__list)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,6 +625,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -568,7 +640,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__read)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -579,6 +651,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -590,7 +666,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__write)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -601,6 +677,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -612,7 +692,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__read)
-            opts="-h --field --format --state --offline --help"
+            opts="-h --field --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -627,6 +707,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -638,7 +722,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token)
-            opts="-h --format --state --offline --help lookup renew revoke capabilities"
+            opts="-h --format --state --offline --seal-key-file --help lookup renew revoke capabilities"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -652,6 +736,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -660,7 +748,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__capabilities)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,6 +762,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -682,7 +774,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__lookup)
-            opts="-h --accessor --field --format --state --offline --help"
+            opts="-h --accessor --field --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -700,6 +792,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -708,7 +804,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__renew)
-            opts="-i -h --increment --accessor --field --format --state --offline --help"
+            opts="-i -h --increment --accessor --field --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,6 +830,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -742,7 +842,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__revoke)
-            opts="-h --self --accessor --mode --format --state --offline --help"
+            opts="-h --self --accessor --mode --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -760,6 +860,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -768,7 +872,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__version)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -782,6 +886,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -790,7 +898,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__write)
-            opts="-f -h --field --force --explain --format --state --offline --help"
+            opts="-f -h --field --force --explain --format --state --offline --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -805,6 +913,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

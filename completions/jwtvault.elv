@@ -20,6 +20,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -42,6 +43,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field of the response'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand -f 'Allow a write with no data'
             cand --force 'Allow a write with no data'
             cand --explain 'On a login path: print every check in order, passed or failed, to stderr'
@@ -53,6 +55,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field of the response'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -60,6 +63,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;list'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --detailed 'Accepted for Vault compatibility'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
@@ -68,6 +72,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;delete'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -80,6 +85,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field of the response'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --no-store 'Do not store the token in the token helper file'
             cand --no-print 'Do not print anything on success'
             cand --token-only 'Print only the token, and do not store it'
@@ -91,6 +97,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;auth'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -106,6 +113,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --token-type 'Token type: service, batch, default-service or default-batch'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -113,6 +121,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;auth;disable'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -120,6 +129,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;auth;list'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --detailed 'Show more columns'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
@@ -128,6 +138,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;token'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -140,6 +151,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --accessor 'Treat the argument as an accessor'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
@@ -151,6 +163,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --accessor 'Treat the argument as an accessor'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
@@ -160,6 +173,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --mode '`path` revokes every token created under a path prefix'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --self 'Revoke the token in use'
             cand --accessor 'Treat the argument as an accessor'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
@@ -169,6 +183,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;token;capabilities'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -176,6 +191,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -188,6 +204,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;write'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -195,6 +212,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;read'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -202,6 +220,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;list'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -209,6 +228,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;delete'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -216,6 +236,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;fmt'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -223,6 +244,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;jwt'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -236,6 +258,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --out 'Output folder (default: current folder; created 0700 when missing)'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --force 'Replace existing private.pem, public.pem and jwks.json (new files renamed over them; a symlink is replaced, never written through)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
@@ -248,6 +271,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --ttl 'Lifetime when the claims have no exp (default 5m)'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -255,6 +279,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;jwt;decode'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -262,6 +287,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;demo'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -269,6 +295,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;completion'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -276,6 +303,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;version'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'

@@ -819,6 +819,7 @@ mod tests {
             mount_type: None,
             request_id: String::new(),
             explain: None,
+            status: None,
         }
     }
 
