@@ -122,17 +122,18 @@ impl Fields {
         Ok(f)
     }
 
-    /// Whether the body changes anything (`metadata_cas` alone does not).
+    /// Whether the body changes anything: `metadata_cas` alone does not, nor a null
+    /// `delete_version_after` (Vault's duration field counts null as not given).
     fn changes(d: &Map<String, Value>) -> bool {
         [
             "max_versions",
             "cas_required",
-            "delete_version_after",
             "custom_metadata",
             "metadata_cas_required",
         ]
         .iter()
         .any(|k| d.contains_key(*k))
+            || d.get("delete_version_after").is_some_and(|v| !v.is_null())
     }
 
     /// Sets what was given on `meta` (custom metadata apart).
@@ -336,10 +337,14 @@ pub(super) fn write(call: &Call, mount: &SecretMount, key: &str) -> Result<Respo
 /// `PATCH P/metadata/<key>`: a JSON merge patch of the metadata. `custom_metadata` merges key
 /// by key (`null` removes one, a `null` map removes all); `max_versions`, `cas_required` and
 /// `metadata_cas_required` given as null become 0/false; a null `delete_version_after`
-/// changes nothing (as in OpenBao). A missing key is a 404 with no body.
+/// changes nothing (as in OpenBao). A body with no field is a no-op, even for a missing key;
+/// otherwise a missing key is a 404 with no body.
 pub(super) fn patch(call: &Call, mount: &SecretMount, key: &str) -> Result<Response, ApiError> {
     let (store, d) = (call.store, &call.req.data);
     let f = Fields::parse(d, true)?;
+    if !Fields::changes(d) {
+        return Ok(Response::default());
+    }
     let Some(mut meta) = store.kv_key(&mount.uuid, key)? else {
         return Ok(empty_404());
     };
@@ -364,9 +369,6 @@ pub(super) fn patch(call: &Call, mount: &SecretMount, key: &str) -> Result<Respo
             Some(strings)
         }
     };
-    if !Fields::changes(d) {
-        return Ok(Response::default());
-    }
     let config = mount_config(store, mount)?;
     let warnings = f.warnings(&config);
     check_metadata_cas(f.metadata_cas, &config, Some(&meta))?;

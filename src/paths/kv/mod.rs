@@ -85,8 +85,8 @@ pub fn resolve(store: &Store, path: &str) -> Result<Option<Target>, ApiError> {
     if mount.kind != "kv" {
         return Ok(None);
     }
-    let probe = format!("{path}/");
-    let rest = probe.get(mount.path.len()..).unwrap_or("");
+    // `P` itself (no slash) is shorter than the mount path `P/`: nothing under it.
+    let rest = path.get(mount.path.len()..).unwrap_or("");
     check_request_path("secret path", rest)?;
     let rest = rest
         .split('/')

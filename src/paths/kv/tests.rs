@@ -781,6 +781,21 @@ fn metadata_is_written_read_patched_and_validated() {
     );
     let none = fx.ok(patch("secret/metadata/nope", json!({"max_versions": 1})));
     assert_eq!((none.status, none.data), (Some(404), None));
+    fx.no_content(patch("secret/metadata/nope", json!({})));
+    // A null delete_version_after is no field at all; other nulls are.
+    fx.no_content(put(
+        "secret/metadata/m",
+        json!({"delete_version_after": null}),
+    ));
+    assert_eq!(
+        fx.data(get("secret/metadata/m"))["current_metadata_version"],
+        json!(8)
+    );
+    fx.no_content(put("secret/metadata/m", json!({"custom_metadata": null})));
+    assert_eq!(
+        fx.data(get("secret/metadata/m"))["current_metadata_version"],
+        json!(9)
+    );
     assert_eq!(
         fx.err(ct(json!({"max_versions": "x"}))),
         bad("Field validation failed: error converting input for field \"max_versions\": '' cannot parse value as 'int': strconv.ParseInt: invalid syntax")
@@ -1092,6 +1107,10 @@ fn paths_the_engine_does_not_serve() {
         let e = fx.err(get(p));
         assert_eq!(e.errors, ["relative paths not supported"], "{p}");
     }
+    assert_eq!(
+        fx.err(put("secret/data/a\u{1b}[31mb", json!({"data": {}}))),
+        bad("invalid secret path \"data/a\\x1b[31mb\": expected printable characters, found '\\x1b'")
+    );
     assert_eq!(
         fx.err(get("nomount/data/x")),
         ApiError::new(404, vec!["no handler for route \"nomount/data/x\"".into()])
