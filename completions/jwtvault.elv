@@ -36,6 +36,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand policy 'Interact with ACL policies (write, read, list, delete, fmt)'
             cand jwt 'Make keys, sign and decode JWTs, for trying roles without an identity provider'
             cand demo 'Run the walkthrough end to end against a local issuer, on a temporary state'
+            cand server 'Serve Vault''s HTTP API over the state, for Vault''s own clients (hvac, vault-action, the vault and bao CLIs)'
             cand completion 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
             cand version 'Print the version'
         }
@@ -285,6 +286,20 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --help 'Print help'
         }
         &'jwtvault;demo'= {
+            cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
+            cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
+            cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'jwtvault;server'= {
+            cand --listen-address 'Address to listen on (default 127.0.0.1:8200: loopback only; port 0 picks a free port)'
+            cand --tls-cert-file 'PEM certificate chain: serve HTTPS (with -tls-key-file)'
+            cand --tls-key-file 'PEM private key of the certificate (with -tls-cert-file)'
+            cand --root-token-id 'Make sure a root token with this value exists (as `bao server -dev-root-token-id`)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state)'
+            cand --http-read-header-timeout 'How long a request head may take to arrive; also how long an idle connection is kept (default 10s; Vault''s listener option http_read_header_timeout)'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'

@@ -40,6 +40,7 @@ complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "token" -d 'Intera
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "policy" -d 'Interact with ACL policies (write, read, list, delete, fmt)'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "jwt" -d 'Make keys, sign and decode JWTs, for trying roles without an identity provider'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "demo" -d 'Run the walkthrough end to end against a local issuer, on a temporary state'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "server" -d 'Serve Vault\'s HTTP API over the state, for Vault\'s own clients (hvac, vault-action, the vault and bao CLIs)'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "version" -d 'Print the version'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l field -d 'Print only this field of the response' -r
@@ -218,6 +219,17 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l state -d 'The
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l listen-address -d 'Address to listen on (default 127.0.0.1:8200: loopback only; port 0 picks a free port)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l tls-cert-file -d 'PEM certificate chain: serve HTTPS (with -tls-key-file)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l tls-key-file -d 'PEM private key of the certificate (with -tls-cert-file)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l root-token-id -d 'Make sure a root token with this value exists (as `bao server -dev-root-token-id`)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l storage -d 'Where the state is: sqlite:PATH (the same as -state)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l http-read-header-timeout -d 'How long a request head may take to arrive; also how long an idle connection is kept (default 10s; Vault\'s listener option http_read_header_timeout)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r

@@ -240,19 +240,7 @@ impl<'a> Lexer<'a> {
         }
         let start = self.pos();
         let Some(c) = self.peek(0) else {
-            // HCL1's scanner advances its column on every read, even at EOF: the first EOF
-            // token sits just past the last character, each further scan one column later
-            // (so an object's missing `}` is reported one column after a list's missing `]`).
-            // A number or identifier is scanned by reading one character past it; when that
-            // read hits EOF it is not unread, so the column has already moved once more.
-            let mut p = start;
-            p.col += self.eof_scans + self.overran + self.past_end;
-            self.eof_scans += 1;
-            return Ok(Tok {
-                kind: Kind::Eof,
-                text: String::new(),
-                pos: p,
-            });
+            return Ok(self.eof(start));
         };
         self.overran = 0;
         if c == '\0' {
@@ -269,33 +257,7 @@ impl<'a> Lexer<'a> {
                 self.line_comment();
                 Ok(self.tok(Kind::Comment, start))
             }
-            '/' => match self.peek(1) {
-                Some('/') => {
-                    self.line_comment();
-                    Ok(self.tok(Kind::Comment, start))
-                }
-                Some('*') => {
-                    self.bump();
-                    self.bump();
-                    let mut ch = self.read();
-                    loop {
-                        let Some(c0) = ch else {
-                            self.record(self.recent, "comment not terminated");
-                            break;
-                        };
-                        ch = self.read();
-                        if c0 == '*' && ch == Some('/') {
-                            break;
-                        }
-                    }
-                    Ok(self.tok(Kind::Comment, start))
-                }
-                _ => {
-                    self.bump();
-                    self.record(self.recent, "expected '/' for comment");
-                    Ok(self.tok(Kind::Comment, start))
-                }
-            },
+            '/' => Ok(self.slash_comment(start)),
             '"' => Ok(self.string(start)),
             '<' if !self.json && self.peek(1) == Some('<') => Ok(self.heredoc(start)),
             '<' if !self.json => {
@@ -304,81 +266,135 @@ impl<'a> Lexer<'a> {
                 self.record(self.recent, "heredoc expected second '<', didn't see it");
                 Ok(self.tok(Kind::Heredoc, start))
             }
-            '{' | '}' | '[' | ']' | '=' | ',' | ':' => {
-                self.bump();
-                let kind = match c {
-                    '{' => Kind::LBrace,
-                    '}' => Kind::RBrace,
-                    '[' => Kind::LBrack,
-                    ']' => Kind::RBrack,
-                    '=' if !self.json => Kind::Assign,
-                    ',' => Kind::Comma,
-                    ':' if self.json => Kind::Colon,
-                    _ => Kind::Illegal,
-                };
-                if kind == Kind::Illegal {
-                    self.illegal(c);
-                }
-                Ok(self.tok(kind, start))
-            }
+            '{' | '}' | '[' | ']' | '=' | ',' | ':' => Ok(self.punctuation(c, start)),
             c if c.is_ascii_digit()
                 || (c == '-' && self.peek(1).is_some_and(|d| d.is_ascii_digit())) =>
             {
-                self.bump();
-                let mut float = false;
-                while let Some(d) = self.peek(0) {
-                    if d.is_ascii_digit() {
-                        self.bump();
-                    } else if d == '.' || d == 'e' || d == 'E' {
-                        float = true;
-                        self.bump();
-                        if matches!(self.peek(0), Some('+' | '-')) {
-                            self.bump();
-                        }
-                    } else {
-                        break;
-                    }
-                }
-                self.overran = match (self.peek(0), float) {
-                    (Some(_), _) => 0,
-                    (None, true) => 1,
-                    (None, false) => 2,
-                };
-                Ok(self.tok(if float { Kind::Float } else { Kind::Number }, start))
+                Ok(self.number(start))
             }
-            c if c.is_alphabetic() || c == '_' => {
-                while let Some(d) = self.peek(0) {
-                    if d.is_alphanumeric() || matches!(d, '_' | '-' | '.') {
-                        self.bump();
-                    } else {
-                        break;
-                    }
-                }
-                self.overran = usize::from(self.peek(0).is_none());
-                let t = self.tok(Kind::Ident, start);
-                if t.text == "true" || t.text == "false" {
-                    return Ok(Tok {
-                        kind: Kind::Bool,
-                        ..t
-                    });
-                }
-                if self.json && t.text != "null" {
-                    // HCL1's JSON scanner knows no other word.
-                    let at = if self.peek(0).is_none() {
-                        self.pos()
-                    } else {
-                        self.recent
-                    };
-                    self.record(at, "illegal char");
-                }
-                Ok(t)
-            }
+            c if c.is_alphabetic() || c == '_' => Ok(self.word(start)),
             _ => {
                 self.bump();
                 self.illegal(c);
                 Ok(self.tok(Kind::Illegal, start))
             }
         }
+    }
+
+    /// The EOF token. HCL1's scanner advances its column on every read, even at EOF: the first
+    /// EOF token sits just past the last character, each further scan one column later (so an
+    /// object's missing `}` is reported one column after a list's missing `]`). A number or
+    /// identifier is scanned by reading one character past it; when that read hits EOF it is
+    /// not unread, so the column has already moved once more.
+    fn eof(&mut self, start: Pos) -> Tok {
+        let mut p = start;
+        p.col += self.eof_scans + self.overran + self.past_end;
+        self.eof_scans += 1;
+        Tok {
+            kind: Kind::Eof,
+            text: String::new(),
+            pos: p,
+        }
+    }
+
+    /// A comment starting with `/`: `//` to the end of the line, or `/* … */`.
+    fn slash_comment(&mut self, start: Pos) -> Tok {
+        match self.peek(1) {
+            Some('/') => self.line_comment(),
+            Some('*') => {
+                self.bump();
+                self.bump();
+                let mut ch = self.read();
+                loop {
+                    let Some(c0) = ch else {
+                        self.record(self.recent, "comment not terminated");
+                        break;
+                    };
+                    ch = self.read();
+                    if c0 == '*' && ch == Some('/') {
+                        break;
+                    }
+                }
+            }
+            _ => {
+                self.bump();
+                self.record(self.recent, "expected '/' for comment");
+            }
+        }
+        self.tok(Kind::Comment, start)
+    }
+
+    /// One of `{ } [ ] = , :` (`=` only in HCL, `:` only in JSON).
+    fn punctuation(&mut self, c: char, start: Pos) -> Tok {
+        self.bump();
+        let kind = match c {
+            '{' => Kind::LBrace,
+            '}' => Kind::RBrace,
+            '[' => Kind::LBrack,
+            ']' => Kind::RBrack,
+            '=' if !self.json => Kind::Assign,
+            ',' => Kind::Comma,
+            ':' if self.json => Kind::Colon,
+            _ => Kind::Illegal,
+        };
+        if kind == Kind::Illegal {
+            self.illegal(c);
+        }
+        self.tok(kind, start)
+    }
+
+    /// A number: digits, with `.`, `e` or `E` (and a sign after them) making it a float.
+    fn number(&mut self, start: Pos) -> Tok {
+        self.bump();
+        let mut float = false;
+        while let Some(d) = self.peek(0) {
+            if d.is_ascii_digit() {
+                self.bump();
+            } else if d == '.' || d == 'e' || d == 'E' {
+                float = true;
+                self.bump();
+                if matches!(self.peek(0), Some('+' | '-')) {
+                    self.bump();
+                }
+            } else {
+                break;
+            }
+        }
+        self.overran = match (self.peek(0), float) {
+            (Some(_), _) => 0,
+            (None, true) => 1,
+            (None, false) => 2,
+        };
+        self.tok(if float { Kind::Float } else { Kind::Number }, start)
+    }
+
+    /// An identifier, `true`/`false`, or (JSON) `null`.
+    fn word(&mut self, start: Pos) -> Tok {
+        while let Some(d) = self.peek(0) {
+            if d.is_alphanumeric() || matches!(d, '_' | '-' | '.') {
+                self.bump();
+            } else {
+                break;
+            }
+        }
+        self.overran = usize::from(self.peek(0).is_none());
+        let t = self.tok(Kind::Ident, start);
+        if t.text == "true" || t.text == "false" {
+            return Tok {
+                kind: Kind::Bool,
+                ..t
+            };
+        }
+        if self.json && t.text != "null" {
+            // HCL1's JSON scanner knows no other word.
+            let at = if self.peek(0).is_none() {
+                self.pos()
+            } else {
+                self.recent
+            };
+            self.record(at, "illegal char");
+        }
+        t
     }
 
     /// HCL1's scanner on a character no token starts with (HCL: `.`, `+` and `-` are tokens
@@ -2109,6 +2125,31 @@ impl Acl {
         }
         allow
     }
+
+    /// Vault's `hasMountAccess` (the `sys/internal/ui/mounts` preflight): whether the ACL
+    /// grants anything on the mount at `mount_path` (`auth/jwt/`, with its `/`): a capability
+    /// on the path itself, or an exact or prefix rule at or below it that grants one of
+    /// create, delete, list, read, sudo or update and does not deny.
+    pub fn has_mount_access(&self, mount_path: &str) -> bool {
+        if self.capabilities(mount_path) != ["deny"] {
+            return true;
+        }
+        let grants = |p: &Perms| {
+            p.caps & CAP_DENY == 0
+                && p.caps & (CAP_CREATE | CAP_DELETE | CAP_LIST | CAP_READ | CAP_SUDO | CAP_UPDATE)
+                    != 0
+        };
+        let under = |rules: &BTreeMap<String, Perms>| {
+            rules
+                .range::<str, _>((
+                    std::ops::Bound::Included(mount_path),
+                    std::ops::Bound::Unbounded,
+                ))
+                .take_while(|(k, _)| k.starts_with(mount_path))
+                .any(|(_, p)| grants(p))
+        };
+        under(&self.exact) || under(&self.prefix)
+    }
 }
 
 fn value_in_list(v: &serde_json::Value, list: &[serde_json::Value]) -> bool {
@@ -3733,5 +3774,48 @@ path "wrapped" { capabilities = ["read"] max_wrapping_ttl = "1h" }
         );
         assert_eq!(sanitize_policy_names(&["dev", "ROOT"]), vec!["root"]);
         assert!(sanitize_policy_names::<&str>(&[]).is_empty());
+    }
+
+    #[test]
+    fn mount_access_as_the_ui_preflight_sees_it() {
+        let access = |text: &str, mount: &str| acl_of(&[text], None).has_mount_access(mount);
+        // A rule on the mount itself, below it (exact or prefix), or a prefix above it.
+        assert!(access(
+            r#"path "auth/jwt/role/r" { capabilities = ["read"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(access(
+            r#"path "auth/jwt/role/*" { capabilities = ["list"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(access(
+            r#"path "auth/*" { capabilities = ["update"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(access(
+            r#"path "auth/jwt/" { capabilities = ["sudo"] }"#,
+            "auth/jwt/"
+        ));
+        // Another mount, a deny below, or nothing granted.
+        assert!(!access(
+            r#"path "auth/jwt2/x" { capabilities = ["read"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(!access(
+            r#"path "auth/jwt/x" { capabilities = ["deny"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(!access(
+            r#"path "auth/jwtx" { capabilities = ["read"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(!access(
+            r#"path "auth/*" { capabilities = ["deny"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(Acl::root().has_mount_access("anything/"));
+        // The default policy reaches auth/token/ (lookup-self and friends), not a JWT mount.
+        assert!(access(DEFAULT_POLICY, "auth/token/"));
+        assert!(!access(DEFAULT_POLICY, "auth/jwt/"));
     }
 }

@@ -148,6 +148,21 @@ pub struct Response {
     /// such a body as the secret of a read (the CLI prints it, exit 0) and as an error plus
     /// the secret's warnings for a write or delete.
     pub status: Option<u16>,
+    /// Set by Vault's raw endpoints (`sys/health`, `sys/seal-status`, `sys/leader`,
+    /// `sys/init`), which Vault answers with a bare JSON body and their own status code instead
+    /// of the envelope: the HTTP server sends exactly this. `data` still carries the same
+    /// values for the command line.
+    pub raw: Option<RawResponse>,
+}
+
+/// A response the HTTP server sends as it is: no envelope, no `request_id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawResponse {
+    /// The HTTP status (`sys/health?activecode=299` answers 299).
+    pub status: u16,
+    /// The exact bytes of the JSON body, trailing newline included; `None` sends no body
+    /// (a 204, or a `HEAD`).
+    pub body: Option<String>,
 }
 
 /// The `auth` block of a login or renewal response.

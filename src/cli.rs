@@ -7,6 +7,8 @@
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::secret::Secret;
+
 /// The global flags, accepted on every command.
 #[derive(Args, Debug, Clone, Default)]
 pub struct Global {
@@ -77,6 +79,12 @@ pub enum Command {
     /// Run the walkthrough end to end against a local issuer, on a temporary state.
     #[command(after_help = "Example:\n  $ jwtvault demo")]
     Demo(DemoArgs),
+    /// Serve Vault's HTTP API over the state, for Vault's own clients (hvac, vault-action, the
+    /// vault and bao CLIs).
+    #[command(
+        after_help = "Example:\n  $ jwtvault server -root-token-id=dev-root\n  $ curl -H 'X-Vault-Token: dev-root' http://127.0.0.1:8200/v1/auth/token/lookup-self"
+    )]
+    Server(ServerArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(
         after_help = "Example:\n  $ jwtvault completion bash > /etc/bash_completion.d/jwtvault"
@@ -139,7 +147,7 @@ pub struct LoginArgs {
     pub path: Option<String>,
     /// The JWT (`T`, `@file` or `-` for stdin): the short form of `-method=jwt jwt=T`.
     #[arg(long)]
-    pub jwt: Option<String>,
+    pub jwt: Option<Secret>,
     /// The role for --jwt (default: the config's default_role).
     #[arg(long)]
     pub role: Option<String>,
@@ -347,6 +355,31 @@ pub struct SignArgs {
 
 #[derive(Args, Debug, Default)]
 pub struct DemoArgs {
+    #[arg(trailing_var_arg = true, hide = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct ServerArgs {
+    /// Address to listen on (default 127.0.0.1:8200: loopback only; port 0 picks a free port).
+    #[arg(long = "listen-address", value_name = "HOST:PORT")]
+    pub listen_address: Option<String>,
+    /// PEM certificate chain: serve HTTPS (with -tls-key-file).
+    #[arg(long = "tls-cert-file", value_name = "PEM")]
+    pub tls_cert_file: Option<String>,
+    /// PEM private key of the certificate (with -tls-cert-file).
+    #[arg(long = "tls-key-file", value_name = "PEM")]
+    pub tls_key_file: Option<String>,
+    /// Make sure a root token with this value exists (as `bao server -dev-root-token-id`).
+    #[arg(long = "root-token-id", value_name = "ID")]
+    pub root_token_id: Option<Secret>,
+    /// Where the state is: sqlite:PATH (the same as -state).
+    #[arg(long, value_name = "URL")]
+    pub storage: Option<String>,
+    /// How long a request head may take to arrive; also how long an idle connection is kept
+    /// (default 10s; Vault's listener option http_read_header_timeout).
+    #[arg(long = "http-read-header-timeout", value_name = "DURATION")]
+    pub http_read_header_timeout: Option<String>,
     #[arg(trailing_var_arg = true, hide = true)]
     pub args: Vec<String>,
 }
@@ -622,7 +655,11 @@ mod tests {
         match cli.command {
             Command::Login(l) => {
                 assert_eq!(
-                    (l.jwt.as_deref(), l.role.as_deref(), l.no_store),
+                    (
+                        l.jwt.as_ref().map(|j| j.expose()),
+                        l.role.as_deref(),
+                        l.no_store
+                    ),
                     (Some("@t.jwt"), Some("dev"), true)
                 );
             }

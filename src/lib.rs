@@ -14,6 +14,7 @@ pub mod completion;
 pub mod error;
 pub mod fetch;
 pub mod fields;
+pub mod framework;
 pub mod gofmt;
 pub mod ids;
 pub mod jwt_tools;
@@ -24,8 +25,10 @@ pub mod output;
 pub mod paths;
 pub mod seal;
 pub mod secret;
+pub mod server;
 pub mod store;
 pub mod token;
+pub mod tokenutil;
 pub mod verify;
 pub mod yaml;
 
@@ -52,6 +55,7 @@ Other commands:
     policy      Interact with policies (write, read, list, delete, fmt)
     jwt         Make keys, sign and decode JWTs (no identity provider needed)
     demo        Run the walkthrough end to end on a temporary state
+    server      Serve Vault's HTTP API over the state
     completion  Print a shell completion script
     version     Print the version
 

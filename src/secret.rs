@@ -1,10 +1,14 @@
 //! A value that must never reach output or a log by accident: a token, a JWT, a client secret,
 //! a key. `Debug` and `Display` print `<redacted>`; the value is read only through
-//! [`Secret::expose`], so every place that uses it is one grep away.
+//! [`Secret::expose`], so every place that uses it is one grep away. Serde reads and writes the
+//! value itself (for the state file): a response is never built by serialising a `Secret`.
 
 use std::fmt;
 
-#[derive(Clone, Default, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
@@ -47,6 +51,25 @@ impl From<&str> for Secret {
     }
 }
 
+/// Any value whose `Debug` must not show it (a map of provider secrets, say); serde and
+/// `Deref` see the value.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Redacted<T>(pub T);
+
+impl<T> fmt::Debug for Redacted<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl<T> std::ops::Deref for Redacted<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +87,9 @@ mod tests {
         let h = format!("{:?}", Holder { token: s.clone() });
         assert!(!h.contains("supersecret"), "{h}");
         assert_eq!(s.expose(), "jvs.supersecret");
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"jvs.supersecret\"");
+        let r = Redacted(vec!["client_secret"]);
+        assert_eq!(format!("{r:?}"), "<redacted>");
+        assert_eq!(r.len(), 1);
     }
 }

@@ -1918,6 +1918,23 @@ impl Store {
     }
 }
 
+// ---- the server's root-token bootstrap ------------------------------------------------------
+
+impl Store {
+    /// Whether a live token holding the `root` policy exists: one whose `expire_time` is unset
+    /// or after `now` (`jwtvault server` makes one only when there is none). A scan of the
+    /// token table, done once per start.
+    pub fn has_root_token(&self, now: f64) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM tokens AS t, json_each(t.json, '$.policies') AS p \
+             WHERE p.value = 'root' AND (json_extract(t.json, '$.expire_time') IS NULL \
+             OR json_extract(t.json, '$.expire_time') > ?1))",
+            [now],
+            |r| r.get(0),
+        )?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

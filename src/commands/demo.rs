@@ -19,7 +19,6 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use crate::cli::DemoArgs;
 use crate::commands::{Env, Run};
 use crate::error::Error;
 use crate::ids;
@@ -287,11 +286,11 @@ fn make_dir() -> Result<TempDir, Error> {
     Ok(TempDir(dir))
 }
 
-pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
-    if !a.args.is_empty() {
+pub fn run(run: &Run, args: &[String]) -> Result<(), Error> {
+    if !args.is_empty() {
         return Err(Error::Usage(format!(
             "Too many arguments (expected 0, got {})",
-            a.args.len()
+            args.len()
         )));
     }
     // Only -state keeps the state; JWTVAULT_STATE and the rest of the environment are ignored.
@@ -305,34 +304,11 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
     let tmp = make_dir()?;
     let dir = tmp.0.clone();
     let state = kept.clone().unwrap_or_else(|| dir.join("state.db"));
-
-    let (private, _public, jwks) = jwt_tools::make_keys(Alg::ES256, Some("demo-key-1"))
+    let (private, _public, jwks) = jwt_tools::make_keys(Alg::ES256, Some(KID))
         .map_err(|e| Error::Failed(format!("demo: {e}")))?;
     let issuer = Issuer::start(jwks)
         .map_err(|e| Error::Failed(format!("demo: cannot serve the issuer: {e}")))?;
-    let now = Ctx::now_secs() as i64;
-    let claims = |groups: Value, aud: &str| -> Map<String, Value> {
-        let v = json!({
-            "iss": issuer.url, "sub": "user-12345", "aud": aud, "iat": now, "exp": now + 3600,
-            "name": "Alice Smith", "email": "alice@example.com", "groups": groups,
-        });
-        v.as_object().cloned().unwrap_or_default()
-    };
-    let sign = |c: Map<String, Value>, file: &str| -> Result<(), Error> {
-        let t = jwt_tools::sign_claims(Alg::ES256, &private, Some("demo-key-1"), c, 3600, now)
-            .map_err(Error::Failed)?;
-        std::fs::write(dir.join(file), t).map_err(|e| Error::Failed(format!("demo: {e}")))
-    };
-    sign(
-        claims(json!(["developers", "ops"]), "vault-aud-value"),
-        "token.jwt",
-    )?;
-    sign(claims(json!(["ops"]), "vault-aud-value"), "ops-token.jwt")?;
-    sign(
-        claims(json!(["developers", "ops"]), "another-service"),
-        "wrong-aud.jwt",
-    )?;
-
+    sign_tokens(&dir, &issuer.url, &private, Ctx::now_secs() as i64)?;
     if let Some(p) = &kept {
         claim_state(p)?;
     }
@@ -349,7 +325,6 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         78,
     ));
     run.printer.stdout("\n");
-
     let mut steps = Steps {
         exe: &exe,
         dir: &dir,
@@ -358,18 +333,72 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         printer: &run.printer,
         done: 0,
     };
-    let discovery = format!("{}.well-known/openid-configuration", issuer.url);
+    configure(&mut steps, &issuer.url)?;
+    log_in(&mut steps)?;
+    refusals(&mut steps)?;
+    run.printer.stdout(
+        "\nDone. Every step above ran the real jwtvault against a real (loopback) issuer.\n",
+    );
+    if let Some(p) = &kept {
+        run.printer.stdout(&format!(
+            "The state is kept in {}; its jwt/ config names this demo's issuer, which stops now.\n",
+            p.display()
+        ));
+    }
+    drop(issuer);
+    Ok(())
+}
+
+/// The key id of the demo issuer's one key.
+const KID: &str = "demo-key-1";
+
+/// The walkthrough's JWTs, signed by the issuer's key into the demo's folder: `token.jwt` (the
+/// walkthrough's claims), `ops-token.jwt` (groups without `developers`) and `wrong-aud.jwt`.
+fn sign_tokens(dir: &Path, issuer: &str, private: &str, now: i64) -> Result<(), Error> {
+    let claims = |groups: Value, aud: &str| -> Map<String, Value> {
+        let v = json!({
+            "iss": issuer, "sub": "user-12345", "aud": aud, "iat": now, "exp": now + 3600,
+            "name": "Alice Smith", "email": "alice@example.com", "groups": groups,
+        });
+        v.as_object().cloned().unwrap_or_default()
+    };
+    let tokens = [
+        ("token.jwt", json!(["developers", "ops"]), "vault-aud-value"),
+        ("ops-token.jwt", json!(["ops"]), "vault-aud-value"),
+        (
+            "wrong-aud.jwt",
+            json!(["developers", "ops"]),
+            "another-service",
+        ),
+    ];
+    for (file, groups, aud) in tokens {
+        let t = jwt_tools::sign_claims(
+            Alg::ES256,
+            private,
+            Some(KID),
+            claims(groups, aud),
+            3600,
+            now,
+        )
+        .map_err(Error::Failed)?;
+        std::fs::write(dir.join(file), t).map_err(|e| Error::Failed(format!("demo: {e}")))?;
+    }
+    Ok(())
+}
+
+/// The walkthrough's first three commands: the mount, its config, the role.
+fn configure(steps: &mut Steps, issuer: &str) -> Result<(), Error> {
+    let discovery = format!("{issuer}.well-known/openid-configuration");
     steps.run(
         "auth enable jwt",
         &["auth", "enable", "jwt"],
         Expect::Success,
     )?;
     let oidc = format!("oidc_discovery_url={discovery}");
-    let bound = format!("bound_issuer={}", issuer.url);
+    let bound = format!("bound_issuer={issuer}");
     steps.run(
         &format!(
-            "write auth/jwt/config \\\n    oidc_discovery_url=\"{discovery}\" \\\n    bound_issuer=\"{}\" token_audiences=\"vault-aud-value\"",
-            issuer.url
+            "write auth/jwt/config \\\n    oidc_discovery_url=\"{discovery}\" \\\n    bound_issuer=\"{issuer}\" token_audiences=\"vault-aud-value\""
         ),
         &[
             "write",
@@ -393,8 +422,13 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         ],
         Expect::Success,
     )?;
+    Ok(())
+}
 
-    run.printer
+/// The token, both logins, and the identity behind them.
+fn log_in(steps: &mut Steps) -> Result<(), Error> {
+    steps
+        .printer
         .stdout("\n# A JWT with the walkthrough's claims, signed by the issuer's key (token.jwt):");
     steps.run(
         "jwt decode @token.jwt",
@@ -417,8 +451,8 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         &["login", "--jwt", "@token.jwt", "--role", "developer-role"],
         Expect::SuccessWith(policies),
     )?;
-
-    run.printer
+    steps
+        .printer
         .stdout("\n# The identity behind the token: one entity, its alias named after `sub`.");
     let ids_out = steps.run(
         "list identity/entity/id",
@@ -432,8 +466,12 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
         &["read", &path],
         Expect::SuccessWith("name:user-12345"),
     )?;
+    Ok(())
+}
 
-    run.printer.stdout("\n# Refused: a token whose groups lack `developers` (ops-token.jwt), then one with the wrong aud.");
+/// Two refusals, with Vault's messages: groups without `developers`, and the wrong `aud`.
+fn refusals(steps: &mut Steps) -> Result<(), Error> {
+    steps.printer.stdout("\n# Refused: a token whose groups lack `developers` (ops-token.jwt), then one with the wrong aud.");
     steps.run(
         "write auth/jwt/login role=developer-role jwt=@ops-token.jwt",
         &[
@@ -458,15 +496,5 @@ pub fn run(run: &Run, a: DemoArgs) -> Result<(), Error> {
             "* error validating token: invalid audience (aud) claim: audience claim does not match any expected audience",
         ),
     )?;
-    run.printer.stdout(
-        "\nDone. Every step above ran the real jwtvault against a real (loopback) issuer.\n",
-    );
-    if let Some(p) = &kept {
-        run.printer.stdout(&format!(
-            "The state is kept in {}; its jwt/ config names this demo's issuer, which stops now.\n",
-            p.display()
-        ));
-    }
-    drop(issuer);
     Ok(())
 }

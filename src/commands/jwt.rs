@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::cli::{JwtCommand, KeygenArgs, PositionalArgs, SignArgs};
+use crate::cli::{JwtCommand, KeygenArgs, SignArgs};
 use crate::commands::{expect_args, Run};
 use crate::error::Error;
 use crate::jwt_tools;
@@ -15,9 +15,51 @@ use crate::verify::Alg;
 
 pub fn dispatch(run: &Run, cmd: JwtCommand) -> Result<(), Error> {
     match cmd {
-        JwtCommand::Keygen(a) => keygen(run, a),
-        JwtCommand::Sign(a) => sign(run, a),
-        JwtCommand::Decode(a) => decode(run, a),
+        JwtCommand::Keygen(a) => keygen(run, a.into()),
+        JwtCommand::Sign(a) => sign(run, a.into()),
+        JwtCommand::Decode(a) => decode(run, &a.args),
+    }
+}
+
+/// `jwt keygen -alg=A [-kid=K] [-out=DIR] [-force]`.
+pub struct Keygen {
+    pub alg: String,
+    pub kid: Option<String>,
+    pub out: String,
+    pub force: bool,
+    pub args: Vec<String>,
+}
+
+impl From<KeygenArgs> for Keygen {
+    fn from(a: KeygenArgs) -> Self {
+        Keygen {
+            alg: a.alg,
+            kid: a.kid,
+            out: a.out,
+            force: a.force,
+            args: a.args,
+        }
+    }
+}
+
+/// `jwt sign -key=PEM [-alg=A] [-kid=K] [-ttl=D] CLAIMS|-`.
+pub struct Sign {
+    pub key: Option<String>,
+    pub alg: Option<String>,
+    pub kid: Option<String>,
+    pub ttl: Option<String>,
+    pub args: Vec<String>,
+}
+
+impl From<SignArgs> for Sign {
+    fn from(a: SignArgs) -> Self {
+        Sign {
+            key: a.key,
+            alg: a.alg,
+            kid: a.kid,
+            ttl: a.ttl,
+            args: a.args,
+        }
     }
 }
 
@@ -41,7 +83,7 @@ const KEY_FILES: [(&str, u32); 3] = [
     ("jwks.json", 0o644),
 ];
 
-fn keygen(run: &Run, a: KeygenArgs) -> Result<(), Error> {
+fn keygen(run: &Run, a: Keygen) -> Result<(), Error> {
     expect_args(&a.args, 0, 0)?;
     let alg = parse_alg(&a.alg)?;
     let dir = std::path::Path::new(&a.out);
@@ -167,7 +209,7 @@ fn read_arg(run: &Run, arg: &str) -> Result<String, Error> {
         .map_err(Error::Usage)
 }
 
-fn sign(run: &Run, a: SignArgs) -> Result<(), Error> {
+fn sign(run: &Run, a: Sign) -> Result<(), Error> {
     expect_args(&a.args, 1, 1)?;
     let key_path = a
         .key
@@ -204,12 +246,12 @@ fn sign(run: &Run, a: SignArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn decode(run: &Run, a: PositionalArgs) -> Result<(), Error> {
-    expect_args(&a.args, 1, 1)?;
-    let token = if a.args[0] == "-" || a.args[0].starts_with('@') {
-        read_arg(run, &a.args[0])?
+fn decode(run: &Run, args: &[String]) -> Result<(), Error> {
+    expect_args(args, 1, 1)?;
+    let token = if args[0] == "-" || args[0].starts_with('@') {
+        read_arg(run, &args[0])?
     } else {
-        a.args[0].clone()
+        args[0].clone()
     };
     let v = jwt_tools::decode_token(&token, Ctx::now_secs()).map_err(Error::Failed)?;
     match run.format {

@@ -8,6 +8,38 @@ use serde_json::{Map, Value};
 
 use crate::api::{Auth, Caller, CallerToken, Operation, Request, Response};
 use crate::cli::LoginArgs;
+use crate::secret::Secret;
+
+/// `login` and its flags, as plain values.
+pub struct Login {
+    pub method: Option<String>,
+    pub path: Option<String>,
+    pub jwt: Option<Secret>,
+    pub role: Option<String>,
+    pub no_store: bool,
+    pub no_print: bool,
+    pub token_only: bool,
+    pub field: Option<String>,
+    pub explain: bool,
+    pub args: Vec<String>,
+}
+
+impl From<LoginArgs> for Login {
+    fn from(a: LoginArgs) -> Self {
+        Login {
+            method: a.method,
+            path: a.path,
+            jwt: a.jwt,
+            role: a.role,
+            no_store: a.no_store,
+            no_print: a.no_print,
+            token_only: a.token_only,
+            field: a.field,
+            explain: a.explain,
+            args: a.args,
+        }
+    }
+}
 use crate::commands::{self, Run};
 use crate::error::Error;
 use crate::output::{self, Format};
@@ -32,7 +64,7 @@ fn jwt_value(run: &Run, raw: &str) -> Result<String, Error> {
     Ok(raw.to_string())
 }
 
-pub fn login(run: &Run, a: LoginArgs) -> Result<(), Error> {
+pub fn login(run: &Run, a: Login) -> Result<(), Error> {
     if a.no_store && a.no_print {
         return Err(Error::Usage(
             "-no-store and -no-print cannot be used together".into(),
@@ -104,7 +136,7 @@ pub fn login(run: &Run, a: LoginArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn jwt_login(run: &Run, a: &LoginArgs, method: &str) -> Result<(Response, Option<String>), Error> {
+fn jwt_login(run: &Run, a: &Login, method: &str) -> Result<(Response, Option<String>), Error> {
     let mount = a.path.clone().unwrap_or_else(|| method.to_string());
     let mut data: Map<String, Value> = if a.args.iter().any(|x| x.contains('=')) || a.jwt.is_none()
     {
@@ -120,7 +152,7 @@ fn jwt_login(run: &Run, a: &LoginArgs, method: &str) -> Result<(Response, Option
         Map::new()
     };
     if let Some(j) = &a.jwt {
-        data.insert("jwt".into(), Value::String(jwt_value(run, j)?));
+        data.insert("jwt".into(), Value::String(jwt_value(run, j.expose())?));
     } else if let Some(Value::String(j)) = data.get("jwt") {
         // `jwt=@file` already holds the file's text; `jwt=-` the stdin. Trim the newline.
         let t = j.trim().to_string();
@@ -139,7 +171,7 @@ fn jwt_login(run: &Run, a: &LoginArgs, method: &str) -> Result<(Response, Option
 /// The token method, as the Vault CLI's: `auth/token/lookup-self` made with the token itself
 /// (so it is the caller, checked as every caller is: live, bound CIDRs, one use spent, its
 /// policies), and an auth block built from the lookup's data.
-fn token_login(run: &Run, a: &LoginArgs) -> Result<Response, Error> {
+fn token_login(run: &Run, a: &Login) -> Result<Response, Error> {
     let raw = match a.args.as_slice() {
         [] => {
             return Err(Error::Usage(

@@ -5,7 +5,9 @@ mod auth;
 mod demo;
 mod jwt;
 mod login;
+mod operations;
 mod policy;
+mod server;
 mod token;
 
 use std::io::IsTerminal;
@@ -19,7 +21,6 @@ use crate::cli::{self, Command};
 use crate::error::Error;
 use crate::kv;
 use crate::output::printer::Printer;
-use crate::output::printer::Success;
 use crate::output::Format;
 use crate::store::{Store, StoreError};
 
@@ -259,13 +260,9 @@ pub fn execute(run: &Run, req: &Request) -> Result<Result<Response, ApiError>, E
 }
 
 /// Builds the request body from K=V arguments with Vault's kv-builder.
-fn build_data(run: &Run, args: &[String]) -> Result<Map<String, Value>, Error> {
+pub fn build_data(run: &Run, args: &[String]) -> Result<Map<String, Value>, Error> {
     kv::build(args, &mut || run.read_stdin())
         .map_err(|e| Error::Usage(format!("Failed to parse K=V data: {e}")))
-}
-
-fn api(context: &str, e: ApiError) -> Error {
-    Error::api(context, e)
 }
 
 /// Dispatches a parsed command line.
@@ -277,17 +274,18 @@ pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Err
         ));
     }
     match cli.command {
-        Command::Write(a) => write(run, a),
-        Command::Read(a) => read(run, a),
-        Command::List(a) => list(run, a),
-        Command::Delete(a) => delete(run, a),
+        Command::Write(a) => operations::write(run, a.into()),
+        Command::Read(a) => operations::read(run, a.into()),
+        Command::List(a) => operations::list(run, &a.args),
+        Command::Delete(a) => operations::delete(run, &a.args),
         Command::Auth(a) => auth::dispatch(run, a),
-        Command::Login(a) => login::login(run, a),
+        Command::Login(a) => login::login(run, a.into()),
         Command::Token(t) => token::dispatch(run, t),
         Command::Policy(p) => policy::dispatch(run, p),
         Command::Jwt(j) => jwt::dispatch(run, j),
-        Command::Demo(a) => demo::run(run, a),
-        Command::Completion(a) => completion(run, a),
+        Command::Demo(a) => demo::run(run, &a.args),
+        Command::Server(a) => server::run(run, a.into()),
+        Command::Completion(a) => completion(run, &a.args),
         Command::Version => {
             run.printer
                 .stdout(&format!("jwtvault v{}\n", env!("CARGO_PKG_VERSION")));
@@ -317,111 +315,12 @@ pub fn expect_args(args: &[String], min: usize, max: usize) -> Result<(), Error>
     Ok(())
 }
 
-fn write(run: &Run, a: cli::WriteArgs) -> Result<(), Error> {
-    if a.args.is_empty() {
-        return Err(Error::Usage(
-            "Not enough arguments (expected 1, got 0)".into(),
-        ));
-    }
-    let path = sanitize_path(&a.args[0]);
-    if a.args.len() == 1 && !a.force {
-        return Err(Error::Usage("Must supply data or use -force".into()));
-    }
-    let data = build_data(run, &a.args[1..])?;
-    let mut req = run.request(Operation::Write, path.clone(), data)?;
-    req.explain = a.explain;
-    let resp = execute(run, &req)?.map_err(|e| api(&format!("Error writing data to {path}"), e))?;
-    if let Some(f) = &a.field {
-        return run.printer.field(&resp, f);
-    }
-    if resp.data.is_none() && resp.auth.is_none() {
-        run.printer.warnings(&resp);
-        if resp.warnings.is_empty() && run.format == Format::Table {
-            run.printer.success(Success::DataWritten { path });
-        } else if run.format != Format::Table && !resp.warnings.is_empty() {
-            run.printer.secret(&resp);
-        }
-        return Ok(());
-    }
-    run.printer.secret(&resp);
-    Ok(())
-}
-
-fn read(run: &Run, a: cli::ReadArgs) -> Result<(), Error> {
-    if a.args.is_empty() {
-        return Err(Error::Usage(
-            "Not enough arguments (expected 1, got 0)".into(),
-        ));
-    }
-    let path = sanitize_path(&a.args[0]);
-    // Vault sends trailing K=V arguments as query parameters; no jwtvault path reads them, but
-    // malformed ones are refused as Vault refuses them.
-    build_data(run, &a.args[1..])?;
-    let req = run.request(Operation::Read, path.clone(), Map::new())?;
-    let resp = match execute(run, &req)? {
-        Ok(r) => r,
-        Err(e) if e.code == 404 && e.errors.is_empty() => {
-            return Err(Error::Failed(format!("No value found at {path}")));
-        }
-        Err(e) => return Err(api(&format!("Error reading {path}"), e)),
-    };
-    if let Some(f) = &a.field {
-        return run.printer.field(&resp, f);
-    }
-    run.printer.secret(&resp);
-    Ok(())
-}
-
-fn list(run: &Run, a: cli::ListArgs) -> Result<(), Error> {
-    expect_args(&a.args, 1, 1)?;
-    let path = sanitize_path(&a.args[0]);
-    let req = run.request(Operation::List, path.clone(), Map::new())?;
-    match execute(run, &req)? {
-        Ok(resp) => {
-            let keys: Vec<String> = resp
-                .data
-                .as_ref()
-                .and_then(|d| d.get("keys"))
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|k| k.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
-            run.printer.warnings(&resp);
-            run.printer.list(&keys);
-            Ok(())
-        }
-        Err(e) if e.code == 404 && e.errors.is_empty() => Err(Error::NothingToList { path }),
-        Err(e) => Err(api(&format!("Error listing {path}"), e)),
-    }
-}
-
-fn delete(run: &Run, a: cli::DeleteArgs) -> Result<(), Error> {
-    if a.args.is_empty() {
-        return Err(Error::Usage(
-            "Not enough arguments (expected at least 1, got 0)".into(),
-        ));
-    }
-    let path = sanitize_path(&a.args[0]);
-    let req = run.request(Operation::Delete, path.clone(), Map::new())?;
-    let resp = execute(run, &req)?.map_err(|e| api(&format!("Error deleting {path}"), e))?;
-    if resp.data.is_none() && run.format == Format::Table {
-        run.printer.warnings(&resp);
-        run.printer.success(Success::DataDeleted { path });
-    } else if resp.data.is_some() {
-        run.printer.secret(&resp);
-    }
-    Ok(())
-}
-
-fn completion(run: &Run, a: cli::CompletionArgs) -> Result<(), Error> {
-    expect_args(&a.args, 1, 1)?;
-    let script = crate::completion::generate(&a.args[0]).ok_or_else(|| {
+fn completion(run: &Run, args: &[String]) -> Result<(), Error> {
+    expect_args(args, 1, 1)?;
+    let script = crate::completion::generate(&args[0]).ok_or_else(|| {
         Error::Usage(format!(
             "unknown shell \"{}\": expected one of bash, zsh, fish, powershell, elvish",
-            a.args[0]
+            args[0]
         ))
     })?;
     run.printer.stdout(&script);

@@ -816,10 +816,7 @@ mod tests {
             warnings: strings(&[
                 "TTL of \"1h\" exceeded the effective max_ttl of \"30m\"; TTL value is capped accordingly",
             ]),
-            mount_type: None,
-            request_id: String::new(),
-            explain: None,
-            status: None,
+            ..Response::default()
         }
     }
 

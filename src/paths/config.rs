@@ -13,10 +13,11 @@ use serde_json::{json, Map, Value};
 
 use crate::api::{ApiError, Response};
 use crate::fields;
-use crate::keycache::{self, Fetched, KeySource, Plan, SetFetch, Target};
+use crate::keycache::{self, Fetched, KeySource, Plan, Probe, SetFetch, Target};
 use crate::keys;
 use crate::paths::{data, not_found, Ctx, Outcome};
-use crate::store::{MountRow, Store};
+use crate::secret::{Redacted, Secret};
+use crate::store::{CachedDoc, MountRow, Store};
 use crate::verify::Alg;
 
 /// One element of `jwks_pairs`.
@@ -35,7 +36,7 @@ pub struct Config {
     pub oidc_discovery_url: String,
     pub oidc_discovery_ca_pem: String,
     pub oidc_client_id: String,
-    pub oidc_client_secret: String,
+    pub oidc_client_secret: Secret,
     pub oidc_response_mode: String,
     pub oidc_response_types: Vec<String>,
     pub jwks_url: String,
@@ -45,7 +46,7 @@ pub struct Config {
     pub jwt_supported_algs: Vec<String>,
     pub bound_issuer: String,
     pub default_role: String,
-    pub provider_config: Map<String, Value>,
+    pub provider_config: Redacted<Map<String, Value>>,
     pub namespace_in_state: bool,
     pub unsupported_critical_cert_extensions: Vec<String>,
     /// jwtvault extension: audiences bound for the whole mount (contract §1).
@@ -199,7 +200,7 @@ fn parse(
         jwt_supported_algs: list("jwt_supported_algs")?,
         jwt_validation_pubkeys: list("jwt_validation_pubkeys")?,
         oidc_client_id: s("oidc_client_id")?,
-        oidc_client_secret: s("oidc_client_secret")?,
+        oidc_client_secret: Secret::new(s("oidc_client_secret")?),
         oidc_discovery_ca_pem: s("oidc_discovery_ca_pem")?,
         oidc_discovery_url: s("oidc_discovery_url")?,
         oidc_response_mode: s("oidc_response_mode")?,
@@ -208,12 +209,12 @@ fn parse(
         unsupported_critical_cert_extensions: list("unsupported_critical_cert_extensions")?,
         ..Config::default()
     };
-    c.provider_config = match body.get("provider_config") {
+    c.provider_config = Redacted(match body.get("provider_config") {
         Some(v) => fields::map("provider_config", v)
             .map_err(validation)?
             .unwrap_or_default(),
         None => Map::new(),
-    };
+    });
     c.namespace_in_state = match body.get("namespace_in_state") {
         Some(v) => fields::bool("namespace_in_state", v).map_err(validation)?,
         None => previous.map(|p| p.namespace_in_state).unwrap_or(true),
@@ -265,7 +266,8 @@ fn go_type(v: &Value) -> &'static str {
 }
 
 /// `write auth/<mount>/config`. Called a second time with `fetched` when the first call asked
-/// for documents.
+/// for documents. The checks are Vault's (vault-jwt-reference §2.3): the key source `switch`
+/// (steps 1–9), then the checks that always run (11–14); a failure leaves everything as it was.
 pub fn write(
     store: &Store,
     ctx: &Ctx,
@@ -275,79 +277,153 @@ pub fn write(
 ) -> Result<Outcome, ApiError> {
     let previous = load(store, mount)?;
     let (mut c, raw_pairs) = parse(body, previous.as_ref())?;
+    let keys = match check_key_source(store, ctx, mount, &mut c, &raw_pairs, fetched)? {
+        KeyDocs::Ready(probe) => probe,
+        KeyDocs::NeedsFetch(plan) => return Ok(Outcome::NeedsFetch(plan)),
+    };
+    check_supported_algs(&c)?;
+    check_response_types(&c)?;
+    check_provider_config(&c)?;
+    save(store, ctx, mount, &c, &keys.docs)?;
+    Ok(Outcome::Done(Response {
+        warnings: keys.warnings,
+        ..Response::default()
+    }))
+}
 
+/// What the key source check gives: the documents to cache (and warnings), or the plan to
+/// fetch them first.
+enum KeyDocs {
+    Ready(Probe),
+    NeedsFetch(Plan),
+}
+
+/// Steps 1–9: Vault's `switch` on the key source; only the first matching case runs.
+fn check_key_source(
+    store: &Store,
+    ctx: &Ctx,
+    mount: &MountRow,
+    c: &mut Config,
+    raw_pairs: &[Value],
+    fetched: Option<&Fetched>,
+) -> Result<KeyDocs, ApiError> {
     let methods = [
         !c.oidc_discovery_url.is_empty(),
         !c.jwt_validation_pubkeys.is_empty(),
         !c.jwks_url.is_empty(),
         !raw_pairs.is_empty(),
     ];
-    let mut docs = Vec::new();
-    let mut warnings = Vec::new();
     let id_set = !c.oidc_client_id.is_empty();
     let secret_set = !c.oidc_client_secret.is_empty();
     if methods.iter().filter(|m| **m).count() != 1 {
         return Err(ApiError::bad_request(
             "exactly one of 'jwt_validation_pubkeys', 'jwks_url', 'jwks_pairs' or 'oidc_discovery_url' must be set",
         ));
-    } else if id_set != secret_set {
+    }
+    if id_set != secret_set {
         return Err(ApiError::bad_request(
             "both 'oidc_client_id' and 'oidc_client_secret' must be set for OIDC",
         ));
-    } else if !c.oidc_discovery_url.is_empty() {
-        if ctx.offline {
-            return Err(keycache::offline_discovery_error());
-        }
-        let want = [Target::discovery(
-            &c.oidc_discovery_url,
-            &c.oidc_discovery_ca_pem,
-        )];
-        let Some(sets) = probed(fetched, &want)? else {
-            return Ok(Outcome::NeedsFetch(Plan::Probe(want.to_vec())));
-        };
-        for set in sets {
-            let probe = keycache::probed_discovery(set, ctx.now)?;
-            docs.extend(probe.docs);
-            warnings.extend(probe.warnings);
-        }
-    } else if id_set {
+    }
+    if !c.oidc_discovery_url.is_empty() {
+        return discovery_docs(ctx, c, fetched);
+    }
+    if id_set {
         return Err(ApiError::bad_request(
             "'oidc_discovery_url' must be set for OIDC",
         ));
-    } else if !c.jwks_ca_pem.is_empty() && !raw_pairs.is_empty() {
+    }
+    if !c.jwks_ca_pem.is_empty() && !raw_pairs.is_empty() {
         return Err(ApiError::bad_request(
             "CA PEMs must be provided as part of the 'jwks_pairs' when using multiple JWKS URLs",
         ));
-    } else if !raw_pairs.is_empty() && !c.bound_issuer.is_empty() {
+    }
+    if !raw_pairs.is_empty() && !c.bound_issuer.is_empty() {
         return Err(ApiError::bad_request(
             "Bound issuer is not supported for use with 'jwks_pairs'",
         ));
-    } else if !c.jwks_url.is_empty() || !raw_pairs.is_empty() {
-        let want = if c.jwks_url.is_empty() {
-            c.jwks_pairs = check_pairs(&raw_pairs)?;
-            pair_targets(&c.jwks_pairs)
-        } else {
-            vec![Target::jwks(&c.jwks_url, &c.jwks_ca_pem)]
-        };
-        if ctx.offline {
-            for t in &want {
-                docs.push(keycache::seeded_jwks(store, mount, &t.url)?);
-            }
-        } else {
-            let Some(sets) = probed(fetched, &want)? else {
-                return Ok(Outcome::NeedsFetch(Plan::Probe(want)));
-            };
-            // In order; the fetch stopped at the first failure, which is this write's error.
-            for set in sets {
-                docs.push(keycache::probed_jwks(set, ctx.now)?);
-            }
+    }
+    if !c.jwks_url.is_empty() || !raw_pairs.is_empty() {
+        return jwks_docs(store, ctx, mount, c, raw_pairs, fetched);
+    }
+    check_pubkeys(c)?;
+    Ok(KeyDocs::Ready(Probe {
+        docs: Vec::new(),
+        warnings: Vec::new(),
+    }))
+}
+
+/// Step 3: the discovery document, fetched (never with the network off) and checked.
+fn discovery_docs(ctx: &Ctx, c: &Config, fetched: Option<&Fetched>) -> Result<KeyDocs, ApiError> {
+    if ctx.offline {
+        return Err(keycache::offline_discovery_error());
+    }
+    let want = [Target::discovery(
+        &c.oidc_discovery_url,
+        &c.oidc_discovery_ca_pem,
+    )];
+    let Some(sets) = probed(fetched, &want)? else {
+        return Ok(KeyDocs::NeedsFetch(Plan::Probe(want.to_vec())));
+    };
+    let mut out = Probe {
+        docs: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for set in sets {
+        let probe = keycache::probed_discovery(set, ctx.now)?;
+        out.docs.extend(probe.docs);
+        out.warnings.extend(probe.warnings);
+    }
+    Ok(KeyDocs::Ready(out))
+}
+
+/// Steps 7–8: `jwks_url`, or the `jwks_pairs` (checked here); their JWKS fetched and checked,
+/// or with the network off, the sets imported for them.
+fn jwks_docs(
+    store: &Store,
+    ctx: &Ctx,
+    mount: &MountRow,
+    c: &mut Config,
+    raw_pairs: &[Value],
+    fetched: Option<&Fetched>,
+) -> Result<KeyDocs, ApiError> {
+    let want = if c.jwks_url.is_empty() {
+        c.jwks_pairs = check_pairs(raw_pairs)?;
+        pair_targets(&c.jwks_pairs)
+    } else {
+        vec![Target::jwks(&c.jwks_url, &c.jwks_ca_pem)]
+    };
+    let mut docs = Vec::new();
+    if ctx.offline {
+        for t in &want {
+            docs.push(keycache::seeded_jwks(store, mount, &t.url)?);
         }
     } else {
-        for pem in &c.jwt_validation_pubkeys {
-            keys::parse_pem(pem)
-                .map_err(|e| ApiError::bad_request(format!("error parsing public key: {e}")))?;
+        let Some(sets) = probed(fetched, &want)? else {
+            return Ok(KeyDocs::NeedsFetch(Plan::Probe(want)));
+        };
+        // In order; the fetch stopped at the first failure, which is this write's error.
+        for set in sets {
+            docs.push(keycache::probed_jwks(set, ctx.now)?);
         }
     }
+    Ok(KeyDocs::Ready(Probe {
+        docs,
+        warnings: Vec::new(),
+    }))
+}
+
+/// Step 9: every `jwt_validation_pubkeys` element parses.
+fn check_pubkeys(c: &Config) -> Result<(), ApiError> {
+    for pem in &c.jwt_validation_pubkeys {
+        keys::parse_pem(pem)
+            .map_err(|e| ApiError::bad_request(format!("error parsing public key: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Step 11: every `jwt_supported_algs` entry is one of the ten.
+fn check_supported_algs(c: &Config) -> Result<(), ApiError> {
     for alg in &c.jwt_supported_algs {
         if Alg::parse(alg).is_none() {
             return Err(ApiError::bad_request(format!(
@@ -355,6 +431,11 @@ pub fn write(
             )));
         }
     }
+    Ok(())
+}
+
+/// Steps 12–13: `oidc_response_types` and `oidc_response_mode`.
+fn check_response_types(c: &Config) -> Result<(), ApiError> {
     if c.oidc_response_types
         .iter()
         .any(|t| t != "code" && t != "id_token")
@@ -366,43 +447,51 @@ pub fn write(
     }
     match c.oidc_response_mode.as_str() {
         "" | "query" if c.oidc_response_types.iter().any(|t| t == "id_token") => {
-            return Err(ApiError::bad_request(
+            Err(ApiError::bad_request(
                 "query response_mode may not be used with an id_token response_type",
-            ));
+            ))
         }
-        "" | "query" | "form_post" => {}
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "invalid response_mode: \"{other}\""
-            )))
-        }
+        "" | "query" | "form_post" => Ok(()),
+        other => Err(ApiError::bad_request(format!(
+            "invalid response_mode: \"{other}\""
+        ))),
     }
-    if !c.provider_config.is_empty() {
-        match c.provider_config.get("provider") {
-            None => {
-                return Err(ApiError::bad_request(
-                    "invalid provider_config: 'provider' field not found in provider_config",
-                ))
-            }
-            Some(p) => {
-                let name = p
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| crate::gofmt::format_value(p));
-                if !PROVIDERS.contains(&name.as_str()) {
-                    return Err(ApiError::bad_request(format!(
-                        "invalid provider_config: provider \"{name}\" not found in custom providers"
-                    )));
-                }
-            }
-        }
-    }
+}
 
-    store.put_config(&mount.accessor, &c)?;
-    // A config write discards the old key cache (Vault: the next login starts cold) and keeps
-    // what this write fetched.
+/// Step 14: a `provider_config` names a provider Vault knows.
+fn check_provider_config(c: &Config) -> Result<(), ApiError> {
+    if c.provider_config.is_empty() {
+        return Ok(());
+    }
+    let Some(p) = c.provider_config.get("provider") else {
+        return Err(ApiError::bad_request(
+            "invalid provider_config: 'provider' field not found in provider_config",
+        ));
+    };
+    let name = p
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| crate::gofmt::format_value(p));
+    if !PROVIDERS.contains(&name.as_str()) {
+        return Err(ApiError::bad_request(format!(
+            "invalid provider_config: provider \"{name}\" not found in custom providers"
+        )));
+    }
+    Ok(())
+}
+
+/// Stores the config. A config write discards the old key cache (Vault: the next login starts
+/// cold) and keeps what this write fetched.
+fn save(
+    store: &Store,
+    ctx: &Ctx,
+    mount: &MountRow,
+    c: &Config,
+    docs: &[CachedDoc],
+) -> Result<(), ApiError> {
+    store.put_config(&mount.accessor, c)?;
     store.clear_cached_docs(&mount.accessor)?;
-    for doc in &docs {
+    for doc in docs {
         store.put_cached_doc(&mount.accessor, doc)?;
         // A fetch like any other: a login right after this write does not fetch again within
         // the refetch spacing (keycache::REFETCH_SPACING), counted from this transaction's
@@ -411,8 +500,251 @@ pub fn write(
             store.record_fetch(&doc.url, ctx.now)?;
         }
     }
-    Ok(Outcome::Done(Response {
-        warnings,
-        ..Response::default()
-    }))
+    Ok(())
+}
+
+/// `auth/<mount>/config` through the router.
+#[cfg(test)]
+mod router_tests {
+    use serde_json::{json, Value};
+
+    use crate::jwt_tools::make_keys;
+    use crate::paths::testutil::{bad_request, failure, refused_url, KeyServer, TestState};
+    use crate::verify::Alg;
+
+    const CONFIG: &str = "auth/jwt/config";
+
+    fn state() -> TestState {
+        let s = TestState::offline();
+        s.enable_jwt("jwt");
+        s
+    }
+
+    fn pem() -> String {
+        make_keys(Alg::ES256, None).unwrap().1
+    }
+
+    #[test]
+    fn write_then_read_shows_vaults_keys_but_never_the_secret() {
+        let s = state();
+        let key = pem();
+        let resp = s
+            .write(
+                CONFIG,
+                json!({"jwt_validation_pubkeys": [key], "bound_issuer": "https://issuer",
+                       "default_role": "Dev", "jwt_supported_algs": "ES256,RS256",
+                       "provider_config": {"provider": "azure", "client_secret": "s3cret"},
+                       "token_audiences": "api", "ignored": "x"}),
+            )
+            .unwrap();
+        assert!(resp.data.is_none() && resp.warnings.is_empty());
+        assert_eq!(
+            s.read_data(CONFIG),
+            json!({
+                "oidc_discovery_url": "", "oidc_discovery_ca_pem": "", "oidc_client_id": "",
+                "oidc_response_mode": "", "oidc_response_types": [], "default_role": "dev",
+                // Each element trimmed, as Vault's comma-string-slice does.
+                "jwt_validation_pubkeys": [key.trim()], "jwt_supported_algs": ["ES256", "RS256"],
+                "jwks_url": "", "jwks_pairs": [], "jwks_ca_pem": "",
+                "bound_issuer": "https://issuer", "provider_config": {"provider": "azure"},
+                "namespace_in_state": true, "unsupported_critical_cert_extensions": [],
+                "token_audiences": ["api"]
+            })
+        );
+    }
+
+    #[test]
+    fn a_write_replaces_the_config_except_namespace_in_state() {
+        let s = state();
+        let key = pem();
+        s.write(
+            CONFIG,
+            json!({"jwt_validation_pubkeys": key, "bound_issuer": "a", "namespace_in_state": false}),
+        )
+        .unwrap();
+        s.write(CONFIG, json!({"jwt_validation_pubkeys": key}))
+            .unwrap();
+        let d = s.read_data(CONFIG);
+        assert_eq!(d["bound_issuer"], json!(""));
+        assert_eq!(d["namespace_in_state"], json!(false));
+    }
+
+    #[test]
+    fn checks_run_in_vaults_order_with_vaults_messages() {
+        let s = state();
+        let key = pem();
+        let cases: Vec<(Value, &str)> = vec![
+            (
+                json!({"namespace_in_state": "maybe", "jwks_url": 1}),
+                "Field validation failed: error converting input for field \"namespace_in_state\": '' cannot parse value as 'bool': strconv.ParseBool: invalid syntax",
+            ),
+            (
+                json!({"default_role": "x"}),
+                "exactly one of 'jwt_validation_pubkeys', 'jwks_url', 'jwks_pairs' or 'oidc_discovery_url' must be set",
+            ),
+            (
+                json!({"jwt_validation_pubkeys": key, "jwks_url": "https://x"}),
+                "exactly one of 'jwt_validation_pubkeys', 'jwks_url', 'jwks_pairs' or 'oidc_discovery_url' must be set",
+            ),
+            (
+                json!({"jwt_validation_pubkeys": key, "oidc_client_id": "c"}),
+                "both 'oidc_client_id' and 'oidc_client_secret' must be set for OIDC",
+            ),
+            (
+                json!({"jwt_validation_pubkeys": key, "oidc_client_id": "c",
+                       "oidc_client_secret": "s"}),
+                "'oidc_discovery_url' must be set for OIDC",
+            ),
+            (
+                json!({"jwks_pairs": [{"jwks_url": "https://x"}], "jwks_ca_pem": "pem",
+                       "bound_issuer": "i"}),
+                "CA PEMs must be provided as part of the 'jwks_pairs' when using multiple JWKS URLs",
+            ),
+            (
+                json!({"jwks_pairs": [{"jwks_url": "https://x"}], "bound_issuer": "i"}),
+                "Bound issuer is not supported for use with 'jwks_pairs'",
+            ),
+            (
+                json!({"jwks_pairs": [1]}),
+                "invalid jwks_pairs: jwks_pairs must be provided as a list of json objects with the fields jwks_url and jwks_ca_pem",
+            ),
+            (
+                json!({"jwks_pairs": [{"jwks_url": true}]}),
+                "invalid jwks_pairs: 1 error(s) decoding:\n\n* 'jwks_url' expected type 'string', got unconvertible type 'bool', value: 'true'",
+            ),
+            // The key source (9) before the algorithms (11).
+            (
+                json!({"jwt_validation_pubkeys": "not a pem", "jwt_supported_algs": "HS256"}),
+                "error parsing public key: data does not contain any valid public keys",
+            ),
+            (
+                json!({"jwt_validation_pubkeys": key, "jwt_supported_algs": "HS256",
+                       "oidc_response_types": "token"}),
+                "invalid jwt_supported_algs: unsupported signing algorithm \"HS256\"",
+            ),
+            (
+                json!({"jwt_validation_pubkeys": key, "oidc_response_types": "code,token",
+                       "oidc_response_mode": "x"}),
+                "invalid response_types [code token]. 'code' and 'id_token' are allowed",
+            ),
+            (
+                json!({"jwt_validation_pubkeys": key, "oidc_response_types": "id_token"}),
+                "query response_mode may not be used with an id_token response_type",
+            ),
+            (
+                json!({"jwt_validation_pubkeys": key, "oidc_response_mode": "fragment",
+                       "provider_config": {"x": 1}}),
+                "invalid response_mode: \"fragment\"",
+            ),
+            (
+                json!({"jwt_validation_pubkeys": key, "provider_config": {"x": 1}}),
+                "invalid provider_config: 'provider' field not found in provider_config",
+            ),
+            (
+                json!({"jwt_validation_pubkeys": key, "provider_config": {"provider": "github"}}),
+                "invalid provider_config: provider \"github\" not found in custom providers",
+            ),
+        ];
+        for (body, want) in cases {
+            assert_eq!(bad_request(s.write(CONFIG, body.clone())), want, "{body}");
+        }
+        // None of them stored anything.
+        assert_eq!(failure(s.read(CONFIG)), (404, String::new()));
+        // id_token with form_post passes.
+        s.write(
+            CONFIG,
+            json!({"jwt_validation_pubkeys": key, "oidc_response_types": "id_token",
+                   "oidc_response_mode": "form_post"}),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_stored_config_and_keys() {
+        let s = state();
+        let (_, _, jwks) = make_keys(Alg::ES256, Some("k1")).unwrap();
+        let url = "https://issuer.example/keys";
+        s.write(
+            "auth/jwt/jwks/import",
+            json!({"jwks": jwks.to_string(), "url": url}),
+        )
+        .unwrap();
+        s.write(CONFIG, json!({"jwks_url": url})).unwrap();
+        let before = (s.read_data(CONFIG), s.read_data("auth/jwt/jwks"));
+        bad_request(s.write(
+            CONFIG,
+            json!({"jwt_validation_pubkeys": pem(), "jwt_supported_algs": "none"}),
+        ));
+        assert_eq!((s.read_data(CONFIG), s.read_data("auth/jwt/jwks")), before);
+        // A successful write discards the old key cache.
+        s.write(CONFIG, json!({"jwt_validation_pubkeys": pem()}))
+            .unwrap();
+        assert_eq!(failure(s.read("auth/jwt/jwks")), (404, String::new()));
+    }
+
+    #[test]
+    fn offline_key_urls_need_imported_keys_and_discovery_is_refused() {
+        let s = state();
+        let url = "https://issuer.example/keys";
+        let err = s.write(CONFIG, json!({"jwks_url": url})).unwrap_err();
+        assert_eq!(err.errors, ["error checking jwks URL"]);
+        assert_eq!(
+            err.hints,
+            [format!(
+                "the network is off (-offline or JWTVAULT_OFFLINE=1) and no JWKS is cached for \
+                 {url}; seed it first with `jwtvault write auth/jwt/jwks/import jwks=@jwks.json \
+                 url={url}`"
+            )]
+        );
+        let err = s
+            .write(
+                CONFIG,
+                json!({"oidc_discovery_url": "https://issuer.example"}),
+            )
+            .unwrap_err();
+        assert_eq!(err.errors, ["error checking oidc discovery URL"]);
+        assert!(
+            err.hints[0].starts_with("the network is off"),
+            "{:?}",
+            err.hints
+        );
+        // jwks_pairs: every URL needs its set.
+        let (_, _, jwks) = make_keys(Alg::ES256, Some("k1")).unwrap();
+        s.write(
+            "auth/jwt/jwks/import",
+            json!({"jwks": jwks.to_string(), "url": url}),
+        )
+        .unwrap();
+        let pairs = json!({"jwks_pairs": [{"jwks_url": url}, {"jwks_url": "https://other/keys"}]});
+        assert_eq!(
+            bad_request(s.write(CONFIG, pairs)),
+            "error checking jwks URL"
+        );
+        s.write(CONFIG, json!({"jwks_pairs": [{"jwks_url": url}]}))
+            .unwrap();
+        assert_eq!(
+            s.read_data(CONFIG)["jwks_pairs"],
+            json!([{"jwks_url": url, "jwks_ca_pem": ""}])
+        );
+    }
+
+    #[test]
+    fn online_a_key_url_is_fetched_and_its_keys_kept() {
+        let (_, _, jwks) = make_keys(Alg::ES256, Some("k1")).unwrap();
+        let server = KeyServer::start(&jwks.to_string());
+        let s = TestState::online();
+        s.enable_jwt("jwt");
+        s.write(CONFIG, json!({"jwks_url": server.url})).unwrap();
+        assert_eq!(server.hits(), 1);
+        let sets = s.read_data("auth/jwt/jwks");
+        assert_eq!(sets["key_sets"][0]["url"], json!(server.url));
+        assert_eq!(sets["key_sets"][0]["key_ids"], json!(["k1"]));
+        // An unreachable URL fails the write and changes nothing.
+        let err = s
+            .write(CONFIG, json!({"jwks_url": refused_url()}))
+            .unwrap_err();
+        assert_eq!(err.errors, ["error checking jwks URL"]);
+        assert_eq!(s.read_data(CONFIG)["jwks_url"], json!(server.url));
+        assert_eq!(s.read_data("auth/jwt/jwks"), sets);
+    }
 }

@@ -495,3 +495,234 @@ fn write_group_alias(
         json!({"canonical_id": alias.canonical_id, "id": alias.id}),
     )))
 }
+
+/// `identity/…` through the router, and what a login does to it.
+#[cfg(test)]
+mod router_tests {
+    use serde_json::{json, Value};
+
+    use crate::jwt_tools::{make_keys, sign_claims};
+    use crate::paths::testutil::{bad_request, failure, now, object, TestState};
+    use crate::store::MountRow;
+    use crate::verify::Alg;
+
+    fn state() -> (TestState, MountRow) {
+        let s = TestState::offline();
+        let mount = s.enable_jwt("jwt");
+        (s, mount)
+    }
+
+    fn data(resp: crate::api::Response) -> Value {
+        Value::Object(resp.data.unwrap_or_default())
+    }
+
+    #[test]
+    fn empty_lists_are_vaults_404_and_unknown_paths_have_no_handler() {
+        let (s, _) = state();
+        for p in [
+            "identity/entity/id",
+            "identity/entity/name",
+            "identity/entity-alias/id",
+            "identity/group/id",
+            "identity/group/name",
+            "identity/group-alias/id",
+        ] {
+            assert_eq!(failure(s.list(p)), (404, String::new()), "{p}");
+        }
+        assert_eq!(
+            failure(s.read("identity/entity/id/nope")),
+            (404, String::new())
+        );
+        assert_eq!(
+            failure(s.read("identity/group/name/nope")),
+            (404, String::new())
+        );
+        assert_eq!(
+            failure(s.read("identity/foo")),
+            (404, "no handler for route \"identity/foo\"".into())
+        );
+        assert_eq!(
+            failure(s.write("identity/entity/id/x", json!({}))),
+            (404, "no handler for route \"identity/entity/id/x\"".into())
+        );
+    }
+
+    #[test]
+    fn groups_are_created_then_updated_by_name() {
+        let (s, _) = state();
+        let created = data(
+            s.write(
+                "identity/group",
+                json!({"name": "devs", "type": "external", "policies": " dev, ,ops",
+                       "metadata": "team=blue"}),
+            )
+            .unwrap(),
+        );
+        let id = created["id"].as_str().unwrap().to_string();
+        assert_eq!(created["name"], json!("devs"));
+        let g = s.read_data(&format!("identity/group/id/{id}"));
+        assert_eq!(g["type"], json!("external"));
+        assert_eq!(g["policies"], json!(["dev", "ops"]));
+        assert_eq!(g["metadata"], json!({"team": "blue"}));
+        assert_eq!(g["modify_index"], json!(1));
+        assert_eq!(g["member_entity_ids"], json!(null));
+        assert_eq!(g["alias"], json!({}));
+        // A write naming an existing group updates it and answers nothing.
+        let resp = s
+            .write(
+                "identity/group",
+                json!({"name": "devs", "policies": "admin"}),
+            )
+            .unwrap();
+        assert!(resp.data.is_none());
+        let g = s.read_data("identity/group/name/devs");
+        assert_eq!(
+            (&g["policies"], &g["modify_index"]),
+            (&json!(["admin"]), &json!(2))
+        );
+        assert_eq!(
+            s.list("identity/group/name").unwrap().data.unwrap()["keys"],
+            json!(["devs"])
+        );
+        assert_eq!(
+            bad_request(s.write(
+                "identity/group",
+                json!({"name": "devs", "type": "internal"})
+            )),
+            "group type cannot be changed"
+        );
+        assert_eq!(
+            bad_request(s.write("identity/group", json!({"name": "x", "type": "other"}))),
+            "invalid group type \"other\""
+        );
+        // No name: a generated one, internal by default.
+        let anon = data(s.write("identity/group", json!({})).unwrap());
+        let g = s.read_data(&format!(
+            "identity/group/id/{}",
+            anon["id"].as_str().unwrap()
+        ));
+        assert_eq!(g["type"], json!("internal"));
+        assert!(g["name"].as_str().is_some_and(|n| n.starts_with("group_")));
+    }
+
+    #[test]
+    fn group_aliases_tie_an_external_group_to_a_mount() {
+        let (s, mount) = state();
+        let acc = mount.accessor.as_str();
+        let cases = [
+            (json!({"mount_accessor": acc}), "missing alias name"),
+            (json!({"name": "admins"}), "missing mount_accessor"),
+            (
+                json!({"name": "admins", "mount_accessor": "auth_jwt_nope"}),
+                "invalid mount accessor \"auth_jwt_nope\"",
+            ),
+            (
+                json!({"name": "admins", "mount_accessor": acc, "canonical_id": "nope"}),
+                "invalid group ID given in 'canonical_id'",
+            ),
+        ];
+        for (body, want) in cases {
+            assert_eq!(bad_request(s.write("identity/group-alias", body)), want);
+        }
+        let internal = data(s.write("identity/group", json!({"name": "int"})).unwrap());
+        assert_eq!(
+            bad_request(s.write(
+                "identity/group-alias",
+                json!({"name": "admins", "mount_accessor": acc, "canonical_id": internal["id"]}),
+            )),
+            "alias can't be set on an internal group"
+        );
+        // No canonical_id: a new external group is made for the alias.
+        let alias = data(
+            s.write(
+                "identity/group-alias",
+                json!({"name": "admins", "mount_accessor": acc}),
+            )
+            .unwrap(),
+        );
+        let read = s.read_data(&format!(
+            "identity/group-alias/id/{}",
+            alias["id"].as_str().unwrap()
+        ));
+        assert_eq!(read["name"], json!("admins"));
+        assert_eq!(read["mount_path"], json!("auth/jwt/"));
+        assert_eq!(read["namespace_id"], json!("root"));
+        assert_eq!(read["canonical_id"], alias["canonical_id"]);
+        let g = s.read_data(&format!(
+            "identity/group/id/{}",
+            alias["canonical_id"].as_str().unwrap()
+        ));
+        assert_eq!(g["type"], json!("external"));
+        assert_eq!(g["alias"]["name"], json!("admins"));
+        assert_eq!(
+            bad_request(s.write(
+                "identity/group-alias",
+                json!({"name": "admins", "mount_accessor": acc}),
+            )),
+            "combination of mount and group alias name is already in use"
+        );
+    }
+
+    #[test]
+    fn logins_make_entities_and_follow_the_groups_claim() {
+        let (s, mount) = state();
+        let (private, public, _) = make_keys(Alg::ES256, None).unwrap();
+        s.write("auth/jwt/config", json!({"jwt_validation_pubkeys": public}))
+            .unwrap();
+        s.write(
+            "auth/jwt/role/dev",
+            json!({"role_type": "jwt", "user_claim": "sub", "bound_subject": "alice",
+                   "groups_claim": "groups"}),
+        )
+        .unwrap();
+        let group = data(
+            s.write(
+                "identity/group",
+                json!({"name": "admins", "type": "external", "policies": "admin"}),
+            )
+            .unwrap(),
+        );
+        let gid = group["id"].as_str().unwrap().to_string();
+        s.write(
+            "identity/group-alias",
+            json!({"name": "admins", "mount_accessor": mount.accessor, "canonical_id": gid}),
+        )
+        .unwrap();
+        let login = |groups: Value| {
+            let claims = object(json!({"sub": "alice", "groups": groups}));
+            let jwt = sign_claims(Alg::ES256, &private, None, claims, 600, now()).unwrap();
+            s.write("auth/jwt/login", json!({"role": "dev", "jwt": jwt}))
+                .unwrap()
+                .auth
+                .unwrap()
+        };
+        let auth = login(json!(["admins", "other"]));
+        assert_eq!(auth.identity_policies, ["admin"]);
+        assert_eq!(auth.policies, ["admin", "default"]);
+        let entity = s.read_data(&format!("identity/entity/id/{}", auth.entity_id));
+        assert_eq!(entity["group_ids"], json!([gid]));
+        assert_eq!(entity["aliases"][0]["metadata"], json!({"role": "dev"}));
+        let by_name = s.read_data(&format!(
+            "identity/entity/name/{}",
+            entity["name"].as_str().unwrap()
+        ));
+        assert_eq!(by_name["id"], json!(auth.entity_id));
+        let alias_id = entity["aliases"][0]["id"].as_str().unwrap().to_string();
+        assert_eq!(
+            s.read_data(&format!("identity/entity-alias/id/{alias_id}"))["canonical_id"],
+            json!(auth.entity_id)
+        );
+        let g = s.read_data(&format!("identity/group/id/{gid}"));
+        assert_eq!(g["member_entity_ids"], json!([auth.entity_id]));
+        // The claim no longer names the group: the entity leaves it, the list stays a list.
+        let again = login(json!([]));
+        assert_eq!(again.entity_id, auth.entity_id);
+        assert!(again.identity_policies.is_empty());
+        let g = s.read_data(&format!("identity/group/id/{gid}"));
+        assert_eq!(g["member_entity_ids"], json!([]));
+        assert_eq!(
+            s.list("identity/entity/id").unwrap().data.unwrap()["keys"],
+            json!([auth.entity_id])
+        );
+    }
+}

@@ -194,3 +194,172 @@ fn no_key_url() -> ApiError {
     ApiError::bad_request("the config has no key URL to import keys for")
         .with_hint("jwt_validation_pubkeys are used as they are")
 }
+
+/// `auth/<mount>/jwks…` through the router.
+#[cfg(test)]
+mod router_tests {
+    use serde_json::{json, Value};
+
+    use crate::backend::LocalBackend;
+    use crate::jwt_tools::make_keys;
+    use crate::paths::testutil::{bad_request, failure, refused_url, KeyServer, TestState};
+    use crate::verify::Alg;
+
+    const URL: &str = "https://issuer.example/keys";
+
+    fn jwks(kid: &str) -> Value {
+        make_keys(Alg::ES256, Some(kid)).unwrap().2
+    }
+
+    fn state() -> TestState {
+        let s = TestState::offline();
+        s.enable_jwt("jwt");
+        s
+    }
+
+    fn import(s: &TestState, body: Value) -> Result<crate::api::Response, crate::api::ApiError> {
+        s.write("auth/jwt/jwks/import", body)
+    }
+
+    #[test]
+    fn import_then_read_describes_the_cached_set() {
+        let s = state();
+        assert_eq!(failure(s.read("auth/jwt/jwks")), (404, String::new()));
+        let resp = import(&s, json!({"jwks": jwks("k1").to_string(), "url": URL})).unwrap();
+        assert_eq!(
+            serde_json::Value::Object(resp.data.unwrap()),
+            json!({"url": URL, "keys": 1})
+        );
+        // A JSON object is taken as the document too.
+        import(&s, json!({"jwks": jwks("k2"), "url": URL})).unwrap();
+        let d = s.read_data("auth/jwt/jwks");
+        let set = &d["key_sets"][0];
+        assert_eq!(d["key_sets"].as_array().map(Vec::len), Some(1));
+        assert_eq!(
+            (
+                &set["url"],
+                &set["key_ids"],
+                &set["key_types"],
+                &set["algorithms"]
+            ),
+            (
+                &json!(URL),
+                &json!(["k2"]),
+                &json!(["EC"]),
+                &json!(["ES256"])
+            )
+        );
+        assert!(set["fetched_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    }
+
+    #[test]
+    fn import_refuses_what_logins_would_never_read() {
+        let s = state();
+        let err = import(&s, json!({"url": URL})).unwrap_err();
+        assert_eq!(err.errors, ["missing jwks"]);
+        assert_eq!(
+            err.hints,
+            ["give jwks=@file.json holding {\"keys\": [...]}"]
+        );
+        assert!(
+            bad_request(import(&s, json!({"jwks": "not json", "url": URL})))
+                .starts_with("invalid jwks: ")
+        );
+        let doc = jwks("k1").to_string();
+        assert_eq!(
+            bad_request(import(&s, json!({"jwks": doc}))),
+            "url must be given: the mount has no config yet"
+        );
+        // A jwks_url config: its URL is the default, another is refused.
+        import(&s, json!({"jwks": doc, "url": URL})).unwrap();
+        s.write("auth/jwt/config", json!({"jwks_url": URL}))
+            .unwrap();
+        let resp = import(&s, json!({"jwks": doc})).unwrap();
+        assert_eq!(resp.data.unwrap()["url"], json!(URL));
+        let err = import(&s, json!({"jwks": doc, "url": "https://other/keys"})).unwrap_err();
+        assert_eq!(
+            err.errors,
+            ["url \"https://other/keys\" is not a JWKS URL of this mount"]
+        );
+        assert_eq!(err.hints, [format!("logins read keys from: {URL}")]);
+        // jwks_pairs: the URL must be named.
+        s.write(
+            "auth/jwt/config",
+            json!({"jwks_pairs": [{"jwks_url": URL}]}),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let err = import(&s, json!({"jwks": doc})).unwrap_err();
+        assert_eq!(err.errors, ["url must be given with jwks_pairs"]);
+        assert_eq!(err.hints, [format!("one of: {URL}")]);
+        // Static keys: nothing to import for.
+        let pem = make_keys(Alg::ES256, None).unwrap().1;
+        s.write("auth/jwt/config", json!({"jwt_validation_pubkeys": pem}))
+            .unwrap();
+        assert_eq!(
+            bad_request(import(&s, json!({"jwks": doc}))),
+            "the config has no key URL to import keys for"
+        );
+    }
+
+    #[test]
+    fn refresh_needs_a_config_with_a_key_url_and_the_network() {
+        let s = state();
+        assert_eq!(
+            bad_request(s.write("auth/jwt/jwks/refresh", json!({}))),
+            "could not load configuration"
+        );
+        import(&s, json!({"jwks": jwks("k1"), "url": URL})).unwrap();
+        s.write("auth/jwt/config", json!({"jwks_url": URL}))
+            .unwrap();
+        let err = s.write("auth/jwt/jwks/refresh", json!({})).unwrap_err();
+        assert_eq!(err.errors, ["cannot refresh keys: the network is off"]);
+        let online = TestState::online();
+        online.enable_jwt("jwt");
+        let pem = make_keys(Alg::ES256, None).unwrap().1;
+        online
+            .write("auth/jwt/config", json!({"jwt_validation_pubkeys": pem}))
+            .unwrap();
+        assert_eq!(
+            bad_request(online.write("auth/jwt/jwks/refresh", json!({}))),
+            "cannot refresh keys: the config has no key URL"
+        );
+    }
+
+    #[test]
+    fn refresh_fetches_the_configs_keys_now() {
+        let server = KeyServer::start(&jwks("k1").to_string());
+        let s = TestState::online();
+        s.enable_jwt("jwt");
+        s.write("auth/jwt/config", json!({"jwks_url": server.url}))
+            .unwrap();
+        server.set_body(&jwks("k2").to_string());
+        let resp = s.write("auth/jwt/jwks/refresh", json!({})).unwrap();
+        assert_eq!(server.hits(), 2);
+        assert_eq!(resp.data.unwrap()["key_sets"][0]["key_ids"], json!(["k2"]));
+        assert_eq!(
+            s.read_data("auth/jwt/jwks")["key_sets"][0]["key_ids"],
+            json!(["k2"])
+        );
+    }
+
+    #[test]
+    fn a_failed_refresh_keeps_the_cached_keys() {
+        // Seeded offline for a URL nobody serves, then refreshed with the network on.
+        let s = state();
+        let url = refused_url();
+        import(&s, json!({"jwks": jwks("k1"), "url": url})).unwrap();
+        s.write("auth/jwt/config", json!({"jwks_url": url}))
+            .unwrap();
+        let before = s.read_data("auth/jwt/jwks");
+        let online = LocalBackend::new(s.backend.state.clone(), false);
+        let err = match crate::backend::Backend::handle(
+            &online,
+            &crate::api::Request::write("auth/jwt/jwks/refresh", Default::default()),
+        ) {
+            Err(crate::backend::Failure::Api(e)) => e,
+            other => panic!("expected an API error, got {other:?}"),
+        };
+        assert_eq!(err.errors, [format!("error fetching keys from {url}")]);
+        assert_eq!(s.read_data("auth/jwt/jwks"), before);
+    }
+}

@@ -12,15 +12,19 @@ pub mod mounts;
 pub mod role;
 pub mod sys_auth;
 pub mod sys_capabilities;
+pub mod sys_health;
+pub mod sys_internal;
 pub mod sys_leases;
 pub mod sys_mounts;
 pub mod sys_policy;
+#[cfg(test)]
+mod testutil;
 pub mod token;
 
 use serde_json::{Map, Value};
 
 use crate::acl;
-use crate::api::{ApiError, Operation, Request, Response};
+use crate::api::{ApiError, Caller, Operation, Request, Response};
 use crate::authz::{self, Access, Who};
 use crate::fields::FieldError;
 use crate::keycache::{Fetched, Plan};
@@ -110,6 +114,10 @@ enum Target {
     Jwt { mount: MountRow, sub: String },
     /// A path under `identity/`: what follows it.
     Identity(String),
+    /// `sys/health`, `sys/seal-status`, `sys/leader`, `sys/init`.
+    Status(sys_health::Endpoint),
+    /// `sys/internal/ui/mounts[/<path>]`: what follows `mounts/` (empty for the list).
+    UiMounts(String),
     /// `sys/auth`, `sys/auth/<path>`.
     SysAuth(sys_auth::Target),
     /// `sys/policies/acl[/<name>]`, `sys/policy[/<name>]`.
@@ -137,7 +145,18 @@ pub fn route(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&Fetched>)
 }
 
 fn authorized(store: &Store, ctx: &Ctx, req: &Request) -> Result<(Who, Target), ApiError> {
-    let (access, target) = resolve(store, req)?;
+    let (access, target) = match resolve(store, req) {
+        Ok(found) => found,
+        // Vault authenticates before it routes: over HTTP a path that does not exist is
+        // `permission denied` for a caller without a live token (its use spent, as on any
+        // path), the ACL's refusal for a token it does not allow, and 404 only for a token
+        // allowed there. The local command line keeps its 404.
+        Err(e) if e.code == 404 && !matches!(req.caller, Caller::Local(_)) => {
+            authz::authorize(store, req, Access::TOKEN, ctx.now)?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     let op = acl_operation(store, req, &target)?;
     let who = authz::authorize_as(store, req, access, op, ctx.now)?;
     Ok((who, target))
@@ -214,6 +233,23 @@ fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
     if let Some(rest) = path.strip_prefix("identity/") {
         return Ok((Access::Config, Target::Identity(rest.to_string())));
     }
+    let status = match path {
+        "sys/health" => Some(sys_health::Endpoint::Health),
+        "sys/seal-status" => Some(sys_health::Endpoint::SealStatus),
+        "sys/leader" => Some(sys_health::Endpoint::Leader),
+        "sys/init" => Some(sys_health::Endpoint::Init),
+        _ => None,
+    };
+    if let Some(endpoint) = status {
+        return Ok((Access::Unauthenticated, Target::Status(endpoint)));
+    }
+    // Not governed by the ACL: the handler checks the caller's token itself, as Vault does.
+    if path == "sys/internal/ui/mounts" {
+        return Ok((Access::Unauthenticated, Target::UiMounts(String::new())));
+    }
+    if let Some(rest) = path.strip_prefix("sys/internal/ui/mounts/") {
+        return Ok((Access::Unauthenticated, Target::UiMounts(rest.to_string())));
+    }
     if let Some(t) = sys_auth::resolve(path)? {
         return Ok((Access::Config, Target::SysAuth(t)));
     }
@@ -253,7 +289,9 @@ fn dispatch(call: &Call, target: Target) -> Answer {
                 config::write(store, ctx, &mount, &req.data, fetched).into()
             }
             ("role", Operation::List) => done(role::list(store, &mount)),
-            ("login", Operation::Write) => login::write(store, ctx, &mount, &req.data, fetched),
+            ("login", Operation::Write) => {
+                login::write(store, ctx, &mount, &login_body(req), fetched)
+            }
             ("jwks", Operation::Read) => done(jwks::read(store, &mount)),
             ("jwks/refresh", Operation::Write) => jwks::refresh(store, ctx, &mount, fetched).into(),
             ("jwks/import", Operation::Write) => done(jwks::import(store, ctx, &mount, &req.data)),
@@ -272,6 +310,10 @@ fn dispatch(call: &Call, target: Target) -> Answer {
             identity::route(store, op, &rest, &req.data, ctx.now)
                 .unwrap_or_else(|| Err(no_handler())),
         ),
+        Target::Status(endpoint) => {
+            done(sys_health::handle(store, endpoint, op, &req.data, ctx.now))
+        }
+        Target::UiMounts(rest) => done(sys_internal::handle(store, req, &rest, ctx.now)),
         Target::SysAuth(t) => done(sys_auth::handle(call, t)),
         Target::SysPolicy(t) => done(sys_policy::handle(call, t)),
         Target::Token { mount, sub } => {
@@ -282,6 +324,19 @@ fn dispatch(call: &Call, target: Target) -> Answer {
         Target::SysMounts(t) => done(sys_mounts::handle(call, t)),
         Target::Kv(t) => done(kv::handle(call, t)),
     }
+}
+
+/// A login's body as the handler sees it. `remote_addr=IP` is the command line's way to name
+/// the client's address (contract §4); over HTTP the connection's address is the client's, so
+/// the parameter is dropped there (Vault has none): a client cannot claim an address inside a
+/// role's `token_bound_cidrs`.
+fn login_body(req: &Request) -> std::borrow::Cow<'_, Map<String, Value>> {
+    if matches!(req.caller, Caller::Local(_)) || !req.data.contains_key("remote_addr") {
+        return std::borrow::Cow::Borrowed(&req.data);
+    }
+    let mut data = req.data.clone();
+    data.remove("remote_addr");
+    std::borrow::Cow::Owned(data)
 }
 
 /// A response with `data` only.
@@ -305,4 +360,131 @@ pub fn keys(keys: Vec<String>) -> Result<Response, ApiError> {
 /// Vault's 404 for a read of something that does not exist.
 pub fn not_found() -> ApiError {
     ApiError::not_found()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::CallerToken;
+    use crate::backend::{Backend, Failure, LocalBackend};
+
+    fn token(store: &Store, policies: &[&str], num_uses: i64) -> String {
+        let raw = format!("jvs.{}", crate::ids::base62(24));
+        let entry = crate::token::TokenEntry {
+            accessor: crate::ids::base62(24),
+            token_type: "service".into(),
+            policies: policies.iter().map(|p| p.to_string()).collect(),
+            num_uses,
+            ..Default::default()
+        };
+        let keys = crate::store::TokenKeys {
+            hash: crate::ids::sha256(raw.as_bytes()),
+            accessor: entry.accessor.clone(),
+            path: String::new(),
+            mount_accessor: String::new(),
+            entity_id: String::new(),
+        };
+        store.insert_token(&keys, &entry).unwrap();
+        raw
+    }
+
+    fn with(t: &str) -> Caller {
+        Caller::Token(CallerToken::new(t, "the X-Vault-Token header"))
+    }
+
+    #[test]
+    fn over_http_a_login_cannot_claim_another_address() {
+        use crate::verify::Alg;
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::new(dir.path().join("state.db"), true);
+        let store = b.open().unwrap();
+        mounts::enable(
+            &store,
+            &mounts::EnableRequest {
+                kind: "jwt".into(),
+                path: "jwt/".into(),
+                description: String::new(),
+                default_lease_ttl: 0,
+                max_lease_ttl: 0,
+                token_type: String::new(),
+            },
+        )
+        .unwrap();
+        store.commit().unwrap();
+        let (private, public) = crate::verify::generate_key(Alg::ES256).unwrap();
+        let body = |v: Value| v.as_object().cloned().unwrap();
+        let config = serde_json::json!({"jwt_validation_pubkeys": [public]});
+        b.handle(&Request::write("auth/jwt/config", body(config)))
+            .unwrap();
+        let role = serde_json::json!({"user_claim": "sub", "bound_audiences": "a",
+            "token_bound_cidrs": "10.0.0.0/8"});
+        b.handle(&Request::write("auth/jwt/role/r", body(role)))
+            .unwrap();
+        let now = Ctx::now_secs() as i64;
+        let claims = serde_json::json!({"sub": "s", "aud": "a", "iat": now, "exp": now + 600});
+        let jwt = crate::verify::sign(Alg::ES256, &private, None, &body(claims)).unwrap();
+        let login = serde_json::json!({"role": "r", "jwt": jwt, "remote_addr": "10.1.2.3"});
+        let from = |caller: Caller| {
+            Request::write("auth/jwt/login", body(login.clone()))
+                .with_caller(caller)
+                .with_remote_addr(Some("192.0.2.1".into()))
+        };
+        // Over HTTP the connection's address (outside the CIDRs) is the one checked.
+        match b.handle(&from(Caller::Anonymous)) {
+            Err(Failure::Api(e)) => assert_eq!(
+                (e.code, e.errors),
+                (403, vec!["permission denied".to_string()])
+            ),
+            other => panic!("{other:?}"),
+        }
+        // The command line names the address with the parameter (contract §4).
+        assert!(b.handle(&from(Caller::Local(None))).unwrap().auth.is_some());
+    }
+
+    #[test]
+    fn over_http_authentication_comes_before_routing() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::new(dir.path().join("state.db"), true);
+        let store = b.open().unwrap();
+        let root = token(&store, &["root"], 0);
+        let default = token(&store, &["default"], 0);
+        let once = token(&store, &["default"], 1);
+        store.commit().unwrap();
+        let answer =
+            |path: &str, caller: Caller| match b.handle(&Request::read(path).with_caller(caller)) {
+                Err(Failure::Api(e)) => (e.code, e.errors),
+                other => panic!("{other:?}"),
+            };
+        let plain = (403, vec!["permission denied".to_string()]);
+        let acl = (
+            403,
+            vec!["1 error occurred:\n\t* permission denied\n\n".to_string()],
+        );
+        let missing = |p: &str| (404, vec![format!("no handler for route \"{p}\"")]);
+        assert_eq!(answer("nosuch/path", Caller::Anonymous), plain);
+        assert_eq!(answer("nosuch/path", with("bogus")), plain);
+        assert_eq!(answer("nosuch/path", with(&default)), acl);
+        assert_eq!(answer("nosuch/path", with(&root)), missing("nosuch/path"));
+        // A login on a mount that does not exist is not a login path: no token, 403.
+        assert_eq!(answer("auth/nosuch/login", Caller::Anonymous), plain);
+        assert_eq!(
+            answer("auth/nosuch/login", with(&root)),
+            missing("auth/nosuch/login")
+        );
+        // The use is spent, as on any path: the one-use token is gone after its 403.
+        assert_eq!(answer("nosuch/path", with(&once)), acl);
+        assert_eq!(answer("nosuch/path", with(&once)), plain);
+        // The local command line keeps its 404, whatever token it holds.
+        let local =
+            |t: Option<&str>| Caller::Local(t.map(|t| CallerToken::new(t, "JWTVAULT_TOKEN")));
+        assert_eq!(answer("nosuch/path", local(None)), missing("nosuch/path"));
+        assert_eq!(
+            answer("nosuch/path", local(Some("bogus"))),
+            missing("nosuch/path")
+        );
+        assert_eq!(
+            answer("nosuch/path", local(Some(&default))),
+            missing("nosuch/path")
+        );
+    }
 }

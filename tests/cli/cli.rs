@@ -27,6 +27,7 @@ Other commands:
     policy      Interact with policies (write, read, list, delete, fmt)
     jwt         Make keys, sign and decode JWTs (no identity provider needed)
     demo        Run the walkthrough end to end on a temporary state
+    server      Serve Vault's HTTP API over the state
     completion  Print a shell completion script
     version     Print the version
 

@@ -1,0 +1,145 @@
+//! `write`, `read`, `list` and `delete`: any Vault API path, as the Vault CLI sends them (a
+//! `PUT`, `GET`, `GET ?list=true` and `DELETE` of the path), the response printed as it prints
+//! it (cli-reference §4.4–§4.6).
+
+use serde_json::{Map, Value};
+
+use crate::api::Operation;
+use crate::cli;
+use crate::commands::{build_data, execute, expect_args, sanitize_path, Run};
+use crate::error::Error;
+use crate::output::printer::Success;
+use crate::output::Format;
+
+/// `write [-field F] [-force] [-explain] PATH [DATA…]`.
+pub struct Write {
+    pub field: Option<String>,
+    pub force: bool,
+    pub explain: bool,
+    pub args: Vec<String>,
+}
+
+impl From<cli::WriteArgs> for Write {
+    fn from(a: cli::WriteArgs) -> Self {
+        Write {
+            field: a.field,
+            force: a.force,
+            explain: a.explain,
+            args: a.args,
+        }
+    }
+}
+
+/// `read [-field F] PATH [K=V…]`.
+pub struct Read {
+    pub field: Option<String>,
+    pub args: Vec<String>,
+}
+
+impl From<cli::ReadArgs> for Read {
+    fn from(a: cli::ReadArgs) -> Self {
+        Read {
+            field: a.field,
+            args: a.args,
+        }
+    }
+}
+
+pub fn write(run: &Run, a: Write) -> Result<(), Error> {
+    if a.args.is_empty() {
+        return Err(Error::Usage(
+            "Not enough arguments (expected 1, got 0)".into(),
+        ));
+    }
+    let path = sanitize_path(&a.args[0]);
+    if a.args.len() == 1 && !a.force {
+        return Err(Error::Usage("Must supply data or use -force".into()));
+    }
+    let data = build_data(run, &a.args[1..])?;
+    let mut req = run.request(Operation::Write, path.clone(), data)?;
+    req.explain = a.explain;
+    let resp =
+        execute(run, &req)?.map_err(|e| Error::api(format!("Error writing data to {path}"), e))?;
+    if let Some(f) = &a.field {
+        return run.printer.field(&resp, f);
+    }
+    if resp.data.is_none() && resp.auth.is_none() {
+        run.printer.warnings(&resp);
+        if resp.warnings.is_empty() && run.format == Format::Table {
+            run.printer.success(Success::DataWritten { path });
+        } else if run.format != Format::Table && !resp.warnings.is_empty() {
+            run.printer.secret(&resp);
+        }
+        return Ok(());
+    }
+    run.printer.secret(&resp);
+    Ok(())
+}
+
+pub fn read(run: &Run, a: Read) -> Result<(), Error> {
+    if a.args.is_empty() {
+        return Err(Error::Usage(
+            "Not enough arguments (expected 1, got 0)".into(),
+        ));
+    }
+    let path = sanitize_path(&a.args[0]);
+    // Vault sends trailing K=V arguments as query parameters (`read auth/token/lookup token=…`).
+    let query = build_data(run, &a.args[1..])?;
+    let req = run.request(Operation::Read, path.clone(), query)?;
+    let resp = match execute(run, &req)? {
+        Ok(r) => r,
+        Err(e) if e.code == 404 && e.errors.is_empty() => {
+            return Err(Error::Failed(format!("No value found at {path}")));
+        }
+        Err(e) => return Err(Error::api(format!("Error reading {path}"), e)),
+    };
+    if let Some(f) = &a.field {
+        return run.printer.field(&resp, f);
+    }
+    run.printer.secret(&resp);
+    Ok(())
+}
+
+pub fn list(run: &Run, args: &[String]) -> Result<(), Error> {
+    expect_args(args, 1, 1)?;
+    let path = sanitize_path(&args[0]);
+    let req = run.request(Operation::List, path.clone(), Map::new())?;
+    match execute(run, &req)? {
+        Ok(resp) => {
+            let keys: Vec<String> = resp
+                .data
+                .as_ref()
+                .and_then(|d| d.get("keys"))
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|k| k.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            run.printer.warnings(&resp);
+            run.printer.list(&keys);
+            Ok(())
+        }
+        Err(e) if e.code == 404 && e.errors.is_empty() => Err(Error::NothingToList { path }),
+        Err(e) => Err(Error::api(format!("Error listing {path}"), e)),
+    }
+}
+
+pub fn delete(run: &Run, args: &[String]) -> Result<(), Error> {
+    if args.is_empty() {
+        return Err(Error::Usage(
+            "Not enough arguments (expected at least 1, got 0)".into(),
+        ));
+    }
+    let path = sanitize_path(&args[0]);
+    let req = run.request(Operation::Delete, path.clone(), Map::new())?;
+    let resp = execute(run, &req)?.map_err(|e| Error::api(format!("Error deleting {path}"), e))?;
+    if resp.data.is_none() && run.format == Format::Table {
+        run.printer.warnings(&resp);
+        run.printer.success(Success::DataDeleted { path });
+    } else if resp.data.is_some() {
+        run.printer.secret(&resp);
+    }
+    Ok(())
+}
