@@ -20,6 +20,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -43,6 +44,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field of the response'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand -f 'Allow a write with no data'
             cand --force 'Allow a write with no data'
             cand --explain 'On a login path: print every check in order, passed or failed, to stderr'
@@ -54,6 +56,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field of the response'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -61,6 +64,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;list'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --detailed 'Accepted for Vault compatibility'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
@@ -69,6 +73,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;delete'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -81,6 +86,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field of the response'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --no-store 'Do not store the token in the token helper file'
             cand --no-print 'Do not print anything on success'
             cand --token-only 'Print only the token, and do not store it'
@@ -92,6 +98,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;auth'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -107,6 +114,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --token-type 'Token type: service, batch, default-service or default-batch'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -114,6 +122,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;auth;disable'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -121,6 +130,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;auth;list'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --detailed 'Show more columns'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
@@ -129,6 +139,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;token'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -141,6 +152,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --accessor 'Treat the argument as an accessor'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
@@ -152,6 +164,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --accessor 'Treat the argument as an accessor'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
@@ -161,6 +174,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --mode '`path` revokes every token created under a path prefix'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --self 'Revoke the token in use'
             cand --accessor 'Treat the argument as an accessor'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
@@ -170,6 +184,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;token;capabilities'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -177,6 +192,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -189,6 +205,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;write'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -196,6 +213,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;read'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -203,6 +221,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;list'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -210,6 +229,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;delete'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -217,6 +237,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;fmt'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -224,6 +245,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;jwt'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -237,6 +259,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --out 'Output folder (default: current folder; created 0700 when missing)'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --force 'Replace existing private.pem, public.pem and jwks.json (new files renamed over them; a symlink is replaced, never written through)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
@@ -249,6 +272,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --ttl 'Lifetime when the claims have no exp (default 5m)'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -256,6 +280,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;jwt;decode'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -263,6 +288,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;demo'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -274,9 +300,9 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --root-token-id 'Make sure a root token with this value exists (as `bao server -dev-root-token-id`)'
             cand --storage 'Where the state is: sqlite:PATH (the same as -state)'
             cand --http-read-header-timeout 'How long a request head may take to arrive; also how long an idle connection is kept (default 10s; Vault''s listener option http_read_header_timeout)'
-            cand --seal-key-file 'The key that encrypts secrets at rest (the KV engine''s; kept for it)'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -284,6 +310,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;completion'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -291,6 +318,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;version'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
             cand --offline 'Never touch the network (also JWTVAULT_OFFLINE=1)'
             cand -h 'Print help'
             cand --help 'Print help'
