@@ -107,7 +107,7 @@ _jwtvault() {
 
     case "${cmd}" in
         jwtvault)
-            opts="-h -V --format --state --offline --address --ca-cert --help --version write read list delete login auth token policy jwt demo server completion version"
+            opts="-h -V --format --state --offline --address --ca-cert --seal-key-file --help --version write read list delete login auth token policy jwt demo server completion version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -129,6 +129,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -137,7 +141,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth)
-            opts="-h --format --state --offline --address --ca-cert --help enable disable list"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help enable disable list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -159,6 +163,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -167,7 +175,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__disable)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,6 +197,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -197,7 +209,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__enable)
-            opts="-h --path --description --default-lease-ttl --max-lease-ttl --token-type --format --state --offline --address --ca-cert --help"
+            opts="-h --path --description --default-lease-ttl --max-lease-ttl --token-type --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,6 +251,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -247,7 +263,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__list)
-            opts="-h --detailed --format --state --offline --address --ca-cert --help"
+            opts="-h --detailed --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,6 +282,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -277,7 +297,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__completion)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -296,6 +316,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -307,7 +331,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__delete)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -326,6 +350,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -337,7 +365,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__demo)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,6 +384,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -367,7 +399,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt)
-            opts="-h --format --state --offline --address --ca-cert --help keygen sign decode"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help keygen sign decode"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,6 +421,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -397,7 +433,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__decode)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,6 +455,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -427,7 +467,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__keygen)
-            opts="-h --alg --kid --out --force --format --state --offline --address --ca-cert --help"
+            opts="-h --alg --kid --out --force --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,6 +501,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -469,7 +513,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__sign)
-            opts="-h --key --alg --kid --ttl --format --state --offline --address --ca-cert --help"
+            opts="-h --key --alg --kid --ttl --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -507,6 +551,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -515,7 +563,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__list)
-            opts="-h --detailed --format --state --offline --address --ca-cert --help"
+            opts="-h --detailed --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,6 +585,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -545,7 +597,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__login)
-            opts="-h --method --path --jwt --role --no-store --no-print --token-only --field --explain --format --state --offline --address --ca-cert --help"
+            opts="-h --method --path --jwt --role --no-store --no-print --token-only --field --explain --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -587,6 +639,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -595,7 +651,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy)
-            opts="-h --format --state --offline --address --ca-cert --help write read list delete fmt"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help write read list delete fmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -617,6 +673,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -625,7 +685,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__delete)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,6 +704,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -655,7 +719,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__fmt)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,6 +738,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -685,7 +753,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__list)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -704,6 +772,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -715,7 +787,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__read)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -734,6 +806,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -745,7 +821,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__write)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -767,6 +843,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -775,7 +855,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__read)
-            opts="-h --field --format --state --offline --address --ca-cert --help"
+            opts="-h --field --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -801,6 +881,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -809,7 +893,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__server)
-            opts="-h --listen-address --tls-cert-file --tls-key-file --root-token-id --storage --http-read-header-timeout --seal-key-file --format --state --offline --address --ca-cert --help"
+            opts="-h --listen-address --tls-cert-file --tls-key-file --root-token-id --storage --http-read-header-timeout --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -839,10 +923,6 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --seal-key-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -859,6 +939,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -867,7 +951,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token)
-            opts="-h --format --state --offline --address --ca-cert --help lookup renew revoke capabilities"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help lookup renew revoke capabilities"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -889,6 +973,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -897,7 +985,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__capabilities)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -919,6 +1007,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -927,7 +1019,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__lookup)
-            opts="-h --accessor --field --format --state --offline --address --ca-cert --help"
+            opts="-h --accessor --field --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -953,6 +1045,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -961,7 +1057,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__renew)
-            opts="-i -h --increment --accessor --field --format --state --offline --address --ca-cert --help"
+            opts="-i -h --increment --accessor --field --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -995,6 +1091,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1003,7 +1103,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__revoke)
-            opts="-h --self --accessor --mode --format --state --offline --address --ca-cert --help"
+            opts="-h --self --accessor --mode --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1029,6 +1129,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1037,7 +1141,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__version)
-            opts="-h --format --state --offline --address --ca-cert --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1059,6 +1163,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1067,7 +1175,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__write)
-            opts="-f -h --field --force --explain --format --state --offline --address --ca-cert --help"
+            opts="-f -h --field --force --explain --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1090,6 +1198,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

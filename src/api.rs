@@ -152,6 +152,14 @@ pub struct Response {
     pub mount_type: Option<String>,
     /// A login's `-explain` block (every check, passed or failed), for stderr.
     pub explain: Option<String>,
+    /// Vault's status when it is not the usual one (`None`: 200 with a body, 204 without).
+    /// KV v2 answers some requests with a status of 400 or more *and* this response
+    /// (`logical.RespondWithStatusCode`): `Some(404)` with `data` for a deleted or destroyed
+    /// version, with only `warnings` for a path the engine does not serve, with nothing at all
+    /// (an empty body) for a PATCH of a key that does not exist. The Vault API client returns
+    /// such a body as the secret of a read (the CLI prints it, exit 0) and as an error plus
+    /// the secret's warnings for a write or delete.
+    pub status: Option<u16>,
     /// Set by Vault's raw endpoints (`sys/health`, `sys/seal-status`, `sys/leader`,
     /// `sys/init`), which Vault answers with a bare JSON body and their own status code instead
     /// of the envelope: the HTTP server sends exactly this. `data` still carries the same

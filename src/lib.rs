@@ -24,6 +24,7 @@ pub mod keys;
 pub mod kv;
 pub mod output;
 pub mod paths;
+pub mod seal;
 pub mod secret;
 pub mod server;
 pub mod store;

@@ -48,6 +48,7 @@ impl Env {
         "JWTVAULT_REMOTE_ADDR",
         "JWTVAULT_ADDR",
         "JWTVAULT_CACERT",
+        "JWTVAULT_SEAL_KEY_FILE",
     ];
     /// Variables only tested for being set (or for one value): a value that is not UTF-8
     /// still counts as set, and is never printed.
@@ -218,12 +219,20 @@ impl Run {
             && env.get("NO_COLOR").is_none_or(str::is_empty)
             && env.get("TERM") != Some("dumb");
         let remote = Remote::from(global, &env);
+        let seal_key_file = match global
+            .seal_key_file
+            .clone()
+            .or_else(|| env.get("JWTVAULT_SEAL_KEY_FILE").map(str::to_string))
+        {
+            Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+            _ => crate::seal::default_path(),
+        };
         Ok(Run {
             printer: Printer::new(format, color, field_newline),
             remote,
             env,
             format,
-            backend: LocalBackend::new(state.clone(), offline),
+            backend: LocalBackend::new(state.clone(), offline).with_seal_key_file(seal_key_file),
             state,
             offline,
             state_given: global.state.is_some(),

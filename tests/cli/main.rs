@@ -26,6 +26,7 @@ mod props; // bounded property tests over the fuzz targets' bodies
 mod readme; // the README's quick start, run verbatim
 mod reliability; // many processes on one state file, processes killed mid-command
 mod roles; // auth/<mount>/role/<name>: read-back, aliases, checks, warnings, bound_claims
+mod secrets; // the KV v2 engine on its raw paths: sealed at rest, the seal key, tokens on KV paths
 mod server; // jwtvault server: Vault's HTTP API, wire format, TLS, stopping, crashes
 mod state_file; // where the state is, schema, foreign files, failed writes, permissions
 mod tokens; // token lookup / renew / revoke / capabilities, num_uses, who acts
