@@ -21,6 +21,14 @@ pub struct Global {
     /// Never touch the network (also JWTVAULT_OFFLINE=1).
     #[arg(long, global = true)]
     pub offline: bool,
+    /// Send every Vault API request to this server instead of opening a state file (also
+    /// JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200.
+    #[arg(long, global = true, value_name = "URL")]
+    pub address: Option<String>,
+    /// A PEM file of CA certificates to trust for -address, besides the system's (also
+    /// JWTVAULT_CACERT).
+    #[arg(long = "ca-cert", global = true, value_name = "PATH")]
+    pub ca_cert: Option<String>,
     /// The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default
     /// <config dir>/jwtvault/seal.key, created on the first secret write).
     #[arg(long, global = true, value_name = "PATH")]
@@ -480,7 +488,10 @@ pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
             };
             out.argv.push(rewritten);
             i += 1;
-            let needs_value = ANYWHERE.contains(&name) || takes_value(current, name, is_short);
+            // The global flags (`-address URL`) are the root's until clap builds the tree.
+            let needs_value = ANYWHERE.contains(&name)
+                || takes_value(current, name, is_short)
+                || takes_value(cmd, name, is_short);
             if !has_value && needs_value && i < args.len() {
                 out.argv.push(args[i].clone());
                 i += 1;
@@ -545,6 +556,19 @@ mod tests {
         let mut argv = vec!["jwtvault".to_string()];
         argv.extend(norm(line));
         Cli::try_parse_from(argv).unwrap()
+    }
+
+    #[test]
+    fn address_and_ca_cert_are_flags_of_every_command() {
+        let c = parse("read -address=http://127.0.0.1:8200 -ca-cert ca.pem auth/jwt/config");
+        assert_eq!(c.global.address.as_deref(), Some("http://127.0.0.1:8200"));
+        assert_eq!(c.global.ca_cert.as_deref(), Some("ca.pem"));
+        let c = parse("token lookup --address http://h:1 -ca-cert=x.pem");
+        assert_eq!(c.global.address.as_deref(), Some("http://h:1"));
+        assert_eq!(c.global.ca_cert.as_deref(), Some("x.pem"));
+        // After the first positional they are data, as every flag is in Vault's syntax.
+        let c = parse("write auth/jwt/role/r -address=http://h:1");
+        assert_eq!(c.global.address, None);
     }
 
     #[test]

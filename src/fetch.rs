@@ -700,7 +700,7 @@ fn ca_certificates(ca_pem: &str) -> Result<Vec<CertificateDer<'static>>, FetchEr
 }
 
 /// Explicit proxies from the environment, each bypassed for `NO_PROXY` and for loopback.
-fn proxies(env: &dyn Fn(&str) -> Option<String>) -> Vec<reqwest::Proxy> {
+pub(crate) fn proxies(env: &dyn Fn(&str) -> Option<String>) -> Vec<reqwest::Proxy> {
     // reqwest's (hyper-util's) reading: the first of the pair that is set wins, even if empty.
     let first = |names: [&str; 2]| names.iter().find_map(|n| env(n)).unwrap_or_default();
     if env("REQUEST_METHOD").is_some() {

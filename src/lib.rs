@@ -16,6 +16,7 @@ pub mod fetch;
 pub mod fields;
 pub mod framework;
 pub mod gofmt;
+pub mod http_client;
 pub mod ids;
 pub mod jwt_tools;
 pub mod keycache;

@@ -8,6 +8,7 @@ mod support;
 
 mod attacks; // the attack corpus: hostile tokens refused, the jwt.io sample
 mod cli; // flag syntax, unknown flags, argument counts, help texts, the grouped command list
+mod client; // -address: every command over HTTP, Vault's error text with URL lines, TLS, tokens
 mod completion; // `completion SHELL` and the committed completion scripts
 mod config; // auth/<mount>/config: checks, key types, full replace, read-back
 mod demo; // `demo`: the walkthrough transcript; it never touches the user's state
