@@ -195,8 +195,8 @@ class Tools:
         )
         self.n = 0
 
-    def bao(self, args, stdin=None):
-        return run([self.bao_bin] + args, self.bao_env, stdin)
+    def bao(self, args, stdin=None, env=None):
+        return run([self.bao_bin] + args, dict(self.bao_env, **(env or {})), stdin)
 
     def jv(self, args, stdin=None, env=None):
         return run([self.jv_bin] + args, dict(self.jv_env, **(env or {})), stdin)
@@ -1191,6 +1191,111 @@ def deviation_scenarios(t, keys, docs):
     login_compare(t, "audience, no bound audiences: aud \"x\" (string)", "jwt", tok, role="noaud")
 
 
+# ------------------------------------------------------------------------------------------
+# KV version 2 (contract §9, issue 14 item 3): `bao server -dev` mounts `secret/` as KV v2; the
+# local state gets the same mount. Outputs are compared whole once the values that differ
+# between any two runs are masked: times and request ids. OpenBao's `'bao kv get'` in its
+# warning is Vault's `'vault kv get'` (deviations.md D-31; with `OpenBao` -> `Vault` the text
+# has the same length, so the warning wraps at the same places).
+
+KV_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
+KV_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
+
+def norm_kv(text):
+    text = KV_UUID.sub("<uuid>", KV_TIME.sub("<time>", text))
+    text = text.replace("OpenBao", "Vault")
+    return text.replace("Vault CLI, use 'bao kv ", "Vault CLI, use 'vault kv ").rstrip("\n")
+
+
+def same_kv(t, name, args, code, stdin=None, bao_env=None, jv_env=None, jv_args=None):
+    """As `same`, with times and request ids masked. `code`: the exit status OpenBao must give
+    (so that both cannot agree on a wrong answer)."""
+    b = t.bao(args, stdin, env=bao_env)
+    j = t.jv(jv_args or args, stdin, env=jv_env)
+    js, _hint, errs = split_jv(j.stderr)
+    ok = (
+        b.code == code
+        and j.code == code
+        and norm_kv(norm_bao(b.stderr)) == norm_kv(js)
+        and norm_kv(b.stdout) == norm_kv(j.stdout)
+    )
+    if errs is not None and errs != messages(js):
+        ok = False
+    check(f"kv: {name}", ok, show(b, j))
+    return b, j
+
+
+def kv_json_fields(t, name, args, bao_env=None, jv_env=None):
+    """A read with `-format=json` on both: `data.data` equal, `data.metadata` equal but for
+    its times, which must both be set or both empty."""
+    b = t.bao(args, env=bao_env)
+    j = t.jv(args, env=jv_env)
+    try:
+        bd, jd = json.loads(b.stdout)["data"], json.loads(j.stdout)["data"]
+        mask = lambda m: {k: (bool(v) if k.endswith("_time") else v) for k, v in (m or {}).items()}
+        ok = b.code == j.code == 0 and bd["data"] == jd["data"] and mask(bd["metadata"]) == mask(jd["metadata"])
+    except (ValueError, KeyError, TypeError) as e:
+        ok = False
+        bd, jd = str(e), ""
+    check(f"kv: {name} (data and metadata fields)", ok, f"{bd}\n{jd}\n{show(b, j)}")
+
+
+def kv_mount(t):
+    """`secret/` on the local state as `bao server -dev` has it."""
+    out = t.jv(["write", "sys/mounts/secret", "type=kv-v2", "description=key/value secret storage"])
+    if out.code != 0:
+        fatal(f"mounting secret/ locally: {out}")
+
+
+def kv_tokens(t, name, policy):
+    """The policy `name` on both and a token with it on each: (bao's token, jwtvault's)."""
+    toks = []
+    for side in (t.bao, t.jv):
+        out = side(["policy", "write", name, "-"], stdin=policy)
+        if out.code != 0:
+            fatal(f"policy write {name}: {out}")
+        out = side(["write", "-field=token", "auth/token/create", f"policies={name}"])
+        if out.code != 0 or not out.stdout.strip():
+            fatal(f"token for {name}: {out}")
+        toks.append(out.stdout.strip())
+    return toks
+
+
+def kv_raw_scenarios(t):
+    """The KV API paths through `read`/`write`/`list`/`delete` (kv.md §3)."""
+    body = t.json_file({"data": {"k": "v", "n": 1.0, "big": 12345678901234567890}, "options": {}})
+    body2 = t.json_file({"data": {"k": "v2"}, "options": {"cas": 1}})
+    S = lambda name, args, code=0, **kw: same_kv(t, f"raw: {name}", args, code, **kw)
+    S("write secret/data/raw", ["write", "secret/data/raw", f"@{body}"])
+    S("write refused: no data", ["write", "secret/data/raw", "a=b"], code=2)
+    S("write with cas=1", ["write", "secret/data/raw", f"@{body2}"])
+    S("write refused: cas mismatch", ["write", "secret/data/raw", f"@{body2}"], code=2)
+    S("read (table)", ["read", "secret/data/raw"])
+    S("read version=1 (numbers as Go's float64)", ["read", "-format=json", "secret/data/raw", "version=1"])
+    kv_json_fields(t, "raw: read -format=json", ["read", "-format=json", "secret/data/raw"])
+    S("read -field=data", ["read", "-field=data", "secret/data/raw"])
+    S("list secret/metadata", ["list", "secret/metadata"])
+    S("read metadata", ["read", "secret/metadata/raw"])
+    S("delete (latest version)", ["delete", "secret/data/raw"])
+    S("read of the deleted version", ["read", "secret/data/raw"])
+    S("write secret/undelete/raw versions=2", ["write", "secret/undelete/raw", "versions=2"])
+    S("write secret/destroy/raw versions=1", ["write", "secret/destroy/raw", "versions=1"])
+    S("read version=1 (destroyed)", ["read", "secret/data/raw", "version=1"])
+    S("read never written", ["read", "secret/data/never"], code=2)
+    S("list of nothing", ["list", "secret/metadata/nothing"], code=2)
+    S("read of the mount without data/ (warning)", ["read", "secret/raw"])
+    S("write secret/data/app/db", ["write", "secret/data/app/db", f"@{body}"])
+    btok, jtok = kv_tokens(t, "kv-app", 'path "secret/data/app/*" {\n  capabilities = ["read"]\n}\n')
+    who = dict(bao_env={"BAO_TOKEN": btok}, jv_env={"JWTVAULT_TOKEN": jtok})
+    S("read-only token: read secret/data/app/db", ["read", "-field=data", "secret/data/app/db"], **who)
+    S("read-only token: write refused (403)", ["write", "secret/data/app/db", f"@{body}"], code=2, **who)
+    S("read-only token: read secret/data/other/x refused (403)", ["read", "secret/data/other/x"], code=2, **who)
+    S("read-only token: list refused (403)", ["list", "secret/metadata/app"], code=2, **who)
+    S("delete secret/metadata/raw", ["delete", "secret/metadata/raw"])
+    return who
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bao", required=True)
@@ -1231,6 +1336,8 @@ def main():
         role_scenarios(t)
         login_scenarios(t, keys, docs)
         deviation_scenarios(t, keys, docs)
+        kv_mount(t)
+        kv_raw_scenarios(t)
     finally:
         stop()
     elapsed = time.monotonic() - START
