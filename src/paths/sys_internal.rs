@@ -383,13 +383,13 @@ mod tests {
             )
         );
         assert_eq!(keys(with(&fx.p_token)), (vec!["jwt/".into()], none.clone()));
-        // The default policy reaches `sys/` (and, in OpenBao, `identity/` through its `+`
-        // rule, which `Acl::has_mount_access` does not consider yet); `app` adds `secret/`,
-        // never `kv2/`.
+        // The default policy reaches `sys/` and, through its `+` rule, `identity/` (as in
+        // OpenBao); `app` adds `secret/`, never `kv2/`.
         for (t, with_secret) in [(&fx.default_token, false), (&fx.app_token, true)] {
             let (auth, secret) = keys(with(t));
             assert_eq!(auth, ["token/"]);
             assert!(secret.contains(&"sys/".to_string()), "{secret:?}");
+            assert!(secret.contains(&"identity/".to_string()), "{secret:?}");
             assert_eq!(
                 secret.contains(&"secret/".to_string()),
                 with_secret,
