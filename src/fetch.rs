@@ -1654,12 +1654,12 @@ mod tests {
     fn a_body_read_timeout_is_a_timeout_however_it_is_wrapped() {
         use std::io::{Error, ErrorKind};
         assert!(body_timed_out(&Error::new(ErrorKind::TimedOut, "t")));
-        let wrapped = Error::new(ErrorKind::Other, Error::new(ErrorKind::TimedOut, "t"));
+        let wrapped = Error::other(Error::new(ErrorKind::TimedOut, "t"));
         assert!(body_timed_out(&wrapped));
-        assert!(!body_timed_out(&Error::new(
-            ErrorKind::Other,
-            Error::new(ErrorKind::ConnectionReset, "r")
-        )));
+        assert!(!body_timed_out(&Error::other(Error::new(
+            ErrorKind::ConnectionReset,
+            "r"
+        ))));
         assert!(!body_timed_out(&Error::new(ErrorKind::UnexpectedEof, "e")));
     }
 
