@@ -1292,8 +1292,51 @@ def kv_raw_scenarios(t):
     S("read-only token: write refused (403)", ["write", "secret/data/app/db", f"@{body}"], code=2, **who)
     S("read-only token: read secret/data/other/x refused (403)", ["read", "secret/data/other/x"], code=2, **who)
     S("read-only token: list refused (403)", ["list", "secret/metadata/app"], code=2, **who)
+    S("read-only token: read secret/metadata/app/db refused (403)", ["read", "secret/metadata/app/db"], code=2, **who)
+    S("read-only token: delete refused (403)", ["delete", "secret/data/app/db"], code=2, **who)
+    S("read-only token: write secret/delete/app/db refused (403)", ["write", "secret/delete/app/db", "versions=1"], code=2, **who)
+    S("read-only token: read secret/config refused (403)", ["read", "secret/config"], code=2, **who)
     S("delete secret/metadata/raw", ["delete", "secret/metadata/raw"])
+    S("read after the metadata delete", ["read", "secret/data/raw"], code=2)
+    S("delete secret/data/never (nothing there)", ["delete", "secret/data/never"])
+    S("delete secret/metadata/never (nothing there)", ["delete", "secret/metadata/never"])
+    S("write secret/delete/never versions=1 (nothing there)", ["write", "secret/delete/never", "versions=1"])
+    S("write secret/undelete refused: no versions", ["write", "-force", "secret/undelete/app/db"], code=2)
+    S("write secret/destroy refused: no versions", ["write", "-force", "secret/destroy/app/db"], code=2)
+    S("read version=abc refused", ["read", "secret/data/app/db", "version=abc"], code=2)
+    S("read version=9 (no such version)", ["read", "secret/data/app/db", "version=9"], code=2)
+    kv_raw_metadata_scenarios(t, S)
     return who
+
+
+def kv_raw_metadata_scenarios(t, S):
+    """`P/metadata/*` writes and `P/config` (kv.md §3.5, §3.6, §2.8)."""
+    meta = t.json_file(
+        {"max_versions": 2, "cas_required": True, "delete_version_after": "1h", "custom_metadata": {"owner": "alice", "team": "ops"}}
+    )
+    S("write secret/metadata/meta", ["write", "secret/metadata/meta", f"@{meta}"])
+    S("read secret/metadata/meta (table)", ["read", "secret/metadata/meta"])
+    S("read secret/metadata/meta -format=json", ["read", "-format=json", "secret/metadata/meta"])
+    S("write refused: cas required", ["write", "secret/data/meta", f"@{t.json_file({'data': {'a': '1'}})}"], code=2)
+    for n in (0, 1, 2):
+        body = t.json_file({"data": {"a": str(n + 1)}, "options": {"cas": n}})
+        S(f"write with cas={n} (max_versions 2)", ["write", "-format=json", "secret/data/meta", f"@{body}"])
+    S("read version=1 (beyond max_versions)", ["read", "secret/data/meta", "version=1"], code=2)
+    S("read secret/metadata/meta after three versions", ["read", "-format=json", "secret/metadata/meta"])
+    S("write secret/delete/meta versions=2,3", ["write", "secret/delete/meta", "versions=2,3"])
+    S("read secret/metadata/meta after the delete", ["read", "-field=versions", "secret/metadata/meta"])
+    S("write secret/metadata refused: bad max_versions", ["write", "secret/metadata/meta", "max_versions=x"], code=2)
+    S("write secret/metadata refused: negative delete_version_after", ["write", "secret/metadata/meta", "delete_version_after=-1s"], code=2)
+    S("list secret/metadata (folders)", ["list", "secret/metadata"])
+    S("list -format=json secret/metadata/app", ["list", "-format=json", "secret/metadata/app"])
+    S("delete secret/metadata/meta", ["delete", "secret/metadata/meta"])
+    S("read secret/config (defaults)", ["read", "secret/config"])
+    S("write secret/config", ["write", "secret/config", "max_versions=4", "cas_required=true", "delete_version_after=90m"])
+    S("read secret/config -format=json", ["read", "-format=json", "secret/config"])
+    S("write refused: the mount requires cas", ["write", "secret/data/cfg", f"@{t.json_file({'data': {'a': '1'}})}"], code=2)
+    S("write secret/config refused: bad cas_required", ["write", "secret/config", "cas_required=maybe"], code=2)
+    S("write secret/config back", ["write", "secret/config", "max_versions=0", "cas_required=false", "delete_version_after=0s"])
+    S("read secret/config after the reset", ["read", "secret/config"])
 
 
 def main():
