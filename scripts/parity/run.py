@@ -1339,6 +1339,153 @@ def kv_raw_metadata_scenarios(t, S):
     S("read secret/config after the reset", ["read", "secret/config"])
 
 
+# Secrets-engine accessors (`kv_1a2b3c4d`) differ between any two runs: masked with the same
+# length, so that the tables keep their padding.
+KV_ACCESSOR = re.compile(r"\b(kv|identity|system|cubbyhole)_[0-9a-f]{8}\b")
+RUNNING = re.compile(r"\bv\d+\.\d+\.\d+\+builtin\.(?:bao|jwtvault)\b")
+
+
+def without_cubbyhole(text):
+    """OpenBao's `secrets list` without its `cubbyhole/` row (jwtvault serves none,
+    deviations.md D-30), the table padded again as the CLI pads it (widest cell, 4 spaces)."""
+    lines = text.split("\n")
+    if not any(line.startswith("cubbyhole/ ") for line in lines):
+        return text
+    rows = [re.split(r" {2,}", line) for line in lines if line and not line.startswith("cubbyhole/ ")]
+    widths = [max(len(r[i]) for r in rows if i < len(r)) for i in range(max(map(len, rows)))]
+    return "\n".join("    ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in rows) + "\n"
+
+
+def kv_secrets_list(t, name, args):
+    """`secrets list` on both: OpenBao's cubbyhole/ taken out; with -detailed, each server's
+    build name (`Running Version`) and so that column's padding compared as one gap."""
+    b, j = t.bao(args), t.jv(args)
+    bo = KV_ACCESSOR.sub(r"\1_########", without_cubbyhole(b.stdout))
+    jo = KV_ACCESSOR.sub(r"\1_########", j.stdout)
+    if "-format=json" in args:
+        try:
+            bd, jd = json.loads(bo), json.loads(jo)
+            bd.pop("cubbyhole/", None)
+            for d in (bd, jd):
+                for entry in d.values():
+                    entry["uuid"] = "<uuid>"
+                    entry["running_plugin_version"] = RUNNING.sub("<version>", entry["running_plugin_version"])
+            bo, jo = json.dumps(bd, sort_keys=True), json.dumps(jd, sort_keys=True)
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            bo, jo = f"unparsable: {e}", jo
+    elif "-detailed" in args:
+        bo, jo = (re.sub(r" {2,}", "  ", RUNNING.sub("<version>", KV_UUID.sub("<uuid>", x))) for x in (bo, jo))
+    ok = b.code == j.code == 0 and bo == jo and norm_bao(b.stderr) == split_jv(j.stderr)[0]
+    check(f"kv: {name}", ok, f"{show(b, j)}\n--- compared:\n{bo}\n---\n{jo}")
+
+
+def has_kv_commands(t):
+    return t.jv(["kv", "-help"]).code == 0 and t.jv(["secrets", "-help"]).code == 0
+
+
+def kv_command_scenarios(t, who):
+    """The `kv` and `secrets` commands (contract §9, kv.md §1, §2): outputs whole, times and
+    request ids masked; `who`: the read-only token on each side (kv_raw_scenarios)."""
+    S = lambda name, args, code=0, **kw: same_kv(t, f"cmd: {name}", args, code, **kw)
+    S("secrets enable -path=kvp kv-v2", ["secrets", "enable", "-path=kvp", "kv-v2"])
+    S("secrets enable -version=2 -path=kvq kv", ["secrets", "enable", "-version=2", "-path=kvq", "kv"])
+    S("secrets enable refused: the path is in use", ["secrets", "enable", "-path=kvp", "kv-v2"], code=2)
+    S("secrets enable -description", ["secrets", "enable", "-path=kvd", "-description=team secrets", "kv-v2"])
+    kv_secrets_list(t, "cmd: secrets list", ["secrets", "list"])
+    kv_secrets_list(t, "cmd: secrets list -detailed", ["secrets", "list", "-detailed"])
+    kv_secrets_list(t, "cmd: secrets list -format=json", ["secrets", "list", "-format=json"])
+    S("secrets disable kvd", ["secrets", "disable", "kvd"])
+    S("secrets disable of nothing", ["secrets", "disable", "kvd"])
+    S("secrets disable refused: sys/", ["secrets", "disable", "sys"], code=2)
+
+    # put / get
+    S("kv put", ["kv", "put", "secret/cli/a", "user=x", "pass=y"])
+    S("kv put -format=json", ["kv", "put", "-format=json", "secret/cli/b", "k=v"])
+    S("kv put -mount=kvp", ["kv", "put", "-mount=kvp", "cfg", "a=1"])
+    S("kv put -field=version", ["kv", "put", "-field=version", "secret/cli/c", "k=v"])
+    S("kv put @file (JSON types)", ["kv", "put", "secret/cli/types", f"@{t.json_file({'n': 1.0, 'big': 12345678901234567890, 'l': [1, 'two', {'x': 3}], 'o': {'b': 2, 'a': [True]}, 'nul': None, 'e': '', 'ttl': 3600})}"])
+    S("kv put refused: no data", ["kv", "put", "secret/cli/a"], code=1)
+    S("kv put refused: no arguments", ["kv", "put"], code=1)
+    S("kv put -cas=0 refused: the key exists", ["kv", "put", "-cas=0", "secret/cli/a", "user=z"], code=2)
+    S("kv put -cas=1", ["kv", "put", "-cas=1", "secret/cli/a", "user=z", "pass=y"])
+    S("kv get (table)", ["kv", "get", "secret/cli/a"])
+    S("kv get (every JSON type)", ["kv", "get", "secret/cli/types"])
+    S("kv get -format=json", ["kv", "get", "-format=json", "secret/cli/a"])
+    S("kv get -format=yaml", ["kv", "get", "-format=yaml", "secret/cli/a"])
+    S("kv get -field=user", ["kv", "get", "-field=user", "secret/cli/a"])
+    S("kv get -format=json -field=o", ["kv", "get", "-format=json", "-field=o", "secret/cli/types"])
+    S("kv get -field refused: no such field", ["kv", "get", "-field=nope", "secret/cli/a"], code=1)
+    S("kv get -version=1", ["kv", "get", "-version=1", "secret/cli/a"])
+    S("kv get -version=9: no such version", ["kv", "get", "-version=9", "secret/cli/a"], code=2)
+    S("kv get -mount=secret cli/a", ["kv", "get", "-mount=secret", "cli/a"])
+    S("kv get -mount=kvp -field=a cfg", ["kv", "get", "-mount=kvp", "-field=a", "cfg"])
+    S("kv get of a missing key", ["kv", "get", "secret/cli/nope"], code=2)
+    S("kv get refused: no mount (preflight)", ["kv", "get", "nomount/x"], code=2)
+    S("kv get of the mount itself (a warning)", ["kv", "get", "secret"])
+    S("kv get refused: too many arguments", ["kv", "get", "secret/cli/a", "extra"], code=1)
+
+    # patch
+    S("kv patch", ["kv", "patch", "secret/cli/a", "extra=1"])
+    S("kv patch -cas=3", ["kv", "patch", "-cas=3", "secret/cli/a", "more=2"])
+    S("kv patch -cas=1 refused: cas mismatch", ["kv", "patch", "-cas=1", "secret/cli/a", "x=1"], code=2)
+    S("kv patch -method=rw", ["kv", "patch", "-method=rw", "secret/cli/a", "rw=1"])
+    S("kv patch refused: no such key", ["kv", "patch", "secret/cli/nope", "a=1"], code=2)
+    S("kv patch -format=json", ["kv", "patch", "-format=json", "secret/cli/a", "user=p"])
+
+    # list
+    S("kv list secret", ["kv", "list", "secret"])
+    S("kv list secret/cli", ["kv", "list", "secret/cli"])
+    S("kv list -format=json secret/cli", ["kv", "list", "-format=json", "secret/cli"])
+    S("kv list -mount=kvp", ["kv", "list", "-mount=kvp", ""])
+    S("kv list of nothing", ["kv", "list", "secret/nothing"], code=2)
+
+    # metadata
+    S(
+        "kv metadata put",
+        ["kv", "metadata", "put", "-max-versions=5", "-cas-required=true", "-delete-version-after=1h", "-custom-metadata=owner=alice", "-custom-metadata=team=ops", "secret/cli/m"],
+    )
+    S("kv metadata get", ["kv", "metadata", "get", "secret/cli/m"])
+    S("kv put refused: cas required", ["kv", "put", "secret/cli/m", "a=1"], code=2)
+    S("kv put -cas=0 (cas required)", ["kv", "put", "-cas=0", "secret/cli/m", "a=1"])
+    S("kv metadata get (a version)", ["kv", "metadata", "get", "secret/cli/m"])
+    S("kv metadata get -format=json", ["kv", "metadata", "get", "-format=json", "secret/cli/m"])
+    S("kv metadata get -mount=secret", ["kv", "metadata", "get", "-mount=secret", "cli/a"])
+    S("kv metadata get of a missing key", ["kv", "metadata", "get", "secret/cli/nope"], code=2)
+    S("kv metadata put -cas-required=false", ["kv", "metadata", "put", "-cas-required=false", "secret/cli/m"])
+    S("kv metadata put refused: bad -delete-version-after", ["kv", "metadata", "put", "-delete-version-after=abc", "secret/cli/m"], code=1)
+    S("kv metadata delete", ["kv", "metadata", "delete", "secret/cli/m"])
+    S("kv metadata get after the delete", ["kv", "metadata", "get", "secret/cli/m"], code=2)
+    S("kv metadata delete of nothing", ["kv", "metadata", "delete", "secret/cli/never"])
+
+    # delete / undelete / destroy
+    S("kv delete (latest)", ["kv", "delete", "secret/cli/a"])
+    S("kv get of the deleted version", ["kv", "get", "secret/cli/a"])
+    S("kv get -format=json of the deleted version", ["kv", "get", "-format=json", "secret/cli/a"])
+    S("kv delete -versions=1,2", ["kv", "delete", "-versions=1,2", "secret/cli/a"])
+    S("kv undelete -versions=2", ["kv", "undelete", "-versions=2", "secret/cli/a"])
+    S("kv undelete refused: no -versions", ["kv", "undelete", "secret/cli/a"], code=1)
+    S("kv destroy -versions=1", ["kv", "destroy", "-versions=1", "secret/cli/a"])
+    S("kv destroy refused: no -versions", ["kv", "destroy", "secret/cli/a"], code=1)
+    S("kv get -version=1 (destroyed)", ["kv", "get", "-version=1", "secret/cli/a"])
+    S("kv get -version=2 (undeleted)", ["kv", "get", "-version=2", "secret/cli/a"])
+    S("kv metadata get (deleted and destroyed versions)", ["kv", "metadata", "get", "secret/cli/a"])
+    S("kv delete of nothing", ["kv", "delete", "secret/cli/never"])
+
+    # The read-only token (secret/data/app/* read) of kv_raw_scenarios.
+    S("read-only token: kv get secret/app/db", ["kv", "get", "secret/app/db"], **who)
+    S("read-only token: kv get -mount=secret -field=k app/db", ["kv", "get", "-mount=secret", "-field=k", "app/db"], **who)
+    S("read-only token: kv put refused (403)", ["kv", "put", "secret/app/db", "x=1"], code=2, **who)
+    S("read-only token: kv get secret/other/x refused (403)", ["kv", "get", "secret/other/x"], code=2, **who)
+    S("read-only token: kv list refused (403)", ["kv", "list", "secret/app"], code=2, **who)
+    S("read-only token: kv metadata get refused (403)", ["kv", "metadata", "get", "secret/app/db"], code=2, **who)
+    S("read-only token: kv delete refused (403)", ["kv", "delete", "secret/app/db"], code=2, **who)
+    S("read-only token: kv destroy refused (403)", ["kv", "destroy", "-versions=1", "secret/app/db"], code=2, **who)
+    S("read-only token: another mount refused (preflight)", ["kv", "get", "kvp/cfg"], code=2, **who)
+    S("read-only token: secrets list refused (403)", ["secrets", "list"], code=2, **who)
+    S("secrets disable kvp", ["secrets", "disable", "kvp"])
+    S("kv get after the disable (preflight)", ["kv", "get", "kvp/cfg"], code=2)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bao", required=True)
@@ -1380,7 +1527,11 @@ def main():
         login_scenarios(t, keys, docs)
         deviation_scenarios(t, keys, docs)
         kv_mount(t)
-        kv_raw_scenarios(t)
+        who = kv_raw_scenarios(t)
+        if has_kv_commands(t):
+            kv_command_scenarios(t, who)
+        else:
+            print("parity: NOT RUN: the kv and secrets command scenarios: this jwtvault has no `kv`/`secrets` commands", flush=True)
     finally:
         stop()
     elapsed = time.monotonic() - START
