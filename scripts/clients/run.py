@@ -655,14 +655,6 @@ SERVER_KNOWN = {
     ),
     "kv: secrets list": (CUBBYHOLE, without_cubbyhole),
     "kv: secrets list -detailed": (CUBBYHOLE, without_cubbyhole),
-    "delete refused: 405": (
-        "open: the router answers a known path's unsupported operation with 404 `no handler` "
-        "(OpenBao: 405 `unsupported operation`)",
-        lambda t: t.replace(
-            "Code: 405. Errors:\n\n* 1 error occurred:\n\t* unsupported operation\n\n\n",
-            'Code: 404. Errors:\n\n* no handler for route "auth/jwt/config"\n',
-        ),
-    ),
 }
 
 
