@@ -16,7 +16,14 @@ Normalisation (each rule is about values that differ between any two runs, or pr
 tokens, accessors, UUIDs, times, Unix seconds, mount accessors' hex, loopback ports; TTLs that
 count down rounded to 10 s; the login banner's product name (`OpenBao`/`bao`/`jwtvault` ->
 Vault); on (d) jwtvault's `Hint:` block (Vault's clients ignore `hints`; its presence is checked
-separately). `VAULT_*` and `BAO_*` variables set to decoys prove the jwtvault client never reads
+separately). KV (issue 14 item 3): the `created_time`/`updated_time`/`deletion_time` of secrets
+are times (above); secrets engines' accessors (`kv_…`, `identity_…`, `system_…`) masked with the
+same length, so tables keep their padding; OpenBao's `'bao kv get'` in KV warnings is Vault's
+`'vault kv get'`; OpenBao's `cubbyhole/` row of `secrets list` is taken out (D-30). Versions are
+never masked: each run starts from a fresh server, so they must agree. hvac's `secrets.kv.v2`
+runs feature checks on both servers, then one call sequence on both whose results (envelopes,
+204 responses, exceptions) must be equal once request ids, times and ports are masked.
+`VAULT_*` and `BAO_*` variables set to decoys prove the jwtvault client never reads
 them, and a `JWTVAULT_STATE` that cannot be opened proves it never opens a state file.
 
 Python 3 standard library plus hvac (scripts/install-hvac.sh). Started by scripts/clients/run.sh;
@@ -951,6 +958,95 @@ def hvac_kv_checks(label, addr):
     attempt("delete_metadata_and_all_versions", gone)
 
 
+HVAC_MASKS = (
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<uuid>"),
+    (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z"), "<time>"),
+    (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:PORT"),
+)
+
+
+def hvac_kv_sequence(addr):
+    """One sequence of hvac `secrets.kv.v2` calls (kv.md §7) on its own mount `kvh/`: what each
+    returned (the envelope, or the 204 Response) or raised (class and message), masked for
+    request ids, times and the port."""
+    import hvac
+
+    c = hvac.Client(url=addr, token="root", timeout=10)
+    kv = c.secrets.kv.v2
+    m = {"mount_point": "kvh"}
+    calls = [
+        ("sys.enable_secrets_engine kv version 2", lambda: c.sys.enable_secrets_engine("kv", path="kvh", options={"version": "2"})),
+        ("create_or_update_secret", lambda: kv.create_or_update_secret(path="a", secret={"k": "v", "n": 1}, **m)),
+        ("create_or_update_secret cas=1", lambda: kv.create_or_update_secret(path="a", secret={"k": "v2"}, cas=1, **m)),
+        ("create_or_update_secret cas=1 again (mismatch)", lambda: kv.create_or_update_secret(path="a", secret={"k": "v3"}, cas=1, **m)),
+        ("read_secret_version", lambda: kv.read_secret_version(path="a", raise_on_deleted_version=True, **m)),
+        ("read_secret_version version=1", lambda: kv.read_secret_version(path="a", version=1, raise_on_deleted_version=True, **m)),
+        ("read_secret_version version=7", lambda: kv.read_secret_version(path="a", version=7, raise_on_deleted_version=True, **m)),
+        ("read_secret_version missing", lambda: kv.read_secret_version(path="missing", raise_on_deleted_version=True, **m)),
+        ("patch", lambda: kv.patch(path="a", secret={"p": "1"}, **m)),
+        ("delete_latest_version_of_secret", lambda: kv.delete_latest_version_of_secret(path="a", **m)),
+        ("read_secret_version after delete (raise)", lambda: kv.read_secret_version(path="a", raise_on_deleted_version=True, **m)),
+        ("read_secret_version after delete (no raise)", lambda: kv.read_secret_version(path="a", raise_on_deleted_version=False, **m)),
+        ("delete_secret_versions [1]", lambda: kv.delete_secret_versions(path="a", versions=[1], **m)),
+        ("undelete_secret_versions [1, 4]", lambda: kv.undelete_secret_versions(path="a", versions=[1, 4], **m)),
+        ("destroy_secret_versions [2]", lambda: kv.destroy_secret_versions(path="a", versions=[2], **m)),
+        ("create_or_update_secret dir/b", lambda: kv.create_or_update_secret(path="dir/b", secret={"x": "1"}, **m)),
+        ("list_secrets of the mount", lambda: kv.list_secrets(path="", **m)),
+        ("list_secrets dir", lambda: kv.list_secrets(path="dir", **m)),
+        ("list_secrets missing", lambda: kv.list_secrets(path="nothing-here", **m)),
+        ("read_secret_metadata", lambda: kv.read_secret_metadata(path="a", **m)),
+        ("read_secret_metadata missing", lambda: kv.read_secret_metadata(path="missing", **m)),
+        ("update_metadata", lambda: kv.update_metadata(path="a", max_versions=5, custom_metadata={"o": "x"}, **m)),
+        ("read_secret_metadata after update_metadata", lambda: kv.read_secret_metadata(path="a", **m)),
+        ("read_configuration", lambda: kv.read_configuration(**m)),
+        ("configure max_versions=20 cas_required", lambda: kv.configure(max_versions=20, cas_required=True, **m)),
+        ("read_configuration after configure", lambda: kv.read_configuration(**m)),
+        ("create_or_update_secret without cas (cas required)", lambda: kv.create_or_update_secret(path="c", secret={"a": "1"}, **m)),
+        ("configure back", lambda: kv.configure(max_versions=0, cas_required=False, **m)),
+        ("delete_metadata_and_all_versions", lambda: kv.delete_metadata_and_all_versions(path="a", **m)),
+        ("read_secret_version after delete_metadata", lambda: kv.read_secret_version(path="a", raise_on_deleted_version=True, **m)),
+        ("sys.disable_secrets_engine", lambda: c.sys.disable_secrets_engine("kvh")),
+        ("read_secret_version of a disabled mount", lambda: kv.read_secret_version(path="dir/b", raise_on_deleted_version=True, **m)),
+    ]
+    out = []
+    for name, fn in calls:
+        try:
+            r = fn()
+            if hasattr(r, "status_code"):
+                text = f"Response {r.status_code} {r.text!r}"
+            else:
+                text = json.dumps(r, sort_keys=True)
+        except Exception as e:  # noqa: BLE001 - what was raised is the result compared
+            text = f"{type(e).__name__}: {e}"
+        for rx, mask in HVAC_MASKS:
+            text = rx.sub(mask, text)
+        out.append((name, text))
+    return out
+
+
+def hvac_kv_compare(bao_addr, jv_addr):
+    """hvac's `secrets.kv.v2` against `jwtvault server`, call by call equal to bao's."""
+    import warnings
+
+    budget()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ref = hvac_kv_sequence(bao_addr)
+        got = hvac_kv_sequence(jv_addr)
+    for (name, a), (_, b) in zip(ref, got):
+        label = name
+        if name in HVAC_KNOWN:
+            why, change = HVAC_KNOWN[name]
+            a, label = change(a), f"{name} [known difference: {why}]"
+        check(f"hvac (jwtvault server = bao server -dev): kv.v2 {label}", a == b, f"--- bao:\n{a}\n--- jwtvault:\n{b}")
+
+
+# As SERVER_KNOWN, for hvac_kv_compare: call name -> (why, change to bao's result).
+HVAC_KNOWN = {
+    "read_secret_version of a disabled mount": SERVER_KNOWN["write to an unknown path"],
+}
+
+
 # ------------------------------------------------------------------------------------------
 
 
@@ -1037,6 +1133,7 @@ def main():
         if serve:
             hvac_checks("jwtvault server", servers["hv-jv"][0], files)
             hvac_kv_checks("jwtvault server", servers["hv-jv"][0])
+            hvac_kv_compare(servers["hv-bao"][0], servers["hv-jv"][0])
         else:
             print("clients: NOT RUN: (b), (d) and hvac against jwtvault server: this jwtvault has no `server` command", flush=True)
     finally:

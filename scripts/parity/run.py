@@ -1305,6 +1305,10 @@ def kv_raw_scenarios(t):
     S("write secret/destroy refused: no versions", ["write", "-force", "secret/destroy/app/db"], code=2)
     S("read version=abc refused", ["read", "secret/data/app/db", "version=abc"], code=2)
     S("read version=9 (no such version)", ["read", "secret/data/app/db", "version=9"], code=2)
+    for op, path in (("delete", "secret/config"), ("delete", "secret/undelete/x"), ("delete", "secret/destroy/x"), ("list", "secret/data"), ("list", "secret/data/x"), ("read", "secret/delete/x")):
+        S(f"{op} {path} refused: 405", [op, path], code=2)
+    S("list secret/config (a warning)", ["list", "secret/config"])
+    S("write secret/data/dir/ (the CLI drops the last /)", ["write", "secret/data/dir/", "@" + t.json_file({"data": {"a": "1"}})])
     kv_raw_metadata_scenarios(t, S)
     return who
 
