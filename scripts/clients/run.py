@@ -352,12 +352,14 @@ class Step:
     """One CLI invocation. `code`: the exit status the reference must have (so that the four
     runs cannot agree on a wrong answer); `who`: whose token is in the environment (`root`, a
     login's `tok`…, `bogus`, `none` with no helper file either, `helper` from the helper file);
-    `kv`: a `kv …`/`secrets …` command, which the jwtvault client runs only when it has them."""
+    `kv`: a `kv …`/`secrets …` command, which the jwtvault client runs only when it has them;
+    `bao_only`: a bao command jwtvault has no counterpart of (contract §9 has no `patch` and no
+    `kv metadata patch`), run by the bao CLI on both servers to test the server's HTTP PATCH."""
 
-    def __init__(self, name, args, who="root", stdin=None, capture=None, addr=None, hint=False, code=0, kv=False):
+    def __init__(self, name, args, who="root", stdin=None, capture=None, addr=None, hint=False, code=0, kv=False, bao_only=False):
         self.name, self.args, self.who, self.stdin = name, args, who, stdin
         self.capture, self.addr, self.hint, self.code = capture, addr, hint, code
-        self.kv = kv
+        self.kv, self.bao_only = kv, bao_only
 
 
 def login_capture(prefix):
@@ -499,6 +501,7 @@ def kv_scenario(files):
     f = files
     K = lambda name, args, **kw: Step(f"kv: {name}", args, kv=True, **kw)
     R = lambda name, args, **kw: Step(f"kv raw: {name}", args, **kw)
+    B = lambda name, args, **kw: Step(f"kv bao: {name}", args, bao_only=True, **kw)
     return [
         R("write secret/data/raw (JSON body)", ["write", "secret/data/raw", f"@{f['kvbody']}"]),
         R("write refused: no data", ["write", "secret/data/raw", "a=b"], code=2),
@@ -562,6 +565,17 @@ def kv_scenario(files):
         R("read-only token: write refused (403)", ["write", "secret/data/app/raw", f"@{f['kvbody']}"], who="kvtok", code=2),
         # `patch` alone under secret/ passes the preflight (kv.md §5.6).
         K("patch-only token: patch", ["kv", "patch", "secret/app/db", "user=p"], who="kvpatch"),
+        # HTTP PATCH by the bao CLI alone (on a key of its own).
+        B("kv put secret/app/pt", ["kv", "put", "secret/app/pt", "a=1", "extra=2"]),
+        B("kv patch -remove-data=extra", ["kv", "patch", "-remove-data=extra", "secret/app/pt"]),
+        B("patch secret/data/app/pt (HTTP PATCH, merge patch)", ["patch", "secret/data/app/pt", "-"], stdin='{"data": {"extra": "1", "gone": null}}'),
+        B("patch secret/data/nope refused: no such key", ["patch", "secret/data/app/nope", "-"], stdin='{"data": {"a": "1"}}', code=2),
+        B("kv metadata patch -max-versions=7", ["kv", "metadata", "patch", "-max-versions=7", "secret/app/pt"]),
+        B("kv metadata patch -custom-metadata", ["kv", "metadata", "patch", "-custom-metadata=env=prod", "secret/app/pt"]),
+        B("kv metadata patch -remove-custom-metadata", ["kv", "metadata", "patch", "-remove-custom-metadata=env", "secret/app/pt"]),
+        B("kv metadata patch of a missing key", ["kv", "metadata", "patch", "-max-versions=1", "secret/app/nope"], code=2),
+        B("read secret/metadata/app/pt after the patches", ["read", "-format=json", "secret/metadata/app/pt"]),
+        B("kv get secret/app/pt after the patches", ["kv", "get", "-format=json", "secret/app/pt"]),
     ]
 
 
@@ -608,7 +622,7 @@ def run_scenario(target, steps, closed_addr, with_kv=True):
     """Runs every step for one target (the `kv` steps only `with_kv`); returns [(step, Out)]."""
     results = []
     for step in steps:
-        if step.kv and not with_kv:
+        if (step.kv and not with_kv) or (step.bao_only and target.cli != "bao"):
             continue
         args = [a.format(**target.vars) if "{" in a else a for a in step.args]
         who = step.who
