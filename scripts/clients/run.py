@@ -550,6 +550,14 @@ def kv_scenario(files):
         K("get after the disable (preflight)", ["kv", "get", "kv2/cfg"], code=2),
         K("secrets disable of nothing", ["secrets", "disable", "kv2"]),
         K("put secret/other/x", ["kv", "put", "secret/other/x", "a=1"]),
+        K("put a path with a space and unicode", ["kv", "put", "secret/sp ace/ünï", "ключ=значение"]),
+        K("get a path with a space and unicode", ["kv", "get", "secret/sp ace/ünï"]),
+        K("list a folder with a space", ["kv", "list", "secret/sp ace"]),
+        K("put @file with every JSON type", ["kv", "put", "secret/types", f"@{f['kvtypes']}"]),
+        K("get every JSON type (table; ttl humanised)", ["kv", "get", "secret/types"]),
+        K("get every JSON type -format=json", ["kv", "get", "-format=json", "secret/types"]),
+        K("get -format=yaml", ["kv", "get", "-format=yaml", "secret/types"]),
+        K("get -format=json -field=obj", ["kv", "get", "-format=json", "-field=obj", "secret/types"]),
         Step("kv: policy write kv-app", ["policy", "write", "kv-app", "-"], stdin=KV_APP_POLICY),
         Step("kv: policy write kv-patch", ["policy", "write", "kv-patch", "-"], stdin=KV_PATCH_POLICY),
         Step("kv: token for kv-app", ["write", "-field=token", "auth/token/create", "policies=kv-app"], capture=stdout_capture("kvtok")),
@@ -614,6 +622,13 @@ def make_files(jv, work):
     files["policy"] = write("dev-policy.hcl", POLICY)
     files["badpolicy"] = write("broken.hcl", 'path "x" {\n  capabilities = ["read"]\n')
     files["kvbody"] = write("kv-body.json", json.dumps({"data": {"k": "v", "n": 1}, "options": {}}))
+    types = {
+        "str": "s", "int": 42, "float": 1.5, "big": 12345678901234567890, "exp": 1e3, "bool": True,
+        "null": None, "empty": "", "emptylist": [], "emptyobj": {}, "list": [1, "two", {"x": 3}],
+        "obj": {"b": 2, "a": [True, False], "nested": {"k": "v"}}, "ttl": 3600, "x_duration": 5400,
+        "padded": "  padded  ",
+    }
+    files["kvtypes"] = write("kv-types.json", json.dumps(types))
     files["keys"] = keys
     return files
 
