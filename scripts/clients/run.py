@@ -334,7 +334,7 @@ def norm(text, target, known):
     # KV's warning names the CLI: OpenBao's `'bao kv get'`, Vault's (and jwtvault's) `'vault kv
     # get'` (deviations.md D-31); with `OpenBao` -> `Vault` the text keeps its length, so the
     # CLI wraps it at the same places.
-    text = text.replace("Vault CLI, use 'bao kv ", "Vault CLI, use 'vault kv ")
+    text = text.replace("Vault CLI, use 'bao kv", "Vault CLI, use 'vault kv")
     # Each server names its own build as the mounts' running version; the detailed mounts table
     # pads its columns to it, so that table's padding is compared as one gap.
     if BUILTIN.search(text):
