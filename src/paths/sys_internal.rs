@@ -8,14 +8,15 @@
 //! other path, mounted or not, gets the same "preflight capability check" 403, so it cannot be
 //! used to find out which mounts exist. The local operator sees every mount.
 //!
-//! Auth mounts are served now; secrets engines (KV) join when they exist.
+//! Auth mounts (under `auth/`) and secrets engines (`sys/mounts`' table: KV, `identity/`,
+//! `sys/`) are served.
 
 use serde_json::{Map, Value};
 
 use crate::acl::Acl;
 use crate::api::{ApiError, Caller, Operation, Request, Response};
 use crate::authz;
-use crate::paths::{data, mounts};
+use crate::paths::{data, mounts, sys_mounts};
 use crate::store::{MountRow, Store};
 use crate::token;
 
@@ -70,7 +71,17 @@ pub fn handle(store: &Store, req: &Request, rest: &str, now: f64) -> Result<Resp
         )
     };
     let Some(inner) = path.strip_prefix("auth/") else {
-        return Err(refused());
+        // A secrets engine: the mount serving the path (longest prefix), as `sys/mounts`
+        // shows it, with its path.
+        let Some(mount) = sys_mounts::mount_for(store, &path)? else {
+            return Err(refused());
+        };
+        if !acl.has_mount_access(&mount.path) {
+            return Err(refused());
+        }
+        let mut info = sys_mounts::entry(&mount);
+        info.insert("path".into(), Value::String(mount.path.clone()));
+        return Ok(data(info));
     };
     let Some((mount, _)) = mounts::resolve(store, inner.trim_end_matches('/'))? else {
         return Err(refused());

@@ -23,6 +23,8 @@ Common commands:
 
 Other commands:
     auth        Interact with auth methods (enable, disable, list)
+    secrets     Interact with secrets engines (enable, disable, list)
+    kv          Interact with the key-value store (put, get, patch, list, metadata, ...)
     token       Interact with tokens (lookup, renew, revoke, capabilities)
     policy      Interact with policies (write, read, list, delete, fmt)
     jwt         Make keys, sign and decode JWTs (no identity provider needed)
