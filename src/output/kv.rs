@@ -221,7 +221,7 @@ mod tests {
         };
         assert_eq!(
             get_table("secret/data/app/db", &deleted, true),
-            "=== Secret Path ===\nsecret/data/app/db\n\n== Metadata ==\nKey        Value\n---        -----\nversion    6\n\n"
+            "=== Secret Path ===\nsecret/data/app/db\n\n=== Metadata ===\nKey        Value\n---        -----\nversion    6\n\n"
         );
         // The root of a mount: only the path.
         assert_eq!(
@@ -243,7 +243,7 @@ mod tests {
         };
         assert_eq!(
             get_table("s/data/e", &empty, true),
-            "= Secret Path =\ns/data/e\n\n== Data ==\n"
+            "== Secret Path ==\ns/data/e\n\n== Data ==\n"
         );
     }
 
