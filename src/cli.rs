@@ -241,7 +241,7 @@ pub enum SecretsCommand {
     #[command(
         after_help = "Examples:\n  $ jwtvault secrets enable -path=secret kv-v2\n  $ jwtvault secrets enable -path=team -version=2 kv"
     )]
-    Enable(SecretsEnableArgs),
+    Enable(Box<SecretsEnableArgs>),
     /// Disable a secrets engine, deleting every secret in it.
     #[command(after_help = "Example:\n  $ jwtvault secrets disable secret")]
     Disable(PositionalArgs),

@@ -14,7 +14,7 @@ use crate::output::printer::Success;
 
 pub fn dispatch(run: &Run, cmd: SecretsCommand) -> Result<(), Error> {
     match cmd {
-        SecretsCommand::Enable(a) => enable(run, a),
+        SecretsCommand::Enable(a) => enable(run, *a),
         SecretsCommand::Disable(a) => disable(run, &a.args),
         SecretsCommand::List(a) => list(run, &a.args, a.detailed),
     }

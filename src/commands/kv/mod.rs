@@ -17,7 +17,8 @@ use serde_json::{Map, Value};
 use crate::api::{ApiError, Operation, Response};
 use crate::cli::{KvCommand, KvMetadataCommand};
 use crate::commands::secrets::sanitize;
-use crate::commands::{execute, Run};
+// What the subcommands use of `commands`, through this module (no import circle).
+use crate::commands::{build_data, execute, expect_args, refused_by_status, Run};
 use crate::error::Error;
 use crate::http_client::go_path_clean;
 
