@@ -3,11 +3,11 @@
 
 use serde_json::{Map, Value};
 
+use super::{expect_args, refused_by_status, Run};
 use super::{locate, send};
 use crate::api::{Operation, Response};
 use crate::cli::{KvMetadataPutArgs, KvMountArgs};
 use crate::commands::secrets::{go_bool_flag, go_duration_flag, go_int_flag, go_map_flag};
-use super::{expect_args, refused_by_status, Run};
 use crate::error::Error;
 use crate::gofmt::go_duration_nanos;
 use crate::output::kv::{metadata_head, version_section};

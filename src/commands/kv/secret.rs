@@ -4,11 +4,11 @@
 
 use serde_json::{json, Map, Value};
 
+use super::{build_data, expect_args, refused_by_status, Run};
 use super::{locate, locate_from, map_field, read_secret, send, Located};
 use crate::api::{Operation, Response};
 use crate::cli::{KvGetArgs, KvPatchArgs, KvPutArgs};
 use crate::commands::secrets::go_int_flag;
-use super::{build_data, expect_args, refused_by_status, Run};
 use crate::error::Error;
 use crate::output::kv::{get_table, written_table};
 use crate::output::printer::Success;

@@ -3,11 +3,11 @@
 
 use serde_json::{Map, Value};
 
+use super::{expect_args, refused_by_status, Run};
 use super::{locate, send, versions, Located};
 use crate::api::Operation;
 use crate::cli::{KvDeleteArgs, KvMountArgs, KvVersionsArgs};
 use crate::commands::secrets::sanitize;
-use super::{expect_args, refused_by_status, Run};
 use crate::error::Error;
 use crate::output::printer::Success;
 use crate::output::Format;
