@@ -1239,6 +1239,16 @@ fn a_token_reads_what_its_policy_allows_and_nothing_else() {
         "update",
         "secret/destroy/app/db",
     );
+    // With -format=json the error is also written as Vault's JSON (contract §6).
+    let out = env.run(&["kv", "get", "-format=json", "secret/other/x"]);
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{}", out.stderr);
+    assert!(
+        out.stderr.ends_with(
+            "{\n  \"errors\": [\n    \"1 error occurred:\\n\\t* permission denied\\n\\n\"\n  ]\n}\n"
+        ),
+        "{}",
+        out.stderr
+    );
     // patch without the patch capability: Vault's warning, then read+write, refused on write.
     let out = env.run(&["kv", "patch", "secret/app/db", "user=y"]);
     assert_eq!(out.code, 2, "{out:?}");
