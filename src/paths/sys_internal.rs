@@ -26,12 +26,14 @@ use crate::token;
 
 /// The ACL of whoever asks: `Ok(None)` for a request with no token, `permission denied` for
 /// a token that is not live (unknown, expired, revoked, used up, or outside its bound CIDRs).
+/// The local command line with no token at all is the operator (contract §2); with a token,
+/// its policies decide, as on the paths the `kv` commands then use, so a `kv` command is
+/// refused by the same preflight as the Vault CLI against a server.
 fn caller_acl(store: &Store, req: &Request, now: f64) -> Result<Option<Acl>, ApiError> {
     let caller = match &req.caller {
         Caller::Local(None) => return Ok(Some(Acl::root())),
-        Caller::Local(Some(t)) => t,
         Caller::Anonymous => return Ok(None),
-        Caller::Token(t) => t,
+        Caller::Local(Some(t)) | Caller::Token(t) => t,
     };
     token_acl(store, req, caller, now).map(Some)
 }
@@ -306,6 +308,15 @@ mod tests {
                 "sys/internal/ui/mounts/auth/jwt/role/x",
                 with(&fx.default_token),
                 preflight("auth/jwt/role/x/"),
+            ),
+            // The local command line holding a token: its policies, not the operator's rights.
+            (
+                "sys/internal/ui/mounts/auth/jwt",
+                Caller::Local(Some(CallerToken::new(
+                    fx.default_token.as_str(),
+                    "JWTVAULT_TOKEN",
+                ))),
+                preflight("auth/jwt/"),
             ),
             // Not mounted: the same answer, even for root.
             (
