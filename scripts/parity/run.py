@@ -1562,6 +1562,60 @@ def kv_command_edge_scenarios(t):
     S("secrets disable kve/", ["secrets", "disable", "kve/"])
 
 
+KV_ACL_POLICIES = {
+    "kv-list": 'path "secret/metadata/acl/*" {\n  capabilities = ["list"]\n}\n',
+    "kv-create": 'path "secret/data/acl/new/*" {\n  capabilities = ["create"]\n}\n',
+    "kv-update": 'path "secret/data/acl/*" {\n  capabilities = ["update"]\n}\n',
+    "kv-delete": 'path "secret/data/acl/*" {\n  capabilities = ["delete"]\n}\n',
+    "kv-patch": 'path "secret/data/acl/*" {\n  capabilities = ["patch"]\n}\n',
+    "kv-rw": 'path "secret/data/acl/*" {\n  capabilities = ["read", "update"]\n}\n',
+    "kv-seg": 'path "secret/data/+/db" {\n  capabilities = ["read"]\n}\n',
+    "kv-meta": 'path "secret/metadata/acl/*" {\n  capabilities = ["read"]\n}\n',
+    "kv-deny": 'path "secret/data/acl/*" {\n  capabilities = ["read"]\n}\npath "secret/data/acl/hidden" {\n  capabilities = ["deny"]\n}\n',
+    "kv-versions": 'path "secret/delete/acl/*" {\n  capabilities = ["update"]\n}\npath "secret/undelete/acl/*" {\n  capabilities = ["update"]\n}\npath "secret/destroy/acl/*" {\n  capabilities = ["create"]\n}\n',
+}
+
+
+def kv_acl_scenarios(t):
+    """The `kv` commands with tokens whose policies allow one capability each (kv.md §5): what
+    Vault's ACL lets through, the preflight, and `kv patch`'s fallback to read and write."""
+    for key in ("acl/db", "acl/hidden", "app/db"):
+        for side in (t.bao, t.jv):
+            out = side(["kv", "put", f"secret/{key}", "a=1"])
+            if out.code != 0:
+                fatal(f"kv put secret/{key}: {out}")
+    tok = {}
+    for name, policy in KV_ACL_POLICIES.items():
+        b, j = kv_tokens(t, name, policy)
+        tok[name] = dict(bao_env={"BAO_TOKEN": b}, jv_env={"JWTVAULT_TOKEN": j})
+    S = lambda name, who, args, code=0: same_kv(t, f"acl: {who}: {name}", args, code, **tok[who])
+    S("kv list", "kv-list", ["kv", "list", "secret/acl"])
+    S("kv get refused", "kv-list", ["kv", "get", "secret/acl/db"], code=2)
+    S("kv put of a new key", "kv-create", ["kv", "put", "secret/acl/new/k", "a=1"])
+    S("kv put of it again refused (update)", "kv-create", ["kv", "put", "secret/acl/new/k", "a=2"], code=2)
+    S("kv put of an existing key", "kv-update", ["kv", "put", "secret/acl/db", "a=2"])
+    S("kv put of a new key refused (create)", "kv-update", ["kv", "put", "secret/acl/fresh", "a=1"], code=2)
+    S("kv delete", "kv-delete", ["kv", "delete", "secret/acl/db"])
+    S("kv delete -versions refused", "kv-delete", ["kv", "delete", "-versions=1", "secret/acl/db"], code=2)
+    S("kv undelete -versions=2 refused", "kv-delete", ["kv", "undelete", "-versions=2", "secret/acl/db"], code=2)
+    S("kv undelete -versions=2", "kv-versions", ["kv", "undelete", "-versions=2", "secret/acl/db"])
+    S("kv delete -versions=1", "kv-versions", ["kv", "delete", "-versions=1", "secret/acl/db"])
+    S("kv destroy -versions=1 refused (create is not update)", "kv-versions", ["kv", "destroy", "-versions=1", "secret/acl/db"], code=2)
+    S("kv patch", "kv-patch", ["kv", "patch", "secret/acl/db", "p=1"])
+    S("kv get refused", "kv-patch", ["kv", "get", "secret/acl/db"], code=2)
+    S("kv patch (falls back to read and write, with a warning)", "kv-rw", ["kv", "patch", "secret/acl/db", "rw=1"])
+    S("kv patch -method=patch refused", "kv-rw", ["kv", "patch", "-method=patch", "secret/acl/db", "x=1"], code=2)
+    S("kv patch refused, after the fallback's warning", "kv-list", ["kv", "patch", "secret/acl/db", "x=1"], code=2)
+    S("kv get through a + rule", "kv-seg", ["kv", "get", "-field=a", "secret/app/db"])
+    S("kv get refused outside the + rule", "kv-seg", ["kv", "get", "secret/acl/hidden"], code=2)
+    S("kv metadata get", "kv-meta", ["kv", "metadata", "get", "secret/acl/db"])
+    S("kv get refused", "kv-meta", ["kv", "get", "secret/acl/db"], code=2)
+    S("kv metadata put refused", "kv-meta", ["kv", "metadata", "put", "-max-versions=3", "secret/acl/db"], code=2)
+    S("kv get", "kv-deny", ["kv", "get", "-field=a", "secret/acl/db"])
+    S("kv get refused by the deny rule", "kv-deny", ["kv", "get", "secret/acl/hidden"], code=2)
+    S("token capabilities", "kv-deny", ["token", "capabilities", "secret/data/acl/hidden"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bao", required=True)
@@ -1607,6 +1661,7 @@ def main():
         if has_kv_commands(t):
             kv_command_scenarios(t, who)
             kv_command_edge_scenarios(t)
+            kv_acl_scenarios(t)
         else:
             print("parity: NOT RUN: the kv and secrets command scenarios: this jwtvault has no `kv`/`secrets` commands", flush=True)
     finally:
