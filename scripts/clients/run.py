@@ -490,6 +490,14 @@ def stdout_capture(name):
 KV_APP_POLICY = 'path "secret/data/app/*" {\n  capabilities = ["read"]\n}\n'
 # Only `patch` on the same folder (kv.md §5.3: the patch capability alone is enough for PATCH).
 KV_PATCH_POLICY = 'path "secret/data/app/*" {\n  capabilities = ["patch"]\n}\n'
+# One capability per rule (kv.md §5.3, §5.4).
+KV_ACL_POLICY = (
+    'path "secret/data/acl/new/*" {\n  capabilities = ["create"]\n}\n'
+    'path "secret/data/app/*" {\n  capabilities = ["read", "update"]\n}\n'
+    'path "secret/data/app/pt" {\n  capabilities = ["deny"]\n}\n'
+    'path "secret/data/+/x" {\n  capabilities = ["read"]\n}\n'
+    'path "secret/metadata/acl/*" {\n  capabilities = ["list"]\n}\n'
+)
 
 
 def kv_scenario(files):
@@ -584,6 +592,18 @@ def kv_scenario(files):
         B("kv metadata patch of a missing key", ["kv", "metadata", "patch", "-max-versions=1", "secret/app/nope"], code=2),
         B("read secret/metadata/app/pt after the patches", ["read", "-format=json", "secret/metadata/app/pt"]),
         B("kv get secret/app/pt after the patches", ["kv", "get", "-format=json", "secret/app/pt"]),
+        # One capability at a time on the server (kv.md §5.3, §5.4): create versus update by
+        # the key's existence, patch's fallback to read and write, a `+` rule, a deny.
+        Step("kv: policy write kv-acl", ["policy", "write", "kv-acl", "-"], stdin=KV_ACL_POLICY),
+        Step("kv: token for kv-acl", ["write", "-field=token", "auth/token/create", "policies=kv-acl"], capture=stdout_capture("kvacl")),
+        K("acl token: put of a new key (create)", ["kv", "put", "secret/acl/new/k", "a=1"], who="kvacl"),
+        K("acl token: put of it again refused (no update)", ["kv", "put", "secret/acl/new/k", "a=2"], who="kvacl", code=2),
+        K("acl token: patch (read+update: falls back, with a warning)", ["kv", "patch", "secret/app/db", "rw=1"], who="kvacl"),
+        K("acl token: get through a + rule", ["kv", "get", "-field=a", "secret/other/x"], who="kvacl"),
+        K("acl token: get refused by a deny rule", ["kv", "get", "secret/app/pt"], who="kvacl", code=2),
+        K("acl token: list of secret/acl", ["kv", "list", "secret/acl"], who="kvacl"),
+        K("acl token: delete refused", ["kv", "delete", "secret/acl/new/k"], who="kvacl", code=2),
+        Step("kv: acl token: token capabilities", ["token", "capabilities", "secret/data/app/pt"], who="kvacl"),
     ]
 
 
