@@ -429,6 +429,29 @@ mod tests {
         "uuid",
     ];
 
+    /// `kv patch` with a token whose only rule under `secret/` grants `patch`: OpenBao's
+    /// preflight answers (kv.md §5.6), so the CLI goes on to its PATCH.
+    #[test]
+    fn a_patch_only_rule_under_the_mount_passes_the_preflight() {
+        let fx = fx();
+        let store = fx.b.open().unwrap();
+        store
+            .put_policy(
+                "pt",
+                "path \"secret/data/app/*\" { capabilities = [\"patch\"] }",
+            )
+            .unwrap();
+        let pt = token(&store, &["default", "pt"], 0);
+        store.commit().unwrap();
+        let d = get(&fx, "sys/internal/ui/mounts/secret/app/db", with(&pt))
+            .unwrap()
+            .data
+            .unwrap();
+        assert_eq!(d["path"], "secret/");
+        let e = get(&fx, "sys/internal/ui/mounts/kv2/app/db", with(&pt)).unwrap_err();
+        assert_eq!(e.code, 403);
+    }
+
     #[test]
     fn a_kv_mount_answers_with_its_entry_path_and_version() {
         let fx = fx();
