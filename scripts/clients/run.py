@@ -604,6 +604,10 @@ def kv_scenario(files):
         K("acl token: list of secret/acl", ["kv", "list", "secret/acl"], who="kvacl"),
         K("acl token: delete refused", ["kv", "delete", "secret/acl/new/k"], who="kvacl", code=2),
         Step("kv: acl token: token capabilities", ["token", "capabilities", "secret/data/app/pt"], who="kvacl"),
+        Step("kv: one-use token", ["write", "-field=token", "auth/token/create", "policies=kv-acl", "num_uses=1"], capture=stdout_capture("kvonce")),
+        K("one-use token: get (the preflight spends no use)", ["kv", "get", "-field=a", "secret/other/x"], who="kvonce"),
+        K("one-use token: get again refused (used up)", ["kv", "get", "-field=a", "secret/other/x"], who="kvonce", code=2),
+        K("bogus token: get refused", ["kv", "get", "secret/other/x"], who="bogus", code=2),
     ]
 
 

@@ -1614,6 +1614,19 @@ def kv_acl_scenarios(t):
     S("kv get", "kv-deny", ["kv", "get", "-field=a", "secret/acl/db"])
     S("kv get refused by the deny rule", "kv-deny", ["kv", "get", "secret/acl/hidden"], code=2)
     S("token capabilities", "kv-deny", ["token", "capabilities", "secret/data/acl/hidden"])
+    # The preflight spends no use of a token: a one-use token reads once, then is gone.
+    once = []
+    for side in (t.bao, t.jv):
+        out = side(["write", "-field=token", "auth/token/create", "policies=kv-deny", "num_uses=1"])
+        if out.code != 0:
+            fatal(f"one-use token: {out}")
+        once.append(out.stdout.strip())
+    tok["one-use"] = dict(bao_env={"BAO_TOKEN": once[0]}, jv_env={"JWTVAULT_TOKEN": once[1]})
+    S("kv get (the preflight spends no use)", "one-use", ["kv", "get", "-field=a", "secret/acl/db"])
+    S("kv get again refused: the use is spent", "one-use", ["kv", "get", "-field=a", "secret/acl/db"], code=2)
+    S("kv get (table) with the spent token refused", "one-use", ["kv", "get", "secret/acl/db"], code=2)
+    tok["bogus"] = dict(bao_env={"BAO_TOKEN": "bogus"}, jv_env={"JWTVAULT_TOKEN": "bogus"})
+    S("kv put with a bogus token refused", "bogus", ["kv", "put", "secret/acl/db", "a=1"], code=2)
 
 
 def main():
