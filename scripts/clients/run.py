@@ -608,6 +608,15 @@ def kv_scenario(files):
         K("one-use token: get (the preflight spends no use)", ["kv", "get", "-field=a", "secret/other/x"], who="kvonce"),
         K("one-use token: get again refused (used up)", ["kv", "get", "-field=a", "secret/other/x"], who="kvonce", code=2),
         K("bogus token: get refused", ["kv", "get", "secret/other/x"], who="bogus", code=2),
+        # The walkthrough's next step (issue 14): the CI job logs in with its JWT, and its role's
+        # dev-policy (read and list on secret/data/dev/*) unlocks the secrets under dev/.
+        K("put secret/dev/app", ["kv", "put", "secret/dev/app", "db_password=s3cret"]),
+        Step("kv: JWT login, token kept", ["write", "-format=json", "auth/jwt/login", "role=dev", f"jwt=@{f['good']}"], capture=login_capture("kvjwt")),
+        K("JWT login token: get secret/dev/app", ["kv", "get", "secret/dev/app"], who="kvjwt"),
+        K("JWT login token: get -field=db_password", ["kv", "get", "-field=db_password", "secret/dev/app"], who="kvjwt"),
+        K("JWT login token: put refused (403)", ["kv", "put", "secret/dev/app", "x=1"], who="kvjwt", code=2),
+        K("JWT login token: get secret/app/db refused (403)", ["kv", "get", "secret/app/db"], who="kvjwt", code=2),
+        K("JWT login token: list refused (list is on metadata/, 403)", ["kv", "list", "secret/dev"], who="kvjwt", code=2),
     ]
 
 
