@@ -876,7 +876,7 @@ def hvac_checks(label, addr, files):
     attempt("InvalidRequest on a refused login (unknown role)", refused(good, "nope", 'role "nope" could not be found'))
 
 
-def hvac_kv_checks(label, addr):
+def hvac_kv_checks(label, addr, files):
     """hvac's `secrets.kv.v2` (kv.md §7) on the server's `secret/`: hvac never asks the
     preflight, it builds `/v1/secret/<data|metadata|…>/<path>` itself, posts writes, LISTs, and
     raises InvalidRequest/Forbidden/InvalidPath on 400/403/404."""
@@ -1012,6 +1012,31 @@ def hvac_kv_checks(label, addr):
         return r["data"]["metadata"]["version"] == 1 and r["data"]["data"] == {"user": "x"}, r
 
     attempt("restricted token wrote nothing", untouched)
+
+    # A JWT login (the `hv` mount and `dev` role of hvac_checks): its dev-policy reads dev/*.
+    root.sys.create_or_update_policy(name="dev-policy", policy=POLICY)
+    kv.create_or_update_secret(path="dev/app", secret={"db_password": "s3cret"})
+    jwt_client = hvac.Client(url=addr, timeout=10)
+    try:
+        jwt_client.auth.jwt.jwt_login(role="dev", jwt=open(files["good"]).read(), path="hv")
+    except Exception as e:  # noqa: BLE001 - the login is the check's failure
+        check(f"hvac ({label}): kv.v2 JWT login", False, f"{type(e).__name__}: {e}")
+        return
+    jkv = jwt_client.secrets.kv.v2
+
+    def jwt_read():
+        r = jkv.read_secret_version(path="dev/app", raise_on_deleted_version=True)
+        return r["data"]["data"] == {"db_password": "s3cret"}, r
+
+    attempt("JWT login token: read_secret_version dev/app", jwt_read)
+    attempt(
+        "JWT login token: read_secret_version app/db: Forbidden",
+        raises(hx.Forbidden, lambda: jkv.read_secret_version(path="app/db", raise_on_deleted_version=True), denied),
+    )
+    attempt(
+        "JWT login token: create_or_update_secret dev/app: Forbidden",
+        raises(hx.Forbidden, lambda: jkv.create_or_update_secret(path="dev/app", secret={"x": "1"}), denied),
+    )
 
     def gone():
         kv.delete_metadata_and_all_versions(path="hv/dir/b")
@@ -1191,10 +1216,10 @@ def main():
             if k in targets:
                 jwtvault_only(targets[k], files, names[k])
         hvac_checks("bao server -dev", servers["hv-bao"][0], files)
-        hvac_kv_checks("bao server -dev", servers["hv-bao"][0])
+        hvac_kv_checks("bao server -dev", servers["hv-bao"][0], files)
         if serve:
             hvac_checks("jwtvault server", servers["hv-jv"][0], files)
-            hvac_kv_checks("jwtvault server", servers["hv-jv"][0])
+            hvac_kv_checks("jwtvault server", servers["hv-jv"][0], files)
             hvac_kv_compare(servers["hv-bao"][0], servers["hv-jv"][0])
         else:
             print("clients: NOT RUN: (b), (d) and hvac against jwtvault server: this jwtvault has no `server` command", flush=True)
