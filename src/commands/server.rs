@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::backend::LocalBackend;
+use crate::backend::{LocalBackend, PooledBackend};
 use crate::cli;
 use crate::commands::Run;
 use crate::error::Error;
@@ -137,7 +137,7 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
         ServerError::Tls(m) => Error::Usage(m),
         e => Error::Failed(e.to_string()),
     })?;
-    let backend = LocalBackend::new(state, run.offline);
+    let backend = LocalBackend::new(state.clone(), run.offline);
     let created = root::bootstrap(
         &backend,
         a.root_token_id.as_ref().map(Secret::expose),
@@ -153,7 +153,11 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
         run.printer
             .stdout(&format!("Root Token: {}\n", token.expose()));
     }
-    let backend: SharedBackend = Arc::new(backend);
+    // The root token is committed by the command line's backend; requests are served by the
+    // pooled one (readers and a group-commit writer).
+    drop(backend);
+    let backend: SharedBackend =
+        Arc::new(PooledBackend::open(state, run.offline).map_err(Error::Store)?);
     server
         .serve(backend, &mut |line| run.printer.stderr(line))
         .map_err(|e| Error::Failed(e.to_string()))
