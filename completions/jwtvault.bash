@@ -107,7 +107,7 @@ _jwtvault() {
 
     case "${cmd}" in
         jwtvault)
-            opts="-h -V --format --state --offline --help --version write read list delete login auth token policy jwt demo server completion version"
+            opts="-h -V --format --state --offline --address --ca-cert --seal-key-file --help --version write read list delete login auth token policy jwt demo server completion version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,6 +121,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -129,7 +141,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth)
-            opts="-h --format --state --offline --help enable disable list"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help enable disable list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -143,6 +155,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -151,7 +175,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__disable)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -165,6 +189,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -173,7 +209,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__enable)
-            opts="-h --path --description --default-lease-ttl --max-lease-ttl --token-type --format --state --offline --help"
+            opts="-h --path --description --default-lease-ttl --max-lease-ttl --token-type --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,6 +243,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -215,7 +263,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__list)
-            opts="-h --detailed --format --state --offline --help"
+            opts="-h --detailed --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,6 +274,18 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -237,7 +297,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__completion)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +308,18 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -259,7 +331,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__delete)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,6 +342,18 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -281,7 +365,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__demo)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -292,6 +376,18 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -303,7 +399,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt)
-            opts="-h --format --state --offline --help keygen sign decode"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help keygen sign decode"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,6 +413,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -325,7 +433,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__decode)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,6 +447,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -347,7 +467,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__keygen)
-            opts="-h --alg --kid --out --force --format --state --offline --help"
+            opts="-h --alg --kid --out --force --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -373,6 +493,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -381,7 +513,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__sign)
-            opts="-h --key --alg --kid --ttl --format --state --offline --help"
+            opts="-h --key --alg --kid --ttl --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,6 +543,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -419,7 +563,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__list)
-            opts="-h --detailed --format --state --offline --help"
+            opts="-h --detailed --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -433,6 +577,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -441,7 +597,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__login)
-            opts="-h --method --path --jwt --role --no-store --no-print --token-only --field --explain --format --state --offline --help"
+            opts="-h --method --path --jwt --role --no-store --no-print --token-only --field --explain --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,6 +631,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -483,7 +651,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy)
-            opts="-h --format --state --offline --help write read list delete fmt"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help write read list delete fmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,6 +665,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -505,7 +685,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__delete)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -516,6 +696,18 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -527,7 +719,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__fmt)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -538,6 +730,18 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -549,7 +753,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__list)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,6 +764,18 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -571,7 +787,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__read)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -582,6 +798,18 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -593,7 +821,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__write)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -607,6 +835,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -615,7 +855,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__read)
-            opts="-h --field --format --state --offline --help"
+            opts="-h --field --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -633,6 +873,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -641,7 +893,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__server)
-            opts="-h --listen-address --tls-cert-file --tls-key-file --root-token-id --storage --http-read-header-timeout --seal-key-file --format --state --offline --help"
+            opts="-h --listen-address --tls-cert-file --tls-key-file --root-token-id --storage --http-read-header-timeout --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -671,15 +923,23 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --seal-key-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -691,7 +951,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token)
-            opts="-h --format --state --offline --help lookup renew revoke capabilities"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help lookup renew revoke capabilities"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -705,6 +965,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -713,7 +985,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__capabilities)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -727,6 +999,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -735,7 +1019,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__lookup)
-            opts="-h --accessor --field --format --state --offline --help"
+            opts="-h --accessor --field --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -753,6 +1037,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -761,7 +1057,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__renew)
-            opts="-i -h --increment --accessor --field --format --state --offline --help"
+            opts="-i -h --increment --accessor --field --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -787,6 +1083,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -795,7 +1103,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__revoke)
-            opts="-h --self --accessor --mode --format --state --offline --help"
+            opts="-h --self --accessor --mode --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -813,6 +1121,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -821,7 +1141,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__version)
-            opts="-h --format --state --offline --help"
+            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -835,6 +1155,18 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -843,7 +1175,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__write)
-            opts="-f -h --field --force --explain --format --state --offline --help"
+            opts="-f -h --field --force --explain --format --state --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -858,6 +1190,18 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

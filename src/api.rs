@@ -68,6 +68,10 @@ pub struct Request {
     pub remote_addr: Option<String>,
     /// Collect every check of a login into [`Response::explain`] / [`ApiError::explain`].
     pub explain: bool,
+    /// The Vault CLI sends this write as `POST` rather than `PUT` (`auth enable`, `token lookup
+    /// TOKEN`, `token capabilities`, …). Only an HTTP client looks at it: the method is part of
+    /// the `URL:` line of Vault's error text. The answer is the same either way.
+    pub post: bool,
 }
 
 impl Request {
@@ -80,6 +84,7 @@ impl Request {
             caller: Caller::Local(None),
             remote_addr: None,
             explain: false,
+            post: false,
         }
     }
 
@@ -108,6 +113,12 @@ impl Request {
         self.remote_addr = addr;
         self
     }
+
+    /// Marks a write the Vault CLI sends as `POST` ([`Request::post`]).
+    pub fn posted(mut self) -> Self {
+        self.post = true;
+        self
+    }
 }
 
 /// The body's values may hold a JWT, a token or a secret: `Debug` shows only their names.
@@ -120,6 +131,7 @@ impl fmt::Debug for Request {
             .field("caller", &self.caller)
             .field("remote_addr", &self.remote_addr)
             .field("explain", &self.explain)
+            .field("post", &self.post)
             .finish()
     }
 }
@@ -140,6 +152,14 @@ pub struct Response {
     pub mount_type: Option<String>,
     /// A login's `-explain` block (every check, passed or failed), for stderr.
     pub explain: Option<String>,
+    /// Vault's status when it is not the usual one (`None`: 200 with a body, 204 without).
+    /// KV v2 answers some requests with a status of 400 or more *and* this response
+    /// (`logical.RespondWithStatusCode`): `Some(404)` with `data` for a deleted or destroyed
+    /// version, with only `warnings` for a path the engine does not serve, with nothing at all
+    /// (an empty body) for a PATCH of a key that does not exist. The Vault API client returns
+    /// such a body as the secret of a read (the CLI prints it, exit 0) and as an error plus
+    /// the secret's warnings for a write or delete.
+    pub status: Option<u16>,
     /// Set by Vault's raw endpoints (`sys/health`, `sys/seal-status`, `sys/leader`,
     /// `sys/init`), which Vault answers with a bare JSON body and their own status code instead
     /// of the envelope: the HTTP server sends exactly this. `data` still carries the same
@@ -224,5 +244,54 @@ impl ApiError {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
+    }
+}
+
+/// A request as an HTTP client sent it: Vault's `URL: <METHOD> <url>` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpCall {
+    /// `GET`, `PUT`, `POST` or `DELETE` (a list is a `GET` with `?list=true`).
+    pub method: String,
+    /// The full URL, query included.
+    pub url: String,
+}
+
+/// Why a request sent to a server over HTTP got no response (the command line as a client).
+#[derive(Clone, Debug, PartialEq)]
+pub enum RemoteError {
+    /// The server answered an error status with Vault's JSON error body (`errors`, and the
+    /// `hints` a jwtvault server adds).
+    Api(ApiError),
+    /// The server answered an error status with a body that is not Vault's JSON: the Vault CLI
+    /// prints it as it came, after `Raw Message:`.
+    Raw { code: u16, body: String },
+    /// No answer: the connection, TLS or the time limit failed. The text is Go's where Go's is
+    /// known (`dial tcp 127.0.0.1:8200: connect: connection refused`), without the
+    /// `Get "<url>": ` lead that the Vault CLI puts before it.
+    Transport(String),
+    /// A success whose body is not Vault's JSON envelope: Go's decoder text, which the Vault
+    /// CLI prints alone (`invalid character 'h' looking for beginning of value`).
+    Decode(String),
+}
+
+/// A request that went to a server and failed: what was sent, and what came back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RemoteFailure {
+    pub call: HttpCall,
+    pub error: RemoteError,
+}
+
+impl RemoteFailure {
+    /// The [`ApiError`] a command sees for this failure: the server's own, or one carrying
+    /// the status (0 when there was none) and the text, so that a command's checks of the
+    /// code (`404` → nothing found) work as the Vault CLI's do.
+    pub fn api_error(&self) -> ApiError {
+        match &self.error {
+            RemoteError::Api(e) => e.clone(),
+            RemoteError::Raw { code, body } => ApiError::new(*code, vec![body.clone()]),
+            RemoteError::Transport(text) | RemoteError::Decode(text) => {
+                ApiError::new(0, vec![text.clone()])
+            }
+        }
     }
 }

@@ -107,6 +107,19 @@ fn no_token(hint: &str) -> ApiError {
 /// Decides who `req` acts as on a path of class `access`, checking and spending the caller's
 /// token as Vault does. `now` is the transaction's time.
 pub fn authorize(store: &Store, req: &Request, access: Access, now: f64) -> Result<Who, ApiError> {
+    authorize_as(store, req, access, acl_operation(req.operation), now)
+}
+
+/// [`authorize`] with the ACL operation given by the router: a write to a path with an
+/// existence check (KV v2's `data/` and `metadata/`) is Vault's `create` when the resource
+/// does not exist yet and `update` when it does (`RouteExistenceCheck`).
+pub fn authorize_as(
+    store: &Store,
+    req: &Request,
+    access: Access,
+    op: acl::Operation,
+    now: f64,
+) -> Result<Who, ApiError> {
     let (caller, local) =
         match (&req.caller, access) {
             (_, Access::Unauthenticated) => return Ok(Who::Anyone),
@@ -135,7 +148,7 @@ pub fn authorize(store: &Store, req: &Request, access: Access, now: f64) -> Resu
             e
         }
     };
-    check_token(store, req, caller, now, sudo)
+    check_token(store, req, caller, now, op, sudo)
         .map(|t| Who::Token(Box::new(t)))
         .map_err(with_operator)
 }
@@ -146,6 +159,7 @@ fn check_token(
     req: &Request,
     caller: &CallerToken,
     now: f64,
+    op: acl::Operation,
     sudo: bool,
 ) -> Result<TokenCaller, ApiError> {
     let who = format!("the calling token from {}", caller.source);
@@ -171,8 +185,13 @@ fn check_token(
     }
     token::spend_use(store, &mut found)?;
     let acl = token_acl(store, &found)?;
-    let op = acl_operation(req.operation);
-    let decision = acl.allow_operation(&req.path, op, &req.data);
+    // Vault's HTTP layer ends the path of every LIST request with a `/` before the ACL sees
+    // it: `secret/metadata/app/*` allows listing `secret/metadata/app`.
+    let path = match op {
+        acl::Operation::List => format!("{}/", req.path),
+        _ => req.path.clone(),
+    };
+    let decision = acl.allow_operation(&path, op, &req.data);
     if !decision.allowed || (sudo && !decision.root_privs) {
         let mut policies = found.entry.policies.clone();
         policies.extend(identity::identity_policies(store, &found.entry.entity_id)?);
@@ -195,8 +214,8 @@ fn check_token(
     })
 }
 
-/// The ACL operation of a request. A write is Vault's update: jwtvault's paths have no
-/// existence check that would make it a create.
+/// The ACL operation of a request on a path without an existence check: a write is Vault's
+/// update (see [`authorize_as`] for the paths that have one).
 pub fn acl_operation(op: Operation) -> acl::Operation {
     match op {
         Operation::Read => acl::Operation::Read,

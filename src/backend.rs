@@ -15,6 +15,7 @@ use std::pin::Pin;
 use crate::api::{ApiError, Request, Response};
 use crate::keycache::{self, Fetched};
 use crate::paths::{self, mounts, Answer, Ctx, Outcome};
+use crate::seal::KeyFile;
 use crate::store::{Store, StoreError};
 
 pub use pooled::PooledBackend;
@@ -68,6 +69,9 @@ pub struct LocalBackend {
     pub state: PathBuf,
     /// `-offline` / `JWTVAULT_OFFLINE=1`: no socket may be opened.
     pub offline: bool,
+    /// The seal key of secret values (`-seal-key-file` / `JWTVAULT_SEAL_KEY_FILE`, default
+    /// `<config dir>/jwtvault/seal.key`); read once, when a request first needs it.
+    pub seal: KeyFile,
 }
 
 /// Seeds a new state file: the `token/` mount and the `default` policy.
@@ -78,8 +82,26 @@ pub(crate) fn seed(store: &Store) -> Result<(), StoreError> {
 }
 
 impl LocalBackend {
+    /// A backend on `state` whose seal key is at the default location
+    /// ([`crate::seal::default_path`]).
     pub fn new(state: PathBuf, offline: bool) -> LocalBackend {
-        LocalBackend { state, offline }
+        LocalBackend {
+            state,
+            offline,
+            seal: KeyFile::new(crate::seal::default_path()),
+        }
+    }
+
+    /// The same backend with its seal key at `path` (`None`: no location known, an error
+    /// only when a request needs the key).
+    pub fn with_seal_key_file(mut self, path: Option<PathBuf>) -> LocalBackend {
+        self.seal = KeyFile::new(path);
+        self
+    }
+
+    /// Where the seal key is read from (and created, on a state's first secret).
+    pub fn seal_key_file(&self) -> Option<&std::path::Path> {
+        self.seal.path()
     }
 
     /// Opens the state file and begins a transaction.
@@ -99,6 +121,7 @@ impl LocalBackend {
             offline: self.offline,
             remote_addr: req.remote_addr.clone(),
             explain: req.explain,
+            seal: self.seal.clone(),
         };
         let answer = paths::route_through(&store, &ctx, req, fetched);
         store.commit()?;

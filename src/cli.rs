@@ -21,6 +21,18 @@ pub struct Global {
     /// Never touch the network (also JWTVAULT_OFFLINE=1).
     #[arg(long, global = true)]
     pub offline: bool,
+    /// Send every Vault API request to this server instead of opening a state file (also
+    /// JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200.
+    #[arg(long, global = true, value_name = "URL")]
+    pub address: Option<String>,
+    /// A PEM file of CA certificates to trust for -address, besides the system's (also
+    /// JWTVAULT_CACERT).
+    #[arg(long = "ca-cert", global = true, value_name = "PATH")]
+    pub ca_cert: Option<String>,
+    /// The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default
+    /// <config dir>/jwtvault/seal.key, created on the first secret write).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub seal_key_file: Option<String>,
 }
 
 #[derive(Parser, Debug)]
@@ -376,9 +388,6 @@ pub struct ServerArgs {
     /// (default 10s; Vault's listener option http_read_header_timeout).
     #[arg(long = "http-read-header-timeout", value_name = "DURATION")]
     pub http_read_header_timeout: Option<String>,
-    /// The key that encrypts secrets at rest (the KV engine's; kept for it).
-    #[arg(long = "seal-key-file", value_name = "PATH")]
-    pub seal_key_file: Option<String>,
     #[arg(trailing_var_arg = true, hide = true)]
     pub args: Vec<String>,
 }
@@ -391,7 +400,7 @@ pub struct CompletionArgs {
 }
 
 /// Flags looked for anywhere on the line (Vault's global pre-scan).
-const ANYWHERE: &[&str] = &["format", "state"];
+const ANYWHERE: &[&str] = &["format", "state", "seal-key-file"];
 
 /// What the normaliser found besides the rewritten argv.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -404,8 +413,8 @@ pub struct Normalised {
 /// Rewrites Vault-style argv (`-format=json`, `-field=token`, flags before positionals) into the
 /// form clap parses: long flags get two dashes; after the first positional argument of a
 /// command, everything is positional (a `--` is inserted), as Go's flag package stops there.
-/// `-format=X`/`-format X` and `-state` are taken from anywhere before a `--`, as Vault's
-/// pre-scan does for `-format`; in a `write` they also stay in the data, as in Vault.
+/// `-format=X`/`-format X`, `-state` and `-seal-key-file` are taken from anywhere before a `--`,
+/// as Vault's pre-scan does for `-format`; in a `write` they also stay in the data, as in Vault.
 pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
     let mut out = Normalised::default();
     let mut i = 0;
@@ -479,7 +488,10 @@ pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
             };
             out.argv.push(rewritten);
             i += 1;
-            let needs_value = ANYWHERE.contains(&name) || takes_value(current, name, is_short);
+            // The global flags (`-address URL`) are the root's until clap builds the tree.
+            let needs_value = ANYWHERE.contains(&name)
+                || takes_value(current, name, is_short)
+                || takes_value(cmd, name, is_short);
             if !has_value && needs_value && i < args.len() {
                 out.argv.push(args[i].clone());
                 i += 1;
@@ -544,6 +556,19 @@ mod tests {
         let mut argv = vec!["jwtvault".to_string()];
         argv.extend(norm(line));
         Cli::try_parse_from(argv).unwrap()
+    }
+
+    #[test]
+    fn address_and_ca_cert_are_flags_of_every_command() {
+        let c = parse("read -address=http://127.0.0.1:8200 -ca-cert ca.pem auth/jwt/config");
+        assert_eq!(c.global.address.as_deref(), Some("http://127.0.0.1:8200"));
+        assert_eq!(c.global.ca_cert.as_deref(), Some("ca.pem"));
+        let c = parse("token lookup --address http://h:1 -ca-cert=x.pem");
+        assert_eq!(c.global.address.as_deref(), Some("http://h:1"));
+        assert_eq!(c.global.ca_cert.as_deref(), Some("x.pem"));
+        // After the first positional they are data, as every flag is in Vault's syntax.
+        let c = parse("write auth/jwt/role/r -address=http://h:1");
+        assert_eq!(c.global.address, None);
     }
 
     #[test]
@@ -666,5 +691,25 @@ mod tests {
         }
         let cli = parse("auth list -detailed -format=json");
         assert_eq!(cli.global.format.as_deref(), Some("json"));
+    }
+
+    #[test]
+    fn the_seal_key_file_is_a_global_flag_taken_from_anywhere() {
+        for line in [
+            "read -seal-key-file=k secret/data/x",
+            "read --seal-key-file k secret/data/x",
+            "read secret/data/x -seal-key-file=k",
+            "read secret/data/x -seal-key-file k",
+        ] {
+            assert_eq!(
+                parse(line).global.seal_key_file.as_deref(),
+                Some("k"),
+                "{line}"
+            );
+        }
+        assert_eq!(
+            norm("list secret/metadata --seal-key-file=k"),
+            ["list", "--seal-key-file=k", "--", "secret/metadata"]
+        );
     }
 }

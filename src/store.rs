@@ -29,7 +29,7 @@ use serde::Serialize;
 /// `PRAGMA application_id` of a jwtvault state file ("JWTV").
 pub const APPLICATION_ID: i32 = 0x4a57_5456;
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -702,8 +702,44 @@ CREATE TABLE group_members (group_id TEXT NOT NULL, entity_id TEXT NOT NULL,
 CREATE INDEX group_members_entity ON group_members(entity_id);
 ";
 
+/// Version 2 (issue 14): secrets-engine mounts and the KV version 2 engine. `secret_mounts`
+/// starts with the two system mounts `sys/mounts` shows (`identity/` and `sys/`, with random
+/// accessors and UUIDs as Vault gives them); KV rows belong to a mount by its UUID, times are
+/// Unix nanoseconds, and `value` / `custom_metadata` hold sealed blobs (`seal.rs`), never
+/// plain text. `seal` holds the verifier that tells a wrong seal key from the right one.
+const SCHEMA_V2: &str = r#"
+CREATE TABLE secret_mounts (path TEXT PRIMARY KEY, type TEXT NOT NULL,
+    accessor TEXT NOT NULL UNIQUE, uuid TEXT NOT NULL UNIQUE, description TEXT NOT NULL,
+    options TEXT NOT NULL, config TEXT NOT NULL, seal_wrap INTEGER NOT NULL);
+INSERT INTO secret_mounts SELECT 'identity/', 'identity',
+    'identity_' || lower(hex(randomblob(4))), lower(hex(randomblob(4)) || '-' ||
+    hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' ||
+    hex(randomblob(6))), 'identity store', 'null',
+    '{"default_lease_ttl":0,"force_no_cache":false,"max_lease_ttl":0,"passthrough_request_headers":["Authorization"]}',
+    0;
+INSERT INTO secret_mounts SELECT 'sys/', 'system',
+    'system_' || lower(hex(randomblob(4))), lower(hex(randomblob(4)) || '-' ||
+    hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' ||
+    hex(randomblob(6))), 'system endpoints used for control, policy and debugging', 'null',
+    '{"default_lease_ttl":0,"force_no_cache":false,"max_lease_ttl":0,"passthrough_request_headers":["Accept"]}',
+    1;
+CREATE TABLE kv_config (mount TEXT PRIMARY KEY, max_versions INTEGER NOT NULL,
+    cas_required INTEGER NOT NULL, delete_version_after INTEGER NOT NULL,
+    metadata_cas_required INTEGER NOT NULL);
+CREATE TABLE kv_keys (mount TEXT NOT NULL, key TEXT NOT NULL,
+    current_version INTEGER NOT NULL, oldest_version INTEGER NOT NULL,
+    max_versions INTEGER NOT NULL, cas_required INTEGER NOT NULL,
+    delete_version_after INTEGER NOT NULL, metadata_cas_required INTEGER NOT NULL,
+    current_metadata_version INTEGER NOT NULL, created_time INTEGER NOT NULL,
+    updated_time INTEGER NOT NULL, custom_metadata BLOB, PRIMARY KEY (mount, key));
+CREATE TABLE kv_versions (mount TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL,
+    created_time INTEGER NOT NULL, deletion_time INTEGER, destroyed INTEGER NOT NULL,
+    value BLOB, PRIMARY KEY (mount, key, version));
+CREATE TABLE seal (id INTEGER PRIMARY KEY CHECK (id = 1), verifier BLOB NOT NULL);
+"#;
+
 /// Forward migrations: entry `i` takes the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[SCHEMA_V1];
+const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2];
 
 fn decode<T: DeserializeOwned>(what: &str, json: &str) -> Result<T> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
@@ -1823,6 +1859,397 @@ impl Store {
     }
 }
 
+// ---- secrets engines (issue 14) -------------------------------------------------------------
+
+/// A secrets-engine mount, as `sys/mounts` lists it: the system mounts `identity/` and `sys/`,
+/// and the KV version 2 mounts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretMount {
+    /// With its trailing `/`, e.g. `secret/`.
+    pub path: String,
+    /// `kv`, `identity` or `system`.
+    pub kind: String,
+    pub accessor: String,
+    pub uuid: String,
+    pub description: String,
+    /// JSON: `{"version":"2"}` for a KV mount, `null` for the system mounts.
+    pub options: String,
+    /// JSON: the mount's `config` as `sys/mounts` shows it.
+    pub config: String,
+    pub seal_wrap: bool,
+}
+
+/// A KV mount's `config` (a new mount's is all zero: 10 versions, no check-and-set, no
+/// automatic deletion).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KvConfig {
+    /// Vault's `uint32`.
+    pub max_versions: i64,
+    pub cas_required: bool,
+    /// Seconds; negative means disabled for the whole mount (read back as `-1s`).
+    pub delete_version_after: i64,
+    pub metadata_cas_required: bool,
+}
+
+/// A KV key's metadata: it exists (for the existence check, lists and `cas=0`) as soon as this
+/// row does, even with no version left.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KvKey {
+    pub current_version: i64,
+    pub oldest_version: i64,
+    /// Vault's `uint32`.
+    pub max_versions: i64,
+    pub cas_required: bool,
+    /// Seconds, never negative.
+    pub delete_version_after: i64,
+    pub metadata_cas_required: bool,
+    pub current_metadata_version: i64,
+    /// Unix nanoseconds.
+    pub created_time: i64,
+    pub updated_time: i64,
+    /// The sealed custom metadata (a JSON map of strings); `None` when there is none.
+    pub custom_metadata: Option<Vec<u8>>,
+}
+
+/// One version of a KV key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KvVersion {
+    pub version: i64,
+    /// Unix nanoseconds.
+    pub created_time: i64,
+    /// Unix nanoseconds; `None` when the version is not (to be) deleted.
+    pub deletion_time: Option<i64>,
+    pub destroyed: bool,
+    /// The sealed data (JSON); `None` once destroyed.
+    pub value: Option<Vec<u8>>,
+}
+
+impl Store {
+    const SECRET_MOUNT_COLS: &'static str =
+        "path, type, accessor, uuid, description, options, config, seal_wrap";
+
+    fn secret_mount_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SecretMount> {
+        Ok(SecretMount {
+            path: r.get(0)?,
+            kind: r.get(1)?,
+            accessor: r.get(2)?,
+            uuid: r.get(3)?,
+            description: r.get(4)?,
+            options: r.get(5)?,
+            config: r.get(6)?,
+            seal_wrap: r.get(7)?,
+        })
+    }
+
+    /// Every secrets-engine mount (the system ones included), sorted by path.
+    pub fn list_secret_mounts(&self) -> Result<Vec<SecretMount>> {
+        let sql = format!(
+            "SELECT {} FROM secret_mounts ORDER BY path",
+            Self::SECRET_MOUNT_COLS
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map([], Self::secret_mount_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The secrets-engine mount at `path` (with its trailing `/`).
+    pub fn get_secret_mount(&self, path: &str) -> Result<Option<SecretMount>> {
+        let sql = format!(
+            "SELECT {} FROM secret_mounts WHERE path = ?1",
+            Self::SECRET_MOUNT_COLS
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, [path], Self::secret_mount_from_row)
+            .optional()?)
+    }
+
+    pub fn insert_secret_mount(&self, m: &SecretMount) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO secret_mounts (path, type, accessor, uuid, description, options, config, \
+             seal_wrap) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                m.path,
+                m.kind,
+                m.accessor,
+                m.uuid,
+                m.description,
+                m.options,
+                m.config,
+                m.seal_wrap
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Removes a secrets-engine mount with everything stored under it: its KV config, keys and
+    /// versions (sealed values included), in the caller's transaction.
+    pub fn delete_secret_mount(&self, m: &SecretMount) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM secret_mounts WHERE path = ?1", [&m.path])?;
+        for table in ["kv_config", "kv_keys", "kv_versions"] {
+            self.conn
+                .execute(&format!("DELETE FROM {table} WHERE mount = ?1"), [&m.uuid])?;
+        }
+        Ok(())
+    }
+
+    /// A KV mount's config (`None`: never written, all defaults).
+    pub fn kv_config(&self, mount: &str) -> Result<Option<KvConfig>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT max_versions, cas_required, delete_version_after, metadata_cas_required \
+                 FROM kv_config WHERE mount = ?1",
+                [mount],
+                |r| {
+                    Ok(KvConfig {
+                        max_versions: r.get(0)?,
+                        cas_required: r.get(1)?,
+                        delete_version_after: r.get(2)?,
+                        metadata_cas_required: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn put_kv_config(&self, mount: &str, c: &KvConfig) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO kv_config (mount, max_versions, cas_required, delete_version_after, \
+             metadata_cas_required) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (mount) DO UPDATE SET \
+             max_versions = excluded.max_versions, cas_required = excluded.cas_required, \
+             delete_version_after = excluded.delete_version_after, \
+             metadata_cas_required = excluded.metadata_cas_required",
+            params![
+                mount,
+                c.max_versions,
+                c.cas_required,
+                c.delete_version_after,
+                c.metadata_cas_required
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The metadata of a KV key.
+    pub fn kv_key(&self, mount: &str, key: &str) -> Result<Option<KvKey>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT current_version, oldest_version, max_versions, cas_required, \
+                 delete_version_after, metadata_cas_required, current_metadata_version, \
+                 created_time, updated_time, custom_metadata FROM kv_keys \
+                 WHERE mount = ?1 AND key = ?2",
+                [mount, key],
+                |r| {
+                    Ok(KvKey {
+                        current_version: r.get(0)?,
+                        oldest_version: r.get(1)?,
+                        max_versions: r.get(2)?,
+                        cas_required: r.get(3)?,
+                        delete_version_after: r.get(4)?,
+                        metadata_cas_required: r.get(5)?,
+                        current_metadata_version: r.get(6)?,
+                        created_time: r.get(7)?,
+                        updated_time: r.get(8)?,
+                        custom_metadata: r.get(9)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Whether a KV key has metadata (Vault's existence check on `data/` and `metadata/`).
+    pub fn kv_key_exists(&self, mount: &str, key: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM kv_keys WHERE mount = ?1 AND key = ?2)",
+            [mount, key],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Creates or replaces a KV key's metadata.
+    pub fn put_kv_key(&self, mount: &str, key: &str, k: &KvKey) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO kv_keys (mount, key, current_version, oldest_version, max_versions, \
+             cas_required, delete_version_after, metadata_cas_required, \
+             current_metadata_version, created_time, updated_time, custom_metadata) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+             ON CONFLICT (mount, key) DO UPDATE SET current_version = excluded.current_version, \
+             oldest_version = excluded.oldest_version, max_versions = excluded.max_versions, \
+             cas_required = excluded.cas_required, \
+             delete_version_after = excluded.delete_version_after, \
+             metadata_cas_required = excluded.metadata_cas_required, \
+             current_metadata_version = excluded.current_metadata_version, \
+             created_time = excluded.created_time, updated_time = excluded.updated_time, \
+             custom_metadata = excluded.custom_metadata",
+            params![
+                mount,
+                key,
+                k.current_version,
+                k.oldest_version,
+                k.max_versions,
+                k.cas_required,
+                k.delete_version_after,
+                k.metadata_cas_required,
+                k.current_metadata_version,
+                k.created_time,
+                k.updated_time,
+                k.custom_metadata
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Removes a KV key: its metadata and every version.
+    pub fn delete_kv_key(&self, mount: &str, key: &str) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM kv_keys WHERE mount = ?1 AND key = ?2",
+            [mount, key],
+        )?;
+        self.conn.execute(
+            "DELETE FROM kv_versions WHERE mount = ?1 AND key = ?2",
+            [mount, key],
+        )?;
+        Ok(())
+    }
+
+    fn kv_version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<KvVersion> {
+        Ok(KvVersion {
+            version: r.get(0)?,
+            created_time: r.get(1)?,
+            deletion_time: r.get(2)?,
+            destroyed: r.get(3)?,
+            value: r.get(4)?,
+        })
+    }
+
+    /// Every version of a KV key still kept, oldest first, without their sealed values.
+    pub fn kv_versions(&self, mount: &str, key: &str) -> Result<Vec<KvVersion>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT version, created_time, deletion_time, destroyed, NULL FROM kv_versions \
+             WHERE mount = ?1 AND key = ?2 ORDER BY version",
+        )?;
+        let rows = st.query_map([mount, key], Self::kv_version_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// One version of a KV key, with its sealed value.
+    pub fn kv_version(&self, mount: &str, key: &str, version: i64) -> Result<Option<KvVersion>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT version, created_time, deletion_time, destroyed, value FROM kv_versions \
+                 WHERE mount = ?1 AND key = ?2 AND version = ?3",
+                params![mount, key, version],
+                Self::kv_version_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Creates or replaces one version of a KV key.
+    pub fn put_kv_version(&self, mount: &str, key: &str, v: &KvVersion) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO kv_versions (mount, key, version, created_time, deletion_time, destroyed, \
+             value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (mount, key, version) DO \
+             UPDATE SET created_time = excluded.created_time, \
+             deletion_time = excluded.deletion_time, destroyed = excluded.destroyed, \
+             value = excluded.value",
+            params![
+                mount,
+                key,
+                v.version,
+                v.created_time,
+                v.deletion_time,
+                v.destroyed,
+                v.value
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Changes the deletion time and destroyed flag of one version, keeping its value unless
+    /// `destroy` (then the value is removed).
+    pub fn mark_kv_version(
+        &self,
+        mount: &str,
+        key: &str,
+        version: i64,
+        deletion_time: Option<i64>,
+        destroy: bool,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE kv_versions SET deletion_time = ?4, destroyed = destroyed OR ?5, \
+             value = CASE WHEN ?5 THEN NULL ELSE value END \
+             WHERE mount = ?1 AND key = ?2 AND version = ?3",
+            params![mount, key, version, deletion_time, destroy],
+        )?;
+        Ok(())
+    }
+
+    /// Removes the versions of a KV key older than `oldest` (`max_versions` pruning).
+    pub fn prune_kv_versions(&self, mount: &str, key: &str, oldest: i64) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM kv_versions WHERE mount = ?1 AND key = ?2 AND version < ?3",
+            params![mount, key, oldest],
+        )?;
+        Ok(())
+    }
+
+    /// The keys of a KV mount that start with `folder` (empty, or ending in `/`), sorted
+    /// bytewise.
+    pub fn kv_keys_under(&self, mount: &str, folder: &str) -> Result<Vec<String>> {
+        // Every key that starts with "a/" sorts in ["a/", "a0"): '0' follows '/' in ASCII.
+        let upper = match folder.strip_suffix('/') {
+            Some(stem) => format!("{stem}0"),
+            None => String::new(),
+        };
+        if upper.is_empty() {
+            return self.list_strings(
+                "SELECT key FROM kv_keys WHERE mount = ?1 ORDER BY key",
+                [mount],
+            );
+        }
+        self.list_strings(
+            "SELECT key FROM kv_keys WHERE mount = ?1 AND key >= ?2 AND key < ?3 ORDER BY key",
+            [mount, folder, upper.as_str()],
+        )
+    }
+
+    /// The state's seal verifier (see `seal.rs`).
+    pub fn seal_verifier(&self) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row("SELECT verifier FROM seal WHERE id = 1", [], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn put_seal_verifier(&self, verifier: &[u8]) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO seal (id, verifier) VALUES (1, ?1) \
+             ON CONFLICT (id) DO UPDATE SET verifier = excluded.verifier",
+            [verifier],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_seal_verifier(&self) -> Result<()> {
+        self.conn.execute("DELETE FROM seal", [])?;
+        Ok(())
+    }
+
+    /// Whether any sealed value is stored (a version's data or a key's custom metadata).
+    pub fn holds_sealed_values(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM kv_versions WHERE value IS NOT NULL) \
+             OR EXISTS (SELECT 1 FROM kv_keys WHERE custom_metadata IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
 // ---- the server's root-token bootstrap ------------------------------------------------------
 
 impl Store {
@@ -2010,6 +2437,82 @@ mod tests {
         assert!(recovered_frames(&path) <= 1);
         let s = Store::open(&path, &no_seed).unwrap();
         assert_eq!(s.count_tokens().unwrap(), 3000);
+    }
+
+    /// A state file as jwtvault 0.1 (schema version 1) left it, with a policy in it.
+    fn v1_state(path: &Path) {
+        let c = Connection::open(path).unwrap();
+        c.pragma_update(None, "journal_mode", "WAL").unwrap();
+        c.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        c.execute_batch(SCHEMA_V1).unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute("INSERT INTO policies (name, raw) VALUES ('p', 'x')", [])
+            .unwrap();
+    }
+
+    #[test]
+    fn a_version_1_state_migrates_to_version_2_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        v1_state(&path);
+        let s = Store::open(&path, &no_seed).unwrap();
+        let v: i32 = s
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 2);
+        // Old data kept; the system mounts added; no secrets engine, no seal record.
+        assert_eq!(s.get_policy("p").unwrap().as_deref(), Some("x"));
+        let mounts = s.list_secret_mounts().unwrap();
+        assert_eq!(
+            mounts
+                .iter()
+                .map(|m| (m.path.as_str(), m.kind.as_str(), m.seal_wrap))
+                .collect::<Vec<_>>(),
+            [("identity/", "identity", false), ("sys/", "system", true)]
+        );
+        for m in &mounts {
+            let hex = m.accessor.rsplit('_').next().unwrap();
+            assert!(hex.len() == 8 && hex.bytes().all(|c| c.is_ascii_hexdigit()));
+            let parts: Vec<usize> = m.uuid.split('-').map(str::len).collect();
+            assert_eq!(parts, [8, 4, 4, 4, 12], "{}", m.uuid);
+            assert_eq!(m.uuid, m.uuid.to_lowercase());
+        }
+        assert_ne!(mounts[0].uuid, mounts[1].uuid);
+        assert_eq!(s.seal_verifier().unwrap(), None);
+        assert!(!s.holds_sealed_values().unwrap());
+        s.commit().unwrap();
+        // Opening again changes nothing.
+        let s = Store::open(&path, &no_seed).unwrap();
+        assert_eq!(s.list_secret_mounts().unwrap(), mounts);
+        assert_eq!(s.integrity_check().unwrap(), "ok");
+    }
+
+    #[test]
+    fn a_failed_migration_leaves_the_version_1_state_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        v1_state(&path);
+        // A table the migration means to create already exists: it fails half-way.
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE seal (x)").unwrap();
+        }
+        let err = Store::open(&path, &no_seed).err().expect("migration fails");
+        assert!(err.to_string().contains("seal"), "{err}");
+        let c = Connection::open(&path).unwrap();
+        let v: i32 = c
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        let tables: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'secret_mounts'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!((v, tables), (1, 0));
     }
 
     #[test]

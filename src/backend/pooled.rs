@@ -44,6 +44,7 @@ use super::{respond, seed, Backend, Failure, Started};
 use crate::api::{ApiError, Request, Response};
 use crate::keycache::{self, Fetched, Plan};
 use crate::paths::{self, Answer, Ctx, Outcome, WriteJob};
+use crate::seal::KeyFile;
 use crate::store::{Store, StoreError, WalSync};
 
 /// Jobs committed together at most: enough for every request a server keeps in flight at
@@ -61,6 +62,8 @@ pub struct PooledBackend {
 struct Inner {
     state: PathBuf,
     offline: bool,
+    /// The seal key of secret values, shared by every connection (read once).
+    seal: KeyFile,
     readers: Pool,
     progress: Arc<Progress>,
     /// `None` once dropped (the writer thread then finishes its batch and stops).
@@ -131,7 +134,11 @@ impl PooledBackend {
     /// Opens the state file (creating, checking and migrating it as the command line does) for
     /// the writer, and starts the writer and syncer threads. Readers are opened when first
     /// needed.
-    pub fn open(state: PathBuf, offline: bool) -> Result<PooledBackend, StoreError> {
+    pub fn open(
+        state: PathBuf,
+        offline: bool,
+        seal: KeyFile,
+    ) -> Result<PooledBackend, StoreError> {
         let store = Store::open_writer(&state, &seed)?;
         let progress = Arc::new(Progress::default());
         let (jobs, job_queue) = mpsc::channel();
@@ -149,9 +156,10 @@ impl PooledBackend {
         let writer = {
             let progress = progress.clone();
             let synced = waiting.clone();
+            let seal = seal.clone();
             std::thread::Builder::new()
                 .name("jwtvault-writer".into())
-                .spawn(move || run_writer(store, job_queue, synced, &progress, offline))
+                .spawn(move || run_writer(store, job_queue, synced, &progress, offline, seal))
                 .map_err(thread_error)?
         };
         Ok(PooledBackend {
@@ -159,6 +167,7 @@ impl PooledBackend {
                 readers: Pool::new(state.clone(), MAX_READERS),
                 state,
                 offline,
+                seal,
                 progress,
                 jobs: Some(jobs),
                 waiting: Some(waiting),
@@ -176,6 +185,7 @@ impl Inner {
             offline: self.offline,
             remote_addr: req.remote_addr.clone(),
             explain: req.explain,
+            seal: self.seal.clone(),
         }
     }
 
@@ -331,6 +341,7 @@ fn run_writer(
     synced: mpsc::Sender<Pending>,
     progress: &Progress,
     offline: bool,
+    seal: KeyFile,
 ) {
     let mut seq = 0;
     while let Ok(first) = queue.recv() {
@@ -342,7 +353,7 @@ fn run_writer(
             }
         }
         seq += 1;
-        let replies = run_batch(&mut store, batch, progress, seq, offline);
+        let replies = run_batch(&mut store, batch, progress, seq, offline, &seal);
         // Answered by the syncer once the batch is durable.
         let _ = synced.send(Pending {
             after: seq,
@@ -361,6 +372,7 @@ fn run_batch(
     progress: &Progress,
     seq: u64,
     offline: bool,
+    seal: &KeyFile,
 ) -> Vec<(oneshot::Sender<Reply>, Reply)> {
     let fail_all = |batch: Vec<(oneshot::Sender<Reply>, Option<Answer>)>, e: &StoreError| {
         let detail = e.to_string();
@@ -389,6 +401,7 @@ fn run_batch(
                 offline,
                 remote_addr: job.req.remote_addr.clone(),
                 explain: job.req.explain,
+                seal: seal.clone(),
             };
             let answer = run_job(store, &ctx, &job.req, job.work);
             (job.reply, Some(answer))

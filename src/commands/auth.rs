@@ -113,7 +113,10 @@ fn enable(run: &Run, args: &[String], f: &EnableFlags) -> Result<(), Error> {
         "options": null,
     });
     let body = body.as_object().cloned().unwrap_or_default();
-    let req = run.request(Operation::Write, request_path(&path), body)?;
+    // The Vault CLI posts it.
+    let req = run
+        .request(Operation::Write, request_path(&path), body)?
+        .posted();
     execute(run, &req)?.map_err(|e| {
         Error::api(
             format!("Error enabling {kind} auth"),

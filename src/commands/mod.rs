@@ -19,6 +19,7 @@ use crate::api::{ApiError, Caller, CallerToken, Operation, Request, Response};
 use crate::backend::{Backend, Failure, LocalBackend};
 use crate::cli::{self, Command};
 use crate::error::Error;
+use crate::http_client::{CaSource, HttpBackend};
 use crate::kv;
 use crate::output::printer::Printer;
 use crate::output::Format;
@@ -45,6 +46,9 @@ impl Env {
         "JWTVAULT_TOKEN_PATH",
         "JWTVAULT_OFFLINE",
         "JWTVAULT_REMOTE_ADDR",
+        "JWTVAULT_ADDR",
+        "JWTVAULT_CACERT",
+        "JWTVAULT_SEAL_KEY_FILE",
     ];
     /// Variables only tested for being set (or for one value): a value that is not UTF-8
     /// still counts as set, and is never printed.
@@ -56,6 +60,8 @@ impl Env {
         "JWTVAULT_TOKEN",
         "JWTVAULT_FORMAT",
         "JWTVAULT_OFFLINE",
+        "JWTVAULT_ADDR",
+        "JWTVAULT_CACERT",
     ];
 
     /// Reads the environment without ever panicking (`std::env::vars` panics on a value that
@@ -130,7 +136,53 @@ pub struct Run {
     pub printer: Printer,
     /// Whether `-state` was given on the command line.
     pub state_given: bool,
+    /// `-address` / `JWTVAULT_ADDR`: the server every Vault API request goes to instead of
+    /// the state file (contract §8, the command line as a client).
+    pub remote: Option<Remote>,
     stdin_used: std::cell::Cell<bool>,
+}
+
+/// The server the command line is a client of. Its HTTP client is made on the first request,
+/// so that a command that sends none (`jwt …`, `policy fmt`) never fails on a bad CA file.
+pub struct Remote {
+    pub address: String,
+    ca_cert: Option<(String, CaSource)>,
+    client: std::cell::OnceCell<HttpBackend>,
+}
+
+impl Remote {
+    /// The server's address and trust root: the flag, else the variable; empty is not set.
+    /// `VAULT_ADDR`, `VAULT_CACERT` and `BAO_*` are never read.
+    fn from(global: &cli::Global, env: &Env) -> Option<Remote> {
+        let given = |flag: &Option<String>, var: &str| -> Option<(String, CaSource)> {
+            match flag.as_deref() {
+                Some(v) if !v.is_empty() => Some((v.to_string(), CaSource::Flag)),
+                _ => env
+                    .get(var)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (v.to_string(), CaSource::Env)),
+            }
+        };
+        let (address, _) = given(&global.address, "JWTVAULT_ADDR")?;
+        Some(Remote {
+            address,
+            ca_cert: given(&global.ca_cert, "JWTVAULT_CACERT"),
+            client: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// The HTTP client, made once; a bad address or CA file is the Vault CLI's text (exit 2).
+    fn client(&self, env: &Env) -> Result<&HttpBackend, Error> {
+        if self.client.get().is_none() {
+            let ca = self.ca_cert.as_ref().map(|(p, s)| (p.as_str(), *s));
+            let proxy_env = |k: &str| env.get(k).map(str::to_string);
+            let made = HttpBackend::new(&self.address, ca, &proxy_env).map_err(Error::Failed)?;
+            let _ = self.client.set(made);
+        }
+        self.client
+            .get()
+            .ok_or_else(|| Error::Failed("the HTTP client could not be made".into()))
+    }
 }
 
 impl Run {
@@ -166,11 +218,21 @@ impl Run {
         let field_newline = env.stdout_tty
             && env.get("NO_COLOR").is_none_or(str::is_empty)
             && env.get("TERM") != Some("dumb");
+        let remote = Remote::from(global, &env);
+        let seal_key_file = match global
+            .seal_key_file
+            .clone()
+            .or_else(|| env.get("JWTVAULT_SEAL_KEY_FILE").map(str::to_string))
+        {
+            Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+            _ => crate::seal::default_path(),
+        };
         Ok(Run {
             printer: Printer::new(format, color, field_newline),
+            remote,
             env,
             format,
-            backend: LocalBackend::new(state.clone(), offline),
+            backend: LocalBackend::new(state.clone(), offline).with_seal_key_file(seal_key_file),
             state,
             offline,
             state_given: global.state.is_some(),
@@ -183,14 +245,27 @@ impl Run {
         self.backend.open()
     }
 
+    /// Whether requests go to a server (`-address`) rather than the state file.
+    pub fn is_remote(&self) -> bool {
+        self.remote.is_some()
+    }
+
     /// A request as this command line makes it: the local caller (the token of
-    /// `JWTVAULT_TOKEN` or the helper file, if any) and `JWTVAULT_REMOTE_ADDR`.
+    /// `JWTVAULT_TOKEN` or the helper file, if any) and `JWTVAULT_REMOTE_ADDR`. As a client of
+    /// a server, the caller is that token, or nobody; the server sees the connection's address.
     pub fn request(
         &self,
         operation: Operation,
         path: impl Into<String>,
         data: Map<String, Value>,
     ) -> Result<Request, Error> {
+        if self.is_remote() {
+            let caller = match caller_token(self)? {
+                Some(t) => Caller::Token(t),
+                None => Caller::Anonymous,
+            };
+            return Ok(Request::new(operation, path, data).with_caller(caller));
+        }
         Ok(Request::new(operation, path, data)
             .with_caller(Caller::Local(caller_token(self)?))
             .with_remote_addr(
@@ -234,7 +309,18 @@ pub fn sanitize_path(p: &str) -> String {
 /// The outer error is local: the state file could not be used (printed as it is, exit 2); the
 /// inner one is what the backend answered.
 pub fn execute(run: &Run, req: &Request) -> Result<Result<Response, ApiError>, Error> {
-    let result = run.backend.handle(req);
+    let result = match &run.remote {
+        Some(remote) => {
+            let client = remote.client(&run.env)?;
+            let result = client.handle(req);
+            // What was sent, for Vault's `Error making API request.` / `URL:` lines.
+            if let (Err(_), Some(failure)) = (&result, client.take_failure()) {
+                run.printer.remote_failure(failure);
+            }
+            result
+        }
+        None => run.backend.handle(req),
+    };
     let explain = match &result {
         Ok(r) => r.explain.as_deref(),
         Err(Failure::Api(e)) => e.explain.as_deref(),

@@ -88,7 +88,9 @@ pub fn read(run: &Run, a: Read) -> Result<(), Error> {
     let req = run.request(Operation::Read, path.clone(), query)?;
     let resp = match execute(run, &req)? {
         Ok(r) => r,
-        Err(e) if e.code == 404 && e.errors.is_empty() => {
+        // The Vault client drops a read's 404 whatever its errors say (client mode); locally an
+        // unknown path keeps its `no handler` message (contract §3).
+        Err(e) if e.code == 404 && (e.errors.is_empty() || run.is_remote()) => {
             return Err(Error::Failed(format!("No value found at {path}")));
         }
         Err(e) => return Err(Error::api(format!("Error reading {path}"), e)),
@@ -121,7 +123,9 @@ pub fn list(run: &Run, args: &[String]) -> Result<(), Error> {
             run.printer.list(&keys);
             Ok(())
         }
-        Err(e) if e.code == 404 && e.errors.is_empty() => Err(Error::NothingToList { path }),
+        Err(e) if e.code == 404 && (e.errors.is_empty() || run.is_remote()) => {
+            Err(Error::NothingToList { path })
+        }
         Err(e) => Err(Error::api(format!("Error listing {path}"), e)),
     }
 }

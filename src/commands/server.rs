@@ -2,7 +2,7 @@
 //! address (and a root token made by this start), then serves until SIGINT or SIGTERM. The
 //! server's log lines come back here and go out through the printer (stderr).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +25,6 @@ pub struct ServerOptions {
     pub root_token_id: Option<Secret>,
     pub storage: Option<String>,
     pub http_read_header_timeout: Option<String>,
-    pub seal_key_file: Option<String>,
     pub args: Vec<String>,
 }
 
@@ -38,7 +37,6 @@ impl From<cli::ServerArgs> for ServerOptions {
             root_token_id: a.root_token_id,
             storage: a.storage,
             http_read_header_timeout: a.http_read_header_timeout,
-            seal_key_file: a.seal_key_file,
             args: a.args,
         }
     }
@@ -120,9 +118,6 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
     if let Some(id) = &a.root_token_id {
         root::check_id(id.expose()).map_err(Error::Usage)?;
     }
-    if a.seal_key_file.as_deref() == Some("") {
-        return Err(Error::Usage("-seal-key-file must not be empty".into()));
-    }
     let state = state_path(run, &a)?;
     let config = server::Config {
         listen: a
@@ -137,7 +132,9 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
         ServerError::Tls(m) => Error::Usage(m),
         e => Error::Failed(e.to_string()),
     })?;
-    let backend = LocalBackend::new(state.clone(), run.offline);
+    // The seal key is the run's (`-seal-key-file`, `JWTVAULT_SEAL_KEY_FILE`, the default).
+    let backend = LocalBackend::new(state.clone(), run.offline)
+        .with_seal_key_file(run.backend.seal_key_file().map(Path::to_path_buf));
     let created = root::bootstrap(
         &backend,
         a.root_token_id.as_ref().map(Secret::expose),
@@ -155,9 +152,10 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
     }
     // The root token is committed by the command line's backend; requests are served by the
     // pooled one (readers and a group-commit writer).
+    let seal = backend.seal.clone();
     drop(backend);
     let backend: SharedBackend =
-        Arc::new(PooledBackend::open(state, run.offline).map_err(Error::Store)?);
+        Arc::new(PooledBackend::open(state, run.offline, seal).map_err(Error::Store)?);
     server
         .serve(backend, &mut |line| run.printer.stderr(line))
         .map_err(|e| Error::Failed(e.to_string()))

@@ -97,7 +97,16 @@ fn send(
     path: impl Into<String>,
     data: Value,
 ) -> Result<Response, Error> {
-    let req = run.request(op, path, body(data))?;
+    let path = path.into();
+    let mut req = run.request(op, path.clone(), body(data))?;
+    // The Vault CLI posts these (its other token writes are PUTs).
+    req.post = matches!(
+        path.as_str(),
+        "auth/token/lookup"
+            | "auth/token/lookup-accessor"
+            | "auth/token/renew-accessor"
+            | "auth/token/revoke-accessor"
+    );
     commands::execute(run, &req)?.map_err(|e| Error::api(ctx, e))
 }
 
@@ -276,7 +285,8 @@ fn capabilities(run: &Run, args: &[String]) -> Result<(), Error> {
         path: endpoint.into(),
         data: body(json!({ "path": path, "token": token })),
         ..req
-    };
+    }
+    .posted();
     let resp = commands::execute(run, &req)?.map_err(|e| Error::api(CTX, e))?;
     // The client reads the member named by the path, else `capabilities`.
     let data = resp.data.unwrap_or_default();

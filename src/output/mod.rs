@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use crate::api::{ApiError, Auth, Response};
+use crate::api::{ApiError, Auth, RemoteError, RemoteFailure, Response};
 use crate::gofmt::{format_value, go_quote, human_duration};
 use crate::yaml;
 
@@ -717,18 +717,77 @@ pub fn api_error(prefix: &str, err: &ApiError) -> String {
         out.push_str(&escape_nonprintable(e, &['\n', '\t']));
     }
     out.push('\n');
-    if !err.hints.is_empty() {
-        out.push('\n');
-        for (i, hint) in err.hints.iter().enumerate() {
-            for (j, line) in hint.split('\n').enumerate() {
-                let lead = if i == 0 && j == 0 { "Hint: " } else { "      " };
-                out.push_str(lead);
-                out.push_str(&escape_nonprintable(line, &['\t']));
-                out.push('\n');
-            }
+    push_hints(&mut out, &err.hints);
+    out
+}
+
+/// jwtvault's `Hint:` block after an error's text (nothing when there are no hints).
+fn push_hints(out: &mut String, hints: &[String]) {
+    if hints.is_empty() {
+        return;
+    }
+    out.push('\n');
+    for (i, hint) in hints.iter().enumerate() {
+        for (j, line) in hint.split('\n').enumerate() {
+            let lead = if i == 0 && j == 0 { "Hint: " } else { "      " };
+            out.push_str(lead);
+            out.push_str(&escape_nonprintable(line, &['\t']));
+            out.push('\n');
         }
     }
+}
+
+/// A failed request to a server (the command line as a client, contract §8), as the Vault CLI
+/// prints it (`api.ResponseError`): `Error making API request.`, the `URL:` line, then the
+/// errors (`Errors:`), or the body as it came (`Raw Message:`); a failure without an answer is
+/// Go's `Get "<url>": …`. jwtvault's `Hint:` block follows when the server sent hints. Ends
+/// with a newline.
+pub fn remote_api_error(prefix: &str, failure: &RemoteFailure, hints: &[String]) -> String {
+    let prefix = escape_nonprintable(prefix, &[]);
+    let call = &failure.call;
+    let (code, kind, body) = match &failure.error {
+        RemoteError::Transport(text) => {
+            let op = go_op(&call.method);
+            return format!(
+                "{prefix}: {op} {}: {}\n",
+                crate::gofmt::go_quote(&call.url),
+                escape_nonprintable(text, &[])
+            );
+        }
+        RemoteError::Decode(text) => {
+            return format!("{prefix}: {}\n", escape_nonprintable(text, &[]));
+        }
+        RemoteError::Raw { code, body } => (
+            *code,
+            "Raw Message",
+            escape_nonprintable(body, &['\n', '\t']).into_owned(),
+        ),
+        RemoteError::Api(e) => {
+            let mut joined = String::new();
+            for err in &e.errors {
+                joined.push_str("* ");
+                joined.push_str(&escape_nonprintable(err, &['\n', '\t']));
+            }
+            (e.code, "Errors", joined)
+        }
+    };
+    let mut out = format!(
+        "{prefix}: Error making API request.\n\nURL: {} {}\nCode: {code}. {kind}:\n\n{body}\n",
+        call.method,
+        escape_nonprintable(&call.url, &[])
+    );
+    push_hints(&mut out, hints);
     out
+}
+
+/// Go's `url.Error` operation for a method: `Get`, `Put`, `Post`, `Delete`.
+fn go_op(method: &str) -> String {
+    let lower = method.to_ascii_lowercase();
+    let mut chars = lower.chars();
+    match chars.next() {
+        Some(c) => c.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
 }
 
 /// An API error for `-format=json`: `{"errors": [...]}` indented, with a trailing newline.

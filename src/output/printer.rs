@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
 
-use crate::api::Response;
+use crate::api::{RemoteFailure, Response};
 use crate::error::Error;
 use crate::output::{self, Format};
 
@@ -78,6 +78,9 @@ pub struct Printer {
     pub field_newline: bool,
     out: Sink,
     err: Sink,
+    /// The last request to a server that failed (client mode): an API error reported for it
+    /// is printed as the Vault CLI prints it, with what was sent.
+    remote: RefCell<Option<RemoteFailure>>,
 }
 
 impl Printer {
@@ -89,6 +92,7 @@ impl Printer {
             field_newline,
             out: Rc::new(RefCell::new(std::io::stdout())),
             err: Rc::new(RefCell::new(std::io::stderr())),
+            remote: RefCell::new(None),
         }
     }
 
@@ -107,6 +111,7 @@ impl Printer {
             field_newline: false,
             out: out.clone(),
             err: err.clone(),
+            remote: RefCell::new(None),
         };
         (p, out, err)
     }
@@ -121,6 +126,11 @@ impl Printer {
     /// Diagnostics: stderr.
     pub fn stderr(&self, text: &str) {
         let _ = self.err.borrow_mut().write_all(text.as_bytes());
+    }
+
+    /// Remembers a request to a server that failed, for [`Printer::report`].
+    pub fn remote_failure(&self, failure: RemoteFailure) {
+        *self.remote.borrow_mut() = Some(failure);
     }
 
     /// A `Success! …` line (stdout).
@@ -181,6 +191,18 @@ impl Printer {
             Error::UnknownCommand { help } => self.stderr(help),
             Error::Help(text) => self.stdout(text),
             Error::Api { context, error } => {
+                // The error the server sent: the Vault CLI's text with the request and URL lines,
+                // the server's own hints (not those a command adds locally), and no JSON copy
+                // (the Vault CLI prints none).
+                let remote = self.remote.borrow();
+                if let Some(f) = remote.as_ref().filter(|f| {
+                    let sent = f.api_error();
+                    (sent.code, &sent.errors) == (error.code, &error.errors)
+                }) {
+                    let text = output::remote_api_error(context, f, &f.api_error().hints);
+                    self.stderr(&output::colorize_error(&text, color));
+                    return e.exit_code();
+                }
                 self.stderr(&output::colorize_error(
                     &output::api_error(context, error),
                     color,
@@ -290,6 +312,64 @@ mod tests {
             (text(&out), text(&err)),
             (String::new(), "No value found at a/b\n".to_string())
         );
+    }
+
+    #[test]
+    fn a_servers_error_is_printed_with_what_was_sent_and_only_its_own_hints() {
+        use crate::api::{HttpCall, RemoteError, RemoteFailure};
+        let (p, out, err) = Printer::capture(Format::Json);
+        let sent = ApiError::new(
+            405,
+            vec!["1 error occurred:\n\t* unsupported operation\n\n".into()],
+        );
+        p.remote_failure(RemoteFailure {
+            call: HttpCall {
+                method: "DELETE".into(),
+                url: "http://127.0.0.1:8200/v1/sys/auth".into(),
+            },
+            error: RemoteError::Api(sent.clone()),
+        });
+        // A command's own hint is not the server's: left out, as the Vault CLI shows none.
+        let code = p.report(&Error::api(
+            "Error disabling auth method at /",
+            sent.with_hint("local"),
+        ));
+        assert_eq!(code, 2);
+        assert_eq!(text(&out), "");
+        assert_eq!(
+            text(&err),
+            "Error disabling auth method at /: Error making API request.\n\nURL: DELETE http://127.0.0.1:8200/v1/sys/auth\nCode: 405. Errors:\n\n* 1 error occurred:\n\t* unsupported operation\n\n\n"
+        );
+        // An error that is not the server's answer is printed as a local one.
+        let (p, _, err) = Printer::capture(Format::Table);
+        p.remote_failure(RemoteFailure {
+            call: HttpCall {
+                method: "GET".into(),
+                url: "http://h/v1/x".into(),
+            },
+            error: RemoteError::Transport("EOF".into()),
+        });
+        p.report(&Error::api(
+            "Error reading x",
+            ApiError::permission_denied(),
+        ));
+        assert_eq!(
+            text(&err),
+            "Error reading x: Code: 403. Errors:\n\n* permission denied\n"
+        );
+        // A transport failure: Go's `Get "<url>": …`.
+        let (p, _, err) = Printer::capture(Format::Table);
+        let failure = RemoteFailure {
+            call: HttpCall {
+                method: "GET".into(),
+                url: "http://h/v1/x".into(),
+            },
+            error: RemoteError::Transport("EOF".into()),
+        };
+        let api = failure.api_error();
+        p.remote_failure(failure);
+        p.report(&Error::api("Error reading x", api));
+        assert_eq!(text(&err), "Error reading x: Get \"http://h/v1/x\": EOF\n");
     }
 
     #[test]

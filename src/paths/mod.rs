@@ -6,6 +6,7 @@
 pub mod config;
 pub mod identity;
 pub mod jwks;
+pub mod kv;
 pub mod login;
 pub mod mounts;
 pub mod role;
@@ -14,6 +15,7 @@ pub mod sys_capabilities;
 pub mod sys_health;
 pub mod sys_internal;
 pub mod sys_leases;
+pub mod sys_mounts;
 pub mod sys_policy;
 #[cfg(test)]
 mod testutil;
@@ -21,6 +23,7 @@ pub mod token;
 
 use serde_json::{Map, Value};
 
+use crate::acl;
 use crate::api::{ApiError, Caller, Operation, Request, Response};
 use crate::authz::{self, Access, Who};
 use crate::fields::FieldError;
@@ -39,6 +42,8 @@ pub struct Ctx {
     pub remote_addr: Option<String>,
     /// Whether `-explain` was given.
     pub explain: bool,
+    /// Where the seal key of secret values is (read only when a request needs it).
+    pub seal: crate::seal::KeyFile,
 }
 
 impl Ctx {
@@ -218,6 +223,10 @@ enum Target {
     Capabilities(sys_capabilities::Subject),
     /// `sys/leases/revoke-prefix/<prefix>`.
     RevokePrefix(String),
+    /// `sys/mounts`, `sys/mounts/<path>`.
+    SysMounts(sys_mounts::Target),
+    /// A path under a KV version 2 mount.
+    Kv(kv::Target),
 }
 
 /// Routes a request: finds its handler, authorizes its caller (a token's spent use is written
@@ -243,8 +252,25 @@ fn authorized(store: &Store, ctx: &Ctx, req: &Request) -> Result<(Who, Target), 
         }
         Err(e) => return Err(e),
     };
-    let who = authz::authorize(store, req, access, ctx.now)?;
+    let op = acl_operation(store, req, &target)?;
+    let who = authz::authorize_as(store, req, access, op, ctx.now)?;
     Ok((who, target))
+}
+
+/// The ACL operation of a request: a write to a path with an existence check (KV's `data/`
+/// and `metadata/`) is `create` when the key does not exist yet and `update` when it does;
+/// every other write is `update`.
+fn acl_operation(
+    store: &Store,
+    req: &Request,
+    target: &Target,
+) -> Result<acl::Operation, ApiError> {
+    if let (Operation::Write, Target::Kv(t)) = (req.operation, target) {
+        if t.exists(store)? == Some(false) {
+            return Ok(acl::Operation::Create);
+        }
+    }
+    Ok(authz::acl_operation(req.operation))
 }
 
 fn run_handler(
@@ -336,6 +362,14 @@ fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
     if let Some(prefix) = path.strip_prefix("sys/leases/revoke-prefix/") {
         return Ok((Access::SUDO, Target::RevokePrefix(prefix.to_string())));
     }
+    if let Some(t) = sys_mounts::resolve(path)? {
+        return Ok((Access::Config, Target::SysMounts(t)));
+    }
+    if !path.starts_with("sys/") {
+        if let Some(t) = kv::resolve(store, path)? {
+            return Ok((Access::TOKEN, Target::Kv(t)));
+        }
+    }
     Err(no_handler(path))
 }
 
@@ -382,6 +416,8 @@ fn dispatch(call: &Call, target: Target) -> Answer {
         }
         Target::Capabilities(subject) => done(sys_capabilities::write(call, subject)),
         Target::RevokePrefix(prefix) => done(sys_leases::revoke_prefix(call, &prefix)),
+        Target::SysMounts(t) => done(sys_mounts::handle(call, t)),
+        Target::Kv(t) => done(kv::handle(call, t)),
     }
 }
 

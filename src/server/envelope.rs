@@ -135,6 +135,17 @@ pub fn success(resp: &Response, op: Operation, inject: bool) -> Reply {
         return Reply::json(raw.status, raw.body.clone().unwrap_or_default());
     }
     let empty = resp.data.is_none() && resp.auth.is_none() && resp.warnings.is_empty();
+    if let Some(code) = resp.status {
+        // KV's `logical.RespondWithStatusCode`: the envelope with its own status, written
+        // without the trailing newline of Vault's other JSON (kv.md §3.0); nothing at all for
+        // an empty response.
+        if empty {
+            return Reply::json(code, String::new());
+        }
+        let mut body = envelope(resp, inject);
+        body.pop();
+        return Reply::json(code, body);
+    }
     match op {
         Operation::Read if empty => return Reply::empty_error(404),
         Operation::List if !lists_something(resp) => return Reply::empty_error(404),
@@ -433,6 +444,22 @@ mod tests {
              \"entity_id\":\"e\",\"token_type\":\"service\",\"orphan\":true,\
              \"mfa_requirement\":null,\"num_uses\":0}}\n"
         );
+    }
+
+    #[test]
+    fn a_status_of_its_own_sends_the_envelope_with_it_and_no_newline() {
+        let mut deleted = with_data(json!({"data": null, "metadata": {"version": 2}}));
+        deleted.status = Some(404);
+        let r = success(&deleted, Operation::Read, false);
+        assert_eq!(r.status, 404);
+        assert!(text(&r).starts_with("{\"request_id\":"), "{}", text(&r));
+        assert!(text(&r).ends_with("\"auth\":null}"), "{}", text(&r));
+        let missing = Response {
+            status: Some(404),
+            ..Response::default()
+        };
+        let r = success(&missing, Operation::Patch, false);
+        assert_eq!((r.status, text(&r)), (404, ""));
     }
 
     #[test]

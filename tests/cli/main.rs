@@ -8,6 +8,7 @@ mod support;
 
 mod attacks; // the attack corpus: hostile tokens refused, the jwt.io sample
 mod cli; // flag syntax, unknown flags, argument counts, help texts, the grouped command list
+mod client; // -address: every command over HTTP, Vault's error text with URL lines, TLS, tokens
 mod completion; // `completion SHELL` and the committed completion scripts
 mod config; // auth/<mount>/config: checks, key types, full replace, read-back
 mod demo; // `demo`: the walkthrough transcript; it never touches the user's state
@@ -25,6 +26,7 @@ mod props; // bounded property tests over the fuzz targets' bodies
 mod readme; // the README's quick start, run verbatim
 mod reliability; // many processes on one state file, processes killed mid-command
 mod roles; // auth/<mount>/role/<name>: read-back, aliases, checks, warnings, bound_claims
+mod secrets; // the KV v2 engine on its raw paths: sealed at rest, the seal key, tokens on KV paths
 mod server; // jwtvault server: Vault's HTTP API, wire format, TLS, stopping, crashes
 mod state_file; // where the state is, schema, foreign files, failed writes, permissions
 mod tokens; // token lookup / renew / revoke / capabilities, num_uses, who acts
