@@ -18,7 +18,7 @@ pub mod sys_leases;
 pub mod sys_mounts;
 pub mod sys_policy;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 pub mod token;
 
 use serde_json::{Map, Value};
