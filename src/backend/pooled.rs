@@ -134,11 +134,7 @@ impl PooledBackend {
     /// Opens the state file (creating, checking and migrating it as the command line does) for
     /// the writer, and starts the writer and syncer threads. Readers are opened when first
     /// needed.
-    pub fn open(
-        state: PathBuf,
-        offline: bool,
-        seal: KeyFile,
-    ) -> Result<PooledBackend, StoreError> {
+    pub fn open(state: PathBuf, offline: bool, seal: KeyFile) -> Result<PooledBackend, StoreError> {
         let store = Store::open_writer(&state, &seed)?;
         let progress = Arc::new(Progress::default());
         let (jobs, job_queue) = mpsc::channel();

@@ -26,7 +26,10 @@ impl Fx {
         let (private, public, _) = make_keys(Alg::ES256, Some("k1")).unwrap();
         state.enable_jwt("jwt");
         state
-            .write("auth/jwt/config", json!({"jwt_validation_pubkeys": [public]}))
+            .write(
+                "auth/jwt/config",
+                json!({"jwt_validation_pubkeys": [public]}),
+            )
             .unwrap();
         state
             .write(
@@ -130,8 +133,10 @@ fn a_role_write_between_a_logins_checks_and_its_write_is_honoured() {
     let job = fx.checked(&req);
     fx.handle(&Request::write(
         "auth/jwt/role/dev",
-        object(json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": "api",
-                      "token_policies": "ops"})),
+        object(
+            json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": "api",
+                      "token_policies": "ops"}),
+        ),
     ))
     .unwrap();
     let resp = fx.finish(&req, job).unwrap();
@@ -140,8 +145,12 @@ fn a_role_write_between_a_logins_checks_and_its_write_is_honoured() {
     // The role is deleted: Vault's refusal of an unknown role, and no token was stored.
     let req = fx.login_request("carol");
     let job = fx.checked(&req);
-    fx.handle(&Request::new(Operation::Delete, "auth/jwt/role/dev", Default::default()))
-        .unwrap();
+    fx.handle(&Request::new(
+        Operation::Delete,
+        "auth/jwt/role/dev",
+        Default::default(),
+    ))
+    .unwrap();
     let err = fx.finish(&req, job).unwrap_err();
     assert_eq!(err.errors, ["role \"dev\" could not be found"]);
     // The state holds exactly the one token and entity that were issued (bob's).
@@ -251,9 +260,15 @@ fn many_requests_at_once_are_all_answered_and_all_kept() {
             .map(|i| {
                 let fx = &fx;
                 s.spawn(move || match i % 3 {
-                    0 => ("login".to_string(), fx.handle(&fx.login_request(&format!("u{i}")))),
+                    0 => (
+                        "login".to_string(),
+                        fx.handle(&fx.login_request(&format!("u{i}"))),
+                    ),
                     1 => (format!("p{i}"), fx.handle(&policy_write(&format!("p{i}")))),
-                    _ => ("read".to_string(), fx.handle(&Request::read("auth/jwt/role/dev"))),
+                    _ => (
+                        "read".to_string(),
+                        fx.handle(&Request::read("auth/jwt/role/dev")),
+                    ),
                 })
             })
             .collect();
