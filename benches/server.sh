@@ -17,8 +17,9 @@
 # durability check (the tokens in the state grew by at least the 200s wrk counted, and by at
 # most the logins still in flight when wrk stopped); the load average before and after.
 #
-# jwtvault's server uses synchronous=FULL: every login is fsynced before its 200. bao -dev keeps
-# everything in memory (no fsync at all).
+# jwtvault's server commits concurrent requests together (group commit) and fdatasyncs the WAL
+# once per batch before it answers any of them: every login is durable before its 200. bao -dev
+# keeps everything in memory (no fsync at all).
 #
 # Tools: wrk from Debian (`apt-get install -y wrk` is run when it is missing: that needs root;
 # otherwise install it first), bao from scripts/install-bao.sh (the Go binary inside the

@@ -54,7 +54,9 @@ pub trait Backend {
     }
 }
 
-/// How far [`Backend::start`] got.
+/// How far [`Backend::start`] got (returned once per request and matched at once: boxing the
+/// response would cost an allocation per request for nothing).
+#[allow(clippy::large_enum_variant)]
 pub enum Started {
     /// Answered.
     Done(Result<Response, Failure>),

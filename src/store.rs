@@ -58,6 +58,12 @@ const SERVER_WAL_RESTART_FRAMES: u32 = 1000;
 /// The writer's `journal_size_limit`: above a cycle of [`SERVER_WAL_RESTART_FRAMES`] and the
 /// largest batch, so that the WAL file is not cut back at every restart.
 const SERVER_WAL_FILE_LIMIT: i64 = 8 << 20;
+/// The page cache of the server's long-lived connections (negative: KiB, SQLite's convention).
+/// SQLite's default (2 MiB) holds a fraction of a busy state's token indexes, whose inserts
+/// land on random pages: the writer then spent much of its time reading pages back from the
+/// operating system (measured with perf under benches/server.sh).
+const SERVER_WRITER_CACHE_KIB: i64 = -65536;
+const SERVER_READER_CACHE_KIB: i64 = -8192;
 /// If restarting kept failing (other processes always busy), a commit waits for its turn.
 const WAL_FORCE_FRAMES: u32 = 16 << 10;
 /// How long a commit waits for other processes to let it restart the WAL before giving up and
@@ -782,6 +788,9 @@ impl Store {
         store.trim();
         store.conn.pragma_update(None, "synchronous", "NORMAL")?;
         store.synchronous = "NORMAL";
+        store
+            .conn
+            .pragma_update(None, "cache_size", SERVER_WRITER_CACHE_KIB)?;
         Ok(store)
     }
 
@@ -791,6 +800,9 @@ impl Store {
     pub fn open_reader(path: &Path) -> Result<Store> {
         let mut store = Store::connect(path)?;
         store.conn.pragma_update(None, "query_only", true)?;
+        store
+            .conn
+            .pragma_update(None, "cache_size", SERVER_READER_CACHE_KIB)?;
         let tried = Box::new(AtomicBool::new(false));
         // SAFETY: the handle is this open connection's; the callback's argument is the boxed
         // flag, which the Store drops only after the connection (field order).

@@ -298,7 +298,7 @@ impl Prepared {
         };
         entry.creation_time = now as i64;
         entry.issue_time = now;
-        entry.expire_time = (ttl > 0).then(|| now + ttl as f64);
+        entry.expire_time = (ttl > 0).then_some(now + ttl as f64);
         entry.entity_id = entity_id;
         let keys = TokenKeys {
             hash: ids::sha256(raw.as_bytes()),

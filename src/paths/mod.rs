@@ -84,7 +84,10 @@ pub enum Outcome {
 /// values it was prepared with. Run on a transaction that may have seen other writes since,
 /// it first checks that what it was prepared against is unchanged; if not it answers `None`,
 /// and [`finish`] routes the whole request again on that transaction.
-pub struct WriteJob(Box<dyn FnOnce(&Store, &Ctx) -> Option<Answer> + Send>);
+pub struct WriteJob(Box<WriteFn>);
+
+/// What a [`WriteJob`] runs: `None` when what it was prepared against has changed.
+type WriteFn = dyn FnOnce(&Store, &Ctx) -> Option<Answer> + Send;
 
 impl WriteJob {
     pub fn new(job: impl FnOnce(&Store, &Ctx) -> Option<Answer> + Send + 'static) -> WriteJob {
