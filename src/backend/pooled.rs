@@ -93,7 +93,7 @@ struct Progress {
     reading: AtomicUsize,
 }
 
-/// Counts a request in [`Progress::reading`] until dropped (after its job is queued).
+/// Counts a request in [`Progress::reading`] until dropped (when its read phase ends).
 struct Reading<'a>(&'a AtomicUsize);
 
 impl<'a> Reading<'a> {
@@ -260,8 +260,13 @@ impl Inner {
 
     /// The read phase, on the calling thread, and what is left queued if anything is.
     fn start(&self, req: &Request) -> Next {
-        let _reading = Reading::new(&self.progress.reading);
-        match self.read(req) {
+        // Counted while it reads only: once its job is being queued, a writer waiting for it
+        // must not wait on for itself.
+        let read = {
+            let _reading = Reading::new(&self.progress.reading);
+            self.read(req)
+        };
+        match read {
             Some((
                 Answer {
                     result: Ok(Outcome::Write(job)),

@@ -286,3 +286,27 @@ fn many_requests_at_once_are_all_answered_and_all_kept() {
         }
     }
 }
+
+#[test]
+fn a_batch_takes_what_is_queued_up_to_its_bound() {
+    let (jobs, queue) = mpsc::channel();
+    for i in 0..MAX_BATCH + 5 {
+        jobs.send(job(policy_write(&format!("p{i}")), Work::Route(None)).0)
+            .unwrap();
+    }
+    let progress = Progress::default();
+    let first = queue.recv().unwrap();
+    // Nobody is reading: what is queued, no more, at once.
+    let batch = gather(first, &queue, &progress);
+    assert_eq!(batch.len(), MAX_BATCH);
+    assert_eq!(batch[0].req.path, "sys/policies/acl/p0");
+    let first = queue.recv().unwrap();
+    assert_eq!(gather(first, &queue, &progress).len(), 5);
+    // A request still reading: the batch waits for its job, at most GATHER; here it never
+    // comes, and the batch goes without it.
+    jobs.send(job(policy_write("last"), Work::Route(None)).0)
+        .unwrap();
+    let _reading = Reading::new(&progress.reading);
+    let first = queue.recv().unwrap();
+    assert_eq!(gather(first, &queue, &progress).len(), 1);
+}
