@@ -15,7 +15,9 @@
 # 64); fsyncs per login for jwtvault (a separate run of the server under
 # `strace -f --seccomp-bpf -c -e trace=fsync,fdatasync`, so the timed runs are not traced); the
 # durability check (the tokens in the state grew by at least the 200s wrk counted, and by at
-# most the logins still in flight when wrk stopped); the load average before and after.
+# most the logins still in flight when wrk stopped); the CPU time each server used per login
+# (from /proc/PID/stat: on a busy machine logins/s is the share of the CPU a server got, CPU per
+# login is what a login costs); the load average before and after.
 #
 # jwtvault's server commits concurrent requests together (group commit) and fdatasyncs the WAL
 # once per batch before it answers any of them: every login is durable before its 200. bao -dev
@@ -185,7 +187,10 @@ LOAD_BEFORE=$(load)
 say "== load average before: $LOAD_BEFORE"
 
 # ---- timing ------------------------------------------------------------------------------
-RESULTS=$WORK/results.txt # server conns requests non2xx errors duration_us p50_us p99_us
+RESULTS=$WORK/results.txt # server conns requests non2xx errors duration_us p50_us p99_us cpu_ticks
+# CPU time the server process used (user + system, clock ticks): on a machine shared with other
+# work, logins/s is what the server got of the CPU; CPU per login is what a login costs.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 : > "$RESULTS"
 run_wrk() { # NAME URL CONNS SECONDS -> the RESULT line's fields
     local threads=$(( $3 < 2 ? $3 : 2 ))
@@ -198,8 +203,9 @@ DURABLE=PASS
 for c in $CONNS; do
     before=$(count_tokens)
     say "== jwtvault, $c connections, ${DURATION}s"
+    t0=$(cpu_ticks "$J_PID")
     line=$(run_wrk jwtvault "$J_URL" "$c" "$DURATION")
-    echo "jwtvault $c $line" >> "$RESULTS"
+    echo "jwtvault $c $line $(( $(cpu_ticks "$J_PID") - t0 ))" >> "$RESULTS"
     sleep 1 # logins in flight when wrk stopped are finished
     after=$(count_tokens)
     read -r requests non2xx errors _ <<< "$line"
@@ -213,8 +219,9 @@ for c in $CONNS; do
         say "   $ok logins answered 200; the state grew by $grown tokens"
     fi
     say "== bao -dev, $c connections, ${DURATION}s"
+    t0=$(cpu_ticks "$BAO_PID")
     line=$(run_wrk bao "$B_URL" "$c" "$DURATION")
-    echo "bao $c $line" >> "$RESULTS"
+    echo "bao $c $line $(( $(cpu_ticks "$BAO_PID") - t0 ))" >> "$RESULTS"
 done
 LOAD_AFTER=$(load)
 
@@ -241,25 +248,27 @@ fi
 
 # ---- the table -----------------------------------------------------------------------------
 python3 - "$RESULTS" "$FSYNCS" "$LOAD_BEFORE" "$LOAD_AFTER" "$DURABLE" <<'EOF'
-import sys
+import os, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, conns, requests, non2xx, errors, dur, p50, p99 = line.split()
+    name, conns, requests, non2xx, errors, dur, p50, p99, ticks = line.split()
+    hz = os.sysconf("SC_CLK_TCK")
     rows[(name, int(conns))] = {
         "rps": (int(requests) - int(non2xx)) / (int(dur) / 1e6),
         "p50": int(p50) / 1000, "p99": int(p99) / 1000,
+        "cpu": int(ticks) / hz * 1e6 / max(int(requests), 1),
         "bad": int(non2xx) + int(errors)}
 fsyncs = {}
 for line in open(sys.argv[2]):
     conns, n, logins = line.split()
     fsyncs[int(conns)] = (int(n), int(logins))
 conns = sorted({c for _, c in rows})
-print(f"{'server':<10} {'conns':>5} {'logins/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'failed':>7}")
+print(f"{'server':<10} {'conns':>5} {'logins/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/login':>13} {'failed':>7}")
 for name in ("jwtvault", "bao"):
     for c in conns:
         r = rows.get((name, c))
         if r:
-            print(f"{name:<10} {c:>5} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['bad']:>7}")
+            print(f"{name:<10} {c:>5} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['cpu']:>13.0f} {r['bad']:>7}")
 print()
 verdict = lambda ok: "PASS" if ok else "MISS"
 for c in conns:
@@ -267,7 +276,8 @@ for c in conns:
     if j and b:
         ratio = j["rps"] / b["rps"]
         target = f"  target >= 5x: {verdict(ratio >= 5)}" if c in (16, 64) else ""
-        print(f"jwtvault/bao logins/s at {c:>2} connections: {ratio:6.2f}x{target}")
+        print(f"jwtvault/bao logins/s at {c:>2} connections: {ratio:6.2f}x{target}"
+              f"   (CPU per login: bao/jwtvault {b['cpu'] / j['cpu']:.2f}x)")
 if ("jwtvault", 64) in rows:
     p99 = rows[("jwtvault", 64)]["p99"]
     print(f"jwtvault p99 at 64 connections: {p99:.2f} ms  target <= 20 ms: {verdict(p99 <= 20)}")
