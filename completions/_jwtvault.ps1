@@ -37,6 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete configuration and roles (`delete auth/jwt/role/dev`)')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in with a JWT (or check and store a token) and store the token in the helper file')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Interact with auth methods (enable, disable, list)')
+            [CompletionResult]::new('secrets', 'secrets', [CompletionResultType]::ParameterValue, 'Interact with secrets engines (enable, disable, list)')
+            [CompletionResult]::new('kv', 'kv', [CompletionResultType]::ParameterValue, 'Interact with the key-value store (KV version 2): put, get, patch, delete, list, …')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Interact with tokens (lookup, renew, revoke, capabilities)')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Interact with ACL policies (write, read, list, delete, fmt)')
             [CompletionResult]::new('jwt', 'jwt', [CompletionResultType]::ParameterValue, 'Make keys, sign and decode JWTs, for trying roles without an identity provider')
@@ -164,6 +166,251 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--detailed', '--detailed', [CompletionResultType]::ParameterName, 'Show more columns')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;secrets' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable a secrets engine (kv-v2, or kv with -version=2) at a path')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable a secrets engine, deleting every secret in it')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the enabled secrets engines')
+            break
+        }
+        'jwtvault;secrets;enable' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Where to mount the engine (default: its type)')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'A human-friendly description')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'The engine''s version: 2 (kv-v2 is always 2)')
+            [CompletionResult]::new('--default-lease-ttl', '--default-lease-ttl', [CompletionResultType]::ParameterName, 'Default lease TTL of the mount')
+            [CompletionResult]::new('--max-lease-ttl', '--max-lease-ttl', [CompletionResultType]::ParameterName, 'Maximum lease TTL of the mount')
+            [CompletionResult]::new('--force-no-cache', '--force-no-cache', [CompletionResultType]::ParameterName, 'Force the engine to disable caching')
+            [CompletionResult]::new('--options', '--options', [CompletionResultType]::ParameterName, 'A mount option K=V (repeatable); -version=N is the option version=N')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'A local mount (not replicated; jwtvault refuses it)')
+            [CompletionResult]::new('--seal-wrap', '--seal-wrap', [CompletionResultType]::ParameterName, 'Seal-wrap the mount (jwtvault refuses it: every secret is sealed already)')
+            [CompletionResult]::new('--external-entropy-access', '--external-entropy-access', [CompletionResultType]::ParameterName, 'Give the engine external entropy (jwtvault refuses it)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;secrets;disable' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;secrets;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--detailed', '--detailed', [CompletionResultType]::ParameterName, 'Show more columns')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Write a new version of a secret (K=V, @file.json or -)')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Read a secret (its latest version, or -version=N)')
+            [CompletionResult]::new('patch', 'patch', [CompletionResultType]::ParameterValue, 'Write a new version with some keys changed (HTTP PATCH, or read then write)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete the latest version of a secret, or -versions=N,… (soft: undelete brings it back)')
+            [CompletionResult]::new('undelete', 'undelete', [CompletionResultType]::ParameterValue, 'Bring deleted versions back')
+            [CompletionResult]::new('destroy', 'destroy', [CompletionResultType]::ParameterValue, 'Remove versions'' data for good')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the keys and folders under a path')
+            [CompletionResult]::new('metadata', 'metadata', [CompletionResultType]::ParameterValue, 'Read and write a key''s metadata (versions, max_versions, cas_required, …)')
+            break
+        }
+        'jwtvault;kv;put' {
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the first argument is then the path under it')
+            [CompletionResult]::new('--cas', '--cas', [CompletionResultType]::ParameterName, 'Check-and-set: write only if the current version is this (0: only a new key)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field of the response')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv;get' {
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the argument is then the path under it')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'The version to read (default: the latest)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this key of the secret''s data')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv;patch' {
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the first argument is then the path under it')
+            [CompletionResult]::new('--cas', '--cas', [CompletionResultType]::ParameterName, 'Check-and-set: patch only if the current version is this')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'patch (HTTP PATCH only) or rw (read, then write); default: PATCH, else read then write')
+            [CompletionResult]::new('--remove-data', '--remove-data', [CompletionResultType]::ParameterName, 'A key to remove from the data (repeatable)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field of the response')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv;delete' {
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the argument is then the path under it')
+            [CompletionResult]::new('--versions', '--versions', [CompletionResultType]::ParameterName, 'The versions to delete (comma-separated, repeatable; default: the latest)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field of the response')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv;undelete' {
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the argument is then the path under it')
+            [CompletionResult]::new('--versions', '--versions', [CompletionResultType]::ParameterName, 'The versions (comma-separated, repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv;destroy' {
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the argument is then the path under it')
+            [CompletionResult]::new('--versions', '--versions', [CompletionResultType]::ParameterName, 'The versions (comma-separated, repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv;list' {
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the argument is then the path under it')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv;metadata' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Show a key''s metadata and every version''s times')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Set a key''s max_versions, cas_required, delete_version_after or custom metadata')
+            [CompletionResult]::new('patch', 'patch', [CompletionResultType]::ParameterValue, 'Change some of a key''s metadata (HTTP PATCH)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a key: every version and its metadata')
+            break
+        }
+        'jwtvault;kv;metadata;get' {
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the argument is then the path under it')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv;metadata;put' {
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the argument is then the path under it')
+            [CompletionResult]::new('--max-versions', '--max-versions', [CompletionResultType]::ParameterName, 'The number of versions to keep (0: the mount''s, else 10)')
+            [CompletionResult]::new('--cas-required', '--cas-required', [CompletionResultType]::ParameterName, 'Whether every write must give -cas')
+            [CompletionResult]::new('--delete-version-after', '--delete-version-after', [CompletionResultType]::ParameterName, 'How long a new version lives before it is deleted (0s: for ever)')
+            [CompletionResult]::new('--custom-metadata', '--custom-metadata', [CompletionResultType]::ParameterName, 'A custom metadata K=V (repeatable); put replaces them all, patch merges them')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv;metadata;patch' {
+            [CompletionResult]::new('--remove-custom-metadata', '--remove-custom-metadata', [CompletionResultType]::ParameterName, 'A custom metadata key to remove (repeatable)')
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the argument is then the path under it')
+            [CompletionResult]::new('--max-versions', '--max-versions', [CompletionResultType]::ParameterName, 'The number of versions to keep (0: the mount''s, else 10)')
+            [CompletionResult]::new('--cas-required', '--cas-required', [CompletionResultType]::ParameterName, 'Whether every write must give -cas')
+            [CompletionResult]::new('--delete-version-after', '--delete-version-after', [CompletionResultType]::ParameterName, 'How long a new version lives before it is deleted (0s: for ever)')
+            [CompletionResult]::new('--custom-metadata', '--custom-metadata', [CompletionResultType]::ParameterName, 'A custom metadata K=V (repeatable); put replaces them all, patch merges them')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'jwtvault;kv;metadata;delete' {
+            [CompletionResult]::new('--mount', '--mount', [CompletionResultType]::ParameterName, 'The mount path; the argument is then the path under it')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
+            [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
             [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Never touch the network (also JWTVAULT_OFFLINE=1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

@@ -38,6 +38,8 @@ complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "list" -d 'List da
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "delete" -d 'Delete configuration and roles (`delete auth/jwt/role/dev`)'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "login" -d 'Log in with a JWT (or check and store a token) and store the token in the helper file'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "auth" -d 'Interact with auth methods (enable, disable, list)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "secrets" -d 'Interact with secrets engines (enable, disable, list)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "kv" -d 'Interact with the key-value store (KV version 2): put, get, patch, delete, list, …'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "token" -d 'Interact with tokens (lookup, renew, revoke, capabilities)'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "policy" -d 'Interact with ACL policies (write, read, list, delete, fmt)'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "jwt" -d 'Make keys, sign and decode JWTs, for trying roles without an identity provider'
@@ -131,6 +133,142 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l detailed -d 'Show more columns'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -f -a "enable" -d 'Enable a secrets engine (kv-v2, or kv with -version=2) at a path'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -f -a "disable" -d 'Disable a secrets engine, deleting every secret in it'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and not __fish_seen_subcommand_from enable disable list" -f -a "list" -d 'List the enabled secrets engines'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l path -d 'Where to mount the engine (default: its type)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l description -d 'A human-friendly description' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l version -d 'The engine\'s version: 2 (kv-v2 is always 2)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l default-lease-ttl -d 'Default lease TTL of the mount' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l max-lease-ttl -d 'Maximum lease TTL of the mount' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l force-no-cache -d 'Force the engine to disable caching' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l options -d 'A mount option K=V (repeatable); -version=N is the option version=N' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l local -d 'A local mount (not replicated; jwtvault refuses it)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l seal-wrap -d 'Seal-wrap the mount (jwtvault refuses it: every secret is sealed already)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l external-entropy-access -d 'Give the engine external entropy (jwtvault refuses it)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from disable" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from list" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from list" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from list" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from list" -l detailed -d 'Show more columns'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from list" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand secrets; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -f -a "put" -d 'Write a new version of a secret (K=V, @file.json or -)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -f -a "get" -d 'Read a secret (its latest version, or -version=N)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -f -a "patch" -d 'Write a new version with some keys changed (HTTP PATCH, or read then write)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -f -a "delete" -d 'Delete the latest version of a secret, or -versions=N,… (soft: undelete brings it back)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -f -a "undelete" -d 'Bring deleted versions back'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -f -a "destroy" -d 'Remove versions\' data for good'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -f -a "list" -d 'List the keys and folders under a path'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and not __fish_seen_subcommand_from put get patch delete undelete destroy list metadata" -f -a "metadata" -d 'Read and write a key\'s metadata (versions, max_versions, cas_required, …)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from put" -l mount -d 'The mount path; the first argument is then the path under it' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from put" -l cas -d 'Check-and-set: write only if the current version is this (0: only a new key)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from put" -l field -d 'Print only this field of the response' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from put" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from put" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from put" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from put" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from put" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from put" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from put" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from get" -l mount -d 'The mount path; the argument is then the path under it' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from get" -l version -d 'The version to read (default: the latest)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from get" -l field -d 'Print only this key of the secret\'s data' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from get" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from get" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from get" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from get" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from get" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from get" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l mount -d 'The mount path; the first argument is then the path under it' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l cas -d 'Check-and-set: patch only if the current version is this' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l method -d 'patch (HTTP PATCH only) or rw (read, then write); default: PATCH, else read then write' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l remove-data -d 'A key to remove from the data (repeatable)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l field -d 'Print only this field of the response' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from patch" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from delete" -l mount -d 'The mount path; the argument is then the path under it' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from delete" -l versions -d 'The versions to delete (comma-separated, repeatable; default: the latest)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from delete" -l field -d 'Print only this field of the response' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from delete" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from delete" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from delete" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from delete" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from delete" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from delete" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l mount -d 'The mount path; the argument is then the path under it' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l versions -d 'The versions (comma-separated, repeatable)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from undelete" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from undelete" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l mount -d 'The mount path; the argument is then the path under it' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l versions -d 'The versions (comma-separated, repeatable)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from destroy" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from destroy" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from list" -l mount -d 'The mount path; the argument is then the path under it' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from list" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from list" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from list" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from list" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "get" -d 'Show a key\'s metadata and every version\'s times'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "put" -d 'Set a key\'s max_versions, cas_required, delete_version_after or custom metadata'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "patch" -d 'Change some of a key\'s metadata (HTTP PATCH)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand kv; and __fish_seen_subcommand_from metadata" -f -a "delete" -d 'Delete a key: every version and its metadata'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
