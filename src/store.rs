@@ -4,6 +4,13 @@
 //! A [`Store`] is one connection with one `BEGIN IMMEDIATE` transaction: a command's changes are
 //! committed together by [`Store::commit`] or not at all (dropping the store rolls back).
 //!
+//! The server keeps its connections instead (see `backend::pooled`): one writer, opened by
+//! [`Store::open_writer`], runs one `BEGIN IMMEDIATE` transaction per batch of requests
+//! ([`Store::begin`], [`Store::commit_batch`]); readers, opened by [`Store::open_reader`], run
+//! read transactions ([`Store::begin_read`], [`Store::end_read`]) and can never write: any
+//! write they try is refused ([`StoreError::ReadOnly`]) and remembered, so that the request is
+//! run again on the writer.
+//!
 //! Opening never modifies a file that is not ours: the header, `application_id` and
 //! `user_version` are checked before WAL mode is switched on or any schema is written.
 //! Records whose shape is Vault's (configs, roles, token entries, entities) are kept as JSON next
@@ -12,7 +19,7 @@
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
@@ -41,6 +48,22 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// database, new WAL header) besides the commits' own: about 1.2 fsyncs per login. Fewer frames
 /// would mean more of those; more frames, a longer recovery read in every process.
 const WAL_RESTART_FRAMES: u32 = 80;
+/// The server's writer (one long-lived connection, committing batches of requests) starts the
+/// WAL over less often: a batch of logins leaves tens of frames, and each restart costs two
+/// fsyncs besides the commits' own (measured with benches/server.sh: 80 frames meant a restart
+/// every two to four batches, a third of the writer's time). While the server runs, no process
+/// recovers the WAL index (the server keeps it), so a longer WAL costs nothing; when it stops,
+/// the writer starts the WAL over at the command line's size ([`Store::trim_for_close`]).
+const SERVER_WAL_RESTART_FRAMES: u32 = 1000;
+/// The writer's `journal_size_limit`: above a cycle of [`SERVER_WAL_RESTART_FRAMES`] and the
+/// largest batch, so that the WAL file is not cut back at every restart.
+const SERVER_WAL_FILE_LIMIT: i64 = 8 << 20;
+/// The page cache of the server's long-lived connections (negative: KiB, SQLite's convention).
+/// SQLite's default (2 MiB) holds a fraction of a busy state's token indexes, whose inserts
+/// land on random pages: the writer then spent much of its time reading pages back from the
+/// operating system (measured with perf under benches/server.sh).
+const SERVER_WRITER_CACHE_KIB: i64 = -65536;
+const SERVER_READER_CACHE_KIB: i64 = -8192;
 /// If restarting kept failing (other processes always busy), a commit waits for its turn.
 const WAL_FORCE_FRAMES: u32 = 16 << 10;
 /// How long a commit waits for other processes to let it restart the WAL before giving up and
@@ -64,6 +87,9 @@ pub enum StoreError {
     Sqlite(String),
     /// A stored record could not be decoded.
     Corrupt(String),
+    /// A reader connection of the server was asked to write: the request must run on the
+    /// writer (the server does so; nobody else opens readers).
+    ReadOnly,
 }
 
 impl std::fmt::Display for StoreError {
@@ -86,6 +112,11 @@ impl std::fmt::Display for StoreError {
             }
             StoreError::Sqlite(detail) => write!(f, "state file error: {detail}"),
             StoreError::Corrupt(detail) => write!(f, "state file holds a damaged record: {detail}"),
+            StoreError::ReadOnly => write!(
+                f,
+                "state file error: a write was tried on a read-only connection (expected the \
+                 request to be run on the writer)"
+            ),
         }
     }
 }
@@ -94,7 +125,12 @@ impl std::error::Error for StoreError {}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Sqlite(e.to_string())
+        match e.sqlite_error_code() {
+            // `query_only` refused a write, or the reader's authorizer did (see `deny_writes`).
+            Some(rusqlite::ErrorCode::ReadOnly)
+            | Some(rusqlite::ErrorCode::AuthorizationForStatementDenied) => StoreError::ReadOnly,
+            _ => StoreError::Sqlite(e.to_string()),
+        }
     }
 }
 
@@ -151,13 +187,57 @@ pub struct AliasKeys {
     pub canonical_id: String,
 }
 
+/// The connection of a [`Store`]: SQLite's, with `execute` and `query_row` answered from the
+/// connection's cache of prepared statements. Compiling a statement costs more than running
+/// one of jwtvault's point queries; a process that runs one command compiles each once anyway,
+/// and the server's long-lived connections compile each once in all.
+struct Conn(Connection);
+
+/// Statements kept compiled per connection (every statement of this file fits).
+const STATEMENT_CACHE: usize = 256;
+
+impl std::ops::Deref for Conn {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.0
+    }
+}
+
+impl Conn {
+    fn execute<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.0.prepare_cached(sql)?.execute(params)
+    }
+
+    fn query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.0.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    /// One statement that returns no rows (transaction control), compiled once.
+    fn run(&self, sql: &str) -> rusqlite::Result<()> {
+        self.0.prepare_cached(sql)?.execute([]).map(|_| ())
+    }
+}
+
 /// An open state file with its transaction.
 pub struct Store {
-    conn: Connection,
-    done: bool,
+    conn: Conn,
+    /// Whether a transaction is open (dropping the store rolls it back).
+    in_txn: bool,
     /// Frames in the WAL after this connection's last commit, set by [`wal_hook`]. Declared
     /// after `conn`, so it outlives the connection that points at it.
     wal_frames: Box<AtomicU32>,
+    /// A reader's: set by [`deny_writes`] when a statement that writes is refused. Declared
+    /// after `conn`, so it outlives the connection that points at it.
+    write_tried: Option<Box<AtomicBool>>,
+    /// The WAL starts over once a commit leaves more frames than this.
+    restart_frames: u32,
+    /// `PRAGMA synchronous` of this connection: `FULL` (a commit is durable when it returns),
+    /// or `NORMAL` for the server's writer, whose commits [`WalSync`] makes durable.
+    synchronous: &'static str,
 }
 
 fn io_err(path: &Path, what: &str, e: std::io::Error) -> StoreError {
@@ -681,6 +761,69 @@ impl Store {
     pub fn open(path: &Path, seed: &dyn Fn(&Store) -> Result<()>) -> Result<Store> {
         create_file(path)?;
         let initialised = check_header(path)?;
+        let mut store = Store::connect(path)?;
+        if !initialised {
+            // A brand-new file: nothing can be lost by switching it to WAL now.
+            store.conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        store.begin()?;
+        store.check_schema(path, seed)?;
+        Ok(store)
+    }
+
+    /// The server's writer: [`Store::open`], its first transaction committed, the connection
+    /// kept for [`Store::begin`] / [`Store::commit_batch`].
+    ///
+    /// Its commits are written to the WAL but not fsynced (`synchronous=NORMAL`, which in WAL
+    /// mode still syncs around every checkpoint and keeps the file consistent whatever is cut
+    /// short): the caller makes them durable with [`WalSync::sync`] before it answers for them,
+    /// on another thread, while this one goes on with the next transaction.
+    pub fn open_writer(path: &Path, seed: &dyn Fn(&Store) -> Result<()>) -> Result<Store> {
+        let mut store = Store::open(path, seed)?;
+        store.restart_frames = SERVER_WAL_RESTART_FRAMES;
+        store
+            .conn
+            .pragma_update(None, "journal_size_limit", SERVER_WAL_FILE_LIMIT)?;
+        store.commit_batch()?;
+        store.trim();
+        store.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        store.synchronous = "NORMAL";
+        store
+            .conn
+            .pragma_update(None, "cache_size", SERVER_WRITER_CACHE_KIB)?;
+        Ok(store)
+    }
+
+    /// A reader of the server: a connection to a state file the writer has opened (and so
+    /// checked and migrated), with `query_only` set and an authorizer that refuses every
+    /// statement that would write, remembering that one was tried ([`Store::end_read`]).
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        let mut store = Store::connect(path)?;
+        store.conn.pragma_update(None, "query_only", true)?;
+        store
+            .conn
+            .pragma_update(None, "cache_size", SERVER_READER_CACHE_KIB)?;
+        let tried = Box::new(AtomicBool::new(false));
+        // SAFETY: the handle is this open connection's; the callback's argument is the boxed
+        // flag, which the Store drops only after the connection (field order).
+        let rc = unsafe {
+            rusqlite::ffi::sqlite3_set_authorizer(
+                store.conn.handle(),
+                Some(deny_writes),
+                &*tried as *const AtomicBool as *mut std::ffi::c_void,
+            )
+        };
+        if rc != rusqlite::ffi::SQLITE_OK {
+            return Err(StoreError::Sqlite(format!(
+                "could not install the read-only authorizer (SQLite code {rc})"
+            )));
+        }
+        store.write_tried = Some(tried);
+        Ok(store)
+    }
+
+    /// One connection with jwtvault's settings and no transaction.
+    fn connect(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = match vfs::name() {
             Some(name) => Connection::open_with_flags_and_vfs(path, flags, name)?,
@@ -693,10 +836,6 @@ impl Store {
             rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
             true,
         )?;
-        if !initialised {
-            // A brand-new file: nothing can be lost by switching it to WAL now.
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-        }
         // FULL: the WAL is fsynced at every commit, so a command that printed its result has it
         // on disk (contract §2); see WAL_RESTART_FRAMES for why checkpoints are ours.
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -713,23 +852,30 @@ impl Store {
                 &*wal_frames as *const AtomicU32 as *mut std::ffi::c_void,
             );
         }
-        let store = Store {
-            conn,
-            done: false,
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(Store {
+            conn: Conn(conn),
+            in_txn: false,
             wal_frames,
-        };
-        store.conn.execute_batch("BEGIN IMMEDIATE")?;
+            write_tried: None,
+            restart_frames: WAL_RESTART_FRAMES,
+            synchronous: "FULL",
+        })
+    }
+
+    /// Checks (under the write lock of the open transaction) that the file is ours and not
+    /// newer than this build, and brings its schema up to date.
+    fn check_schema(&self, path: &Path, seed: &dyn Fn(&Store) -> Result<()>) -> Result<()> {
         // Re-read under the lock: another process may have initialised the file meanwhile.
-        let app: i32 = store
+        let app: i32 = self
             .conn
             .pragma_query_value(None, "application_id", |r| r.get(0))?;
-        let version: i32 = store
+        let version: i32 = self
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))?;
         if app == 0 && version == 0 {
             let tables: i64 =
-                store
-                    .conn
+                self.conn
                     .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
             if tables != 0 {
                 return Err(StoreError::Foreign {
@@ -737,8 +883,7 @@ impl Store {
                     detail: "it holds tables but no jwtvault application_id".into(),
                 });
             }
-            store
-                .conn
+            self.conn
                 .pragma_update(None, "application_id", APPLICATION_ID)?;
         } else if app != APPLICATION_ID {
             return Err(StoreError::Foreign {
@@ -753,21 +898,90 @@ impl Store {
             });
         }
         for (v, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            store.conn.execute_batch(sql)?;
-            store
-                .conn
+            self.conn.execute_batch(sql)?;
+            self.conn
                 .pragma_update(None, "user_version", v as i32 + 1)?;
             if v == 0 {
-                seed(&store)?;
+                seed(self)?;
             }
         }
-        Ok(store)
+        Ok(())
+    }
+
+    /// Begins a write transaction (`BEGIN IMMEDIATE`: the write lock is taken now, waiting for
+    /// other processes at most [`BUSY_TIMEOUT`]).
+    pub fn begin(&mut self) -> Result<()> {
+        self.conn.run("BEGIN IMMEDIATE")?;
+        self.in_txn = true;
+        Ok(())
+    }
+
+    /// Commits the open transaction durably (the WAL is fsynced before this returns) and keeps
+    /// the connection. A failed commit rolls the transaction back: nothing of it is kept. The
+    /// caller trims the WAL afterwards ([`Store::trim`]), once it has answered what it
+    /// committed: a checkpoint adds nothing to the durability of the commit before it.
+    pub fn commit_batch(&mut self) -> Result<()> {
+        let committed = self.conn.run("COMMIT");
+        if committed.is_err() && !self.conn.is_autocommit() {
+            let _ = self.conn.run("ROLLBACK");
+        }
+        self.in_txn = false;
+        Ok(committed?)
+    }
+
+    /// After [`Store::commit_batch`]: what [`Store::commit`] does after its commit (the WAL
+    /// started over in place once it holds more than the connection's limit).
+    pub fn trim(&self) {
+        self.trim_wal();
+    }
+
+    /// The writer's last act: the WAL started over at the command line's size, so that the
+    /// next process recovers few frames (as after any command).
+    pub fn trim_for_close(&mut self) {
+        self.restart_frames = WAL_RESTART_FRAMES;
+        let _ = self
+            .conn
+            .pragma_update(None, "journal_size_limit", WAL_FILE_LIMIT);
+        let frames: Option<i64> = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .ok();
+        if let Some(frames) = frames {
+            self.wal_frames
+                .store(u32::try_from(frames).unwrap_or(u32::MAX), Ordering::Relaxed);
+        }
+        self.trim_wal();
+    }
+
+    /// Rolls the open transaction back, if one is open.
+    pub fn rollback(&mut self) {
+        if self.in_txn && !self.conn.is_autocommit() {
+            // Nothing to report if this fails: the transaction ends with the connection anyway.
+            let _ = self.conn.run("ROLLBACK");
+        }
+        self.in_txn = false;
+    }
+
+    /// A reader's: begins a read transaction (its snapshot is taken at the first read).
+    pub fn begin_read(&mut self) -> Result<()> {
+        self.conn.run("BEGIN")?;
+        self.in_txn = true;
+        Ok(())
+    }
+
+    /// A reader's: ends the read transaction. Returns whether a statement that writes was
+    /// tried (and refused) since [`Store::begin_read`]: then what was read must not be used.
+    pub fn end_read(&mut self) -> bool {
+        self.rollback();
+        self.write_tried
+            .as_ref()
+            .is_some_and(|t| t.swap(false, Ordering::Relaxed))
     }
 
     /// Commits the command's transaction (durably: the WAL is fsynced before this returns).
     pub fn commit(mut self) -> Result<()> {
-        self.conn.execute_batch("COMMIT")?;
-        self.done = true;
+        self.conn.run("COMMIT")?;
+        self.in_txn = false;
         self.trim_wal();
         Ok(())
     }
@@ -778,7 +992,7 @@ impl Store {
     /// does it.
     fn trim_wal(&self) {
         let frames = self.wal_frames.load(Ordering::Relaxed);
-        if frames <= WAL_RESTART_FRAMES {
+        if frames <= self.restart_frames {
             return;
         }
         let wait = if frames > WAL_FORCE_FRAMES {
@@ -818,7 +1032,8 @@ impl Store {
         if rewrite.is_err() {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn
+            .pragma_update(None, "synchronous", self.synchronous)?;
         rewrite.map_err(StoreError::from)
     }
 
@@ -1381,19 +1596,35 @@ impl Store {
     /// Marks where a request's own changes begin: the router rolls a failed handler back to
     /// here, keeping what authorization wrote (a spent token use) for the commit.
     pub fn savepoint(&self) -> Result<()> {
-        Ok(self.conn.execute_batch("SAVEPOINT request")?)
+        Ok(self.conn.run("SAVEPOINT request")?)
     }
 
     /// Undoes everything since [`Store::savepoint`] and ends the savepoint.
     pub fn rollback_to_savepoint(&self) -> Result<()> {
-        Ok(self
-            .conn
-            .execute_batch("ROLLBACK TO request; RELEASE request")?)
+        self.conn.run("ROLLBACK TO request")?;
+        Ok(self.conn.run("RELEASE request")?)
     }
 
     /// Keeps everything since [`Store::savepoint`] and ends the savepoint.
     pub fn release_savepoint(&self) -> Result<()> {
-        Ok(self.conn.execute_batch("RELEASE request")?)
+        Ok(self.conn.run("RELEASE request")?)
+    }
+
+    /// The server's writer: marks where one request of a batch begins, around the router's
+    /// own savepoint, so that a request whose handler panicked leaves nothing in the batch.
+    pub fn batch_savepoint(&self) -> Result<()> {
+        Ok(self.conn.run("SAVEPOINT batch_job")?)
+    }
+
+    /// Undoes everything since [`Store::batch_savepoint`] (inner savepoints included).
+    pub fn rollback_batch_savepoint(&self) -> Result<()> {
+        self.conn.run("ROLLBACK TO batch_job")?;
+        Ok(self.conn.run("RELEASE batch_job")?)
+    }
+
+    /// Keeps everything since [`Store::batch_savepoint`] and ends it.
+    pub fn release_batch_savepoint(&self) -> Result<()> {
+        Ok(self.conn.run("RELEASE batch_job")?)
     }
 
     /// Runs SQLite's own consistency check (used by the crash-safety tests).
@@ -1416,6 +1647,39 @@ unsafe extern "C" fn wal_hook(
     let frames = unsafe { &*(frames as *const AtomicU32) };
     frames.store(u32::try_from(n).unwrap_or(0), Ordering::Relaxed);
     rusqlite::ffi::SQLITE_OK
+}
+
+/// A reader's authorizer: every statement that would change the database (or its schema, or
+/// set a pragma) is refused when it is prepared, and the attempt is recorded in the reader's
+/// flag. Reading, savepoints and transactions pass.
+unsafe extern "C" fn deny_writes(
+    tried: *mut std::ffi::c_void,
+    action: std::ffi::c_int,
+    _arg1: *const std::ffi::c_char,
+    arg2: *const std::ffi::c_char,
+    _db: *const std::ffi::c_char,
+    _trigger: *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    use rusqlite::ffi;
+    let writes = match action {
+        ffi::SQLITE_SELECT
+        | ffi::SQLITE_READ
+        | ffi::SQLITE_FUNCTION
+        | ffi::SQLITE_TRANSACTION
+        | ffi::SQLITE_SAVEPOINT
+        | ffi::SQLITE_RECURSIVE => false,
+        // `PRAGMA name` reads; `PRAGMA name = value` (arg2 set) may write.
+        ffi::SQLITE_PRAGMA => !arg2.is_null(),
+        _ => true,
+    };
+    if !writes {
+        return ffi::SQLITE_OK;
+    }
+    // SAFETY: registered in `Store::open_reader` with the Store's boxed flag, which outlives
+    // the connection.
+    let tried = unsafe { &*(tried as *const AtomicBool) };
+    tried.store(true, Ordering::Relaxed);
+    ffi::SQLITE_DENY
 }
 
 /// A thin wrapper around SQLite's `unix` VFS that keeps the one fsync a commit needs.
@@ -1514,16 +1778,96 @@ mod vfs {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        if !self.done {
-            // Nothing to report if this fails: the transaction ends with the connection anyway.
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
+        self.rollback();
     }
 }
 
 impl From<StoreError> for crate::api::ApiError {
     fn from(e: StoreError) -> Self {
         crate::api::ApiError::internal(e.to_string())
+    }
+}
+
+// ---- the server writer's commits made durable ------------------------------------------------
+
+/// Makes what the server's writer committed durable ([`Store::open_writer`]): `fdatasync` of
+/// the state's WAL, as SQLite's own commit does with `synchronous=FULL`, from another thread.
+/// Every commit that returned before [`WalSync::sync`] was called is durable when it returns.
+pub struct WalSync {
+    state: PathBuf,
+    wal: PathBuf,
+    /// The WAL file as last opened (it is reopened if it was replaced).
+    file: Option<fs::File>,
+}
+
+impl WalSync {
+    pub fn new(state: &Path) -> WalSync {
+        let mut wal = state.as_os_str().to_owned();
+        wal.push("-wal");
+        WalSync {
+            state: state.to_path_buf(),
+            wal: PathBuf::from(wal),
+            file: None,
+        }
+    }
+
+    /// `fdatasync` of the WAL. If there is no WAL file (another SQLite client removed it after
+    /// copying it into the database), the database file is synced instead.
+    pub fn sync(&mut self) -> Result<()> {
+        let current = match fs::metadata(&self.wal) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io_err(&self.wal, "cannot inspect", e)),
+        };
+        let Some(current) = current else {
+            self.file = None;
+            let db =
+                fs::File::open(&self.state).map_err(|e| io_err(&self.state, "cannot open", e))?;
+            return db
+                .sync_data()
+                .map_err(|e| io_err(&self.state, "cannot sync", e));
+        };
+        let same = match &self.file {
+            Some(f) => f.metadata().is_ok_and(|m| same_file(&m, &current)),
+            None => false,
+        };
+        if !same {
+            self.file = Some(
+                fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(&self.wal)
+                    .map_err(|e| io_err(&self.wal, "cannot open", e))?,
+            );
+        }
+        match &self.file {
+            Some(f) => f
+                .sync_data()
+                .map_err(|e| io_err(&self.wal, "cannot sync", e)),
+            None => Ok(()),
+        }
+    }
+}
+
+// ---- rows as stored, for a prepared write's check that nothing changed -----------------------
+
+impl Store {
+    /// The config row of a mount, as stored (JSON text).
+    pub fn config_json(&self, mount_accessor: &str) -> Result<Option<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT json FROM jwt_config WHERE mount_accessor = ?1")?;
+        Ok(st.query_row([mount_accessor], |r| r.get(0)).optional()?)
+    }
+
+    /// A role row, as stored (JSON text).
+    pub fn role_json(&self, mount_accessor: &str, name: &str) -> Result<Option<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT json FROM jwt_roles WHERE mount_accessor = ?1 AND name = ?2")?;
+        Ok(st
+            .query_row([mount_accessor, name], |r| r.get(0))
+            .optional()?)
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::backend::LocalBackend;
+use crate::backend::{LocalBackend, PooledBackend};
 use crate::cli;
 use crate::commands::Run;
 use crate::error::Error;
@@ -133,7 +133,7 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
         e => Error::Failed(e.to_string()),
     })?;
     // The seal key is the run's (`-seal-key-file`, `JWTVAULT_SEAL_KEY_FILE`, the default).
-    let backend = LocalBackend::new(state, run.offline)
+    let backend = LocalBackend::new(state.clone(), run.offline)
         .with_seal_key_file(run.backend.seal_key_file().map(Path::to_path_buf));
     let created = root::bootstrap(
         &backend,
@@ -150,7 +150,12 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
         run.printer
             .stdout(&format!("Root Token: {}\n", token.expose()));
     }
-    let backend: SharedBackend = Arc::new(backend);
+    // The root token is committed by the command line's backend; requests are served by the
+    // pooled one (readers and a group-commit writer).
+    let seal = backend.seal.clone();
+    drop(backend);
+    let backend: SharedBackend =
+        Arc::new(PooledBackend::open(state, run.offline, seal).map_err(Error::Store)?);
     server
         .serve(backend, &mut |line| run.printer.stderr(line))
         .map_err(|e| Error::Failed(e.to_string()))
