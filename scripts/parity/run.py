@@ -16,6 +16,7 @@ Started by scripts/parity/run.sh; the last line printed is `N passed, M failed`.
 
 import argparse
 import base64
+import concurrent.futures
 import hashlib
 import hmac
 import http.server
@@ -1208,11 +1209,20 @@ def norm_kv(text):
     return text.replace("Vault CLI, use 'bao kv", "Vault CLI, use 'vault kv").rstrip("\n")
 
 
+POOL = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+
+
+def both(bao_call, jv_call):
+    """The two sides of a KV scenario at once (each has its own state, so neither waits)."""
+    fb = POOL.submit(bao_call)
+    j = jv_call()
+    return fb.result(), j
+
+
 def same_kv(t, name, args, code, stdin=None, bao_env=None, jv_env=None, jv_args=None):
     """As `same`, with times and request ids masked. `code`: the exit status OpenBao must give
     (so that both cannot agree on a wrong answer)."""
-    b = t.bao(args, stdin, env=bao_env)
-    j = t.jv(jv_args or args, stdin, env=jv_env)
+    b, j = both(lambda: t.bao(args, stdin, env=bao_env), lambda: t.jv(jv_args or args, stdin, env=jv_env))
     js, _hint, errs = split_jv(j.stderr)
     ok = (
         b.code == code
@@ -1363,7 +1373,7 @@ def without_cubbyhole(text):
 def kv_secrets_list(t, name, args):
     """`secrets list` on both: OpenBao's cubbyhole/ taken out; with -detailed, each server's
     build name (`Running Version`) and so that column's padding compared as one gap."""
-    b, j = t.bao(args), t.jv(args)
+    b, j = both(lambda: t.bao(args), lambda: t.jv(args))
     bo = KV_ACCESSOR.sub(r"\1_########", without_cubbyhole(b.stdout))
     jo = KV_ACCESSOR.sub(r"\1_########", j.stdout)
     if "-format=json" in args:
