@@ -2126,17 +2126,31 @@ impl Acl {
         allow
     }
 
-    /// Vault's `hasMountAccess` (the `sys/internal/ui/mounts` preflight): whether the ACL
-    /// grants anything on the mount at `mount_path` (`auth/jwt/`, with its `/`): a capability
-    /// on the path itself, or an exact or prefix rule at or below it that grants one of
-    /// create, delete, list, read, sudo or update and does not deny.
+    /// OpenBao's `hasMountAccess` (the `sys/internal/ui/mounts` preflight): whether the ACL
+    /// grants anything on the mount at `mount_path` (`auth/jwt/`, with its `/`):
+    /// 1. a capability on the path itself;
+    /// 2. an exact or prefix rule at or below it that grants one of create, delete, list, read,
+    ///    sudo, update or patch and does not deny;
+    /// 3. OpenBao's bare-mount `CheckAllowedFromNonExactPaths`: with no `+` rule at all, any
+    ///    prefix rule covering the mount path, even a deny (observed: a token with only
+    ///    `path "secret/*" { capabilities = ["deny"] }` and no default policy passes the
+    ///    preflight of `secret/`); otherwise a `+` rule whose segments up to the mount's match
+    ///    it and that grants anything but deny (the default policy's
+    ///    `identity/oidc/provider/+/authorize` reaches `identity/`).
     pub fn has_mount_access(&self, mount_path: &str) -> bool {
         if self.capabilities(mount_path) != ["deny"] {
             return true;
         }
         let grants = |p: &Perms| {
             p.caps & CAP_DENY == 0
-                && p.caps & (CAP_CREATE | CAP_DELETE | CAP_LIST | CAP_READ | CAP_SUDO | CAP_UPDATE)
+                && p.caps
+                    & (CAP_CREATE
+                        | CAP_DELETE
+                        | CAP_LIST
+                        | CAP_READ
+                        | CAP_SUDO
+                        | CAP_UPDATE
+                        | CAP_PATCH)
                     != 0
         };
         let under = |rules: &BTreeMap<String, Perms>| {
@@ -2148,7 +2162,43 @@ impl Acl {
                 .take_while(|(k, _)| k.starts_with(mount_path))
                 .any(|(_, p)| grants(p))
         };
-        under(&self.exact) || under(&self.prefix)
+        under(&self.exact) || under(&self.prefix) || self.bare_mount_non_exact(mount_path)
+    }
+
+    /// OpenBao's `CheckAllowedFromNonExactPaths(path, bareMount=true)` as a yes/no.
+    fn bare_mount_non_exact(&self, mount_path: &str) -> bool {
+        if self.segment.is_empty() {
+            return (0..=mount_path.len())
+                .filter(|&i| mount_path.is_char_boundary(i))
+                .any(|i| self.prefix.contains_key(&mount_path[..i]));
+        }
+        let parts: Vec<&str> = mount_path.split('/').collect();
+        // The mount path ends in `/`: its segments are all parts but the last, empty one.
+        let Some(last) = parts.len().checked_sub(2) else {
+            return false;
+        };
+        self.segment.iter().any(|(full, perms)| {
+            let (wc_path, is_prefix) = match full.strip_suffix('*') {
+                Some(s) => (s, true),
+                None => (full.as_str(), false),
+            };
+            let acl_parts: Vec<&str> = wc_path.split('/').collect();
+            let mut segments: Vec<&str> = Vec::new();
+            for (i, a) in acl_parts.iter().enumerate() {
+                if *a == "+" || *a == parts[i] {
+                    segments.push(parts[i]);
+                } else if is_prefix && i == acl_parts.len() - 1 && parts[i].starts_with(a) {
+                    segments.extend(&parts[i..]);
+                }
+                if i == last {
+                    let joined = segments.join("/") + "/";
+                    return joined.starts_with(mount_path)
+                        && perms.caps & CAP_DENY == 0
+                        && perms.caps != 0;
+                }
+            }
+            false
+        })
     }
 }
 
@@ -3809,13 +3859,115 @@ path "wrapped" { capabilities = ["read"] max_wrapping_ttl = "1h" }
             r#"path "auth/jwtx" { capabilities = ["read"] }"#,
             "auth/jwt/"
         ));
-        assert!(!access(
+        // A prefix deny above the mount: refused when the token has any `+` rule (the default
+        // policy has one) ...
+        let with_default =
+            |text: &str, mount: &str| acl_of(&[text, DEFAULT_POLICY], None).has_mount_access(mount);
+        assert!(!with_default(
             r#"path "auth/*" { capabilities = ["deny"] }"#,
             "auth/jwt/"
+        ));
+        assert!(!with_default(
+            r#"path "s*" { capabilities = ["deny"] }"#,
+            "secret/"
+        ));
+        // ... and let through without one: OpenBao's bare-mount check takes any prefix rule
+        // covering the mount, deny or not (observed with `no_default_policy=true` tokens).
+        assert!(access(
+            r#"path "auth/*" { capabilities = ["deny"] }"#,
+            "auth/jwt/"
+        ));
+        assert!(access(
+            r#"path "secret/*" { capabilities = ["deny"] }"#,
+            "secret/"
+        ));
+        assert!(access(
+            r#"path "s*" { capabilities = ["deny"] }"#,
+            "secret/"
         ));
         assert!(Acl::root().has_mount_access("anything/"));
         // The default policy reaches auth/token/ (lookup-self and friends), not a JWT mount.
         assert!(access(DEFAULT_POLICY, "auth/token/"));
         assert!(!access(DEFAULT_POLICY, "auth/jwt/"));
+        // ... and `identity/` through its `identity/oidc/provider/+/authorize` rule.
+        assert!(access(DEFAULT_POLICY, "identity/"));
+        assert!(!access(DEFAULT_POLICY, "secret/"));
+    }
+
+    /// The capabilities and rules OpenBao 2.7.2's preflight counts (each case observed against
+    /// `bao server -dev`, `sys/internal/ui/mounts/secret/x`, tokens with the default policy
+    /// unless said otherwise).
+    #[test]
+    fn mount_access_counts_patch_and_segment_rules() {
+        let access = |texts: &[&str], mount: &str| {
+            let mut all = texts.to_vec();
+            all.push(DEFAULT_POLICY);
+            acl_of(&all, None).has_mount_access(mount)
+        };
+        // `patch` alone below the mount is access (`kv patch` with a patch-only token).
+        assert!(access(
+            &[r#"path "secret/data/app/*" { capabilities = ["patch"] }"#],
+            "secret/"
+        ));
+        assert!(access(
+            &[r#"path "secret/data/app" { capabilities = ["patch"] }"#],
+            "secret/"
+        ));
+        // `+` rules whose segments up to the mount's match it, granting something.
+        assert!(access(
+            &[r#"path "+/data/*" { capabilities = ["read"] }"#],
+            "secret/"
+        ));
+        assert!(access(
+            &[r#"path "secret/+/x" { capabilities = ["read"] }"#],
+            "secret/"
+        ));
+        assert!(access(
+            &[r#"path "+/+/x" { capabilities = ["read"] }"#],
+            "secret/"
+        ));
+        assert!(access(
+            &[
+                r#"path "s*" { capabilities = ["deny"] }"#,
+                r#"path "+/q" { capabilities = ["read"] }"#
+            ],
+            "secret/"
+        ));
+        assert!(access(
+            &[r#"path "a/+/x" { capabilities = ["read"] }"#],
+            "a/b/"
+        ));
+        assert!(access(
+            &[r#"path "+/sec*" { capabilities = ["read"] }"#],
+            "a/secret/"
+        ));
+        // A deny, another mount, or a rule the mount's segments do not reach.
+        assert!(!access(
+            &[r#"path "secret/+/x" { capabilities = ["deny"] }"#],
+            "secret/"
+        ));
+        assert!(!access(
+            &[r#"path "sys/+" { capabilities = ["read"] }"#],
+            "secret/"
+        ));
+        assert!(!access(
+            &[
+                r#"path "+/data/*" { capabilities = ["deny"] }"#,
+                r#"path "se*" { capabilities = ["deny"] }"#
+            ],
+            "secret/"
+        ));
+        assert!(!access(
+            &[r#"path "a/+/x" { capabilities = ["read"] }"#],
+            "b/c/"
+        ));
+        assert!(!access(
+            &[r#"path "+/foo*" { capabilities = ["read"] }"#],
+            "a/secret/"
+        ));
+        assert!(!access(
+            &[r#"path "secret/data/x" { capabilities = ["deny"] }"#],
+            "secret/"
+        ));
     }
 }

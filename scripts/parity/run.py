@@ -16,6 +16,7 @@ Started by scripts/parity/run.sh; the last line printed is `N passed, M failed`.
 
 import argparse
 import base64
+import concurrent.futures
 import hashlib
 import hmac
 import http.server
@@ -195,8 +196,8 @@ class Tools:
         )
         self.n = 0
 
-    def bao(self, args, stdin=None):
-        return run([self.bao_bin] + args, self.bao_env, stdin)
+    def bao(self, args, stdin=None, env=None):
+        return run([self.bao_bin] + args, dict(self.bao_env, **(env or {})), stdin)
 
     def jv(self, args, stdin=None, env=None):
         return run([self.jv_bin] + args, dict(self.jv_env, **(env or {})), stdin)
@@ -1191,6 +1192,453 @@ def deviation_scenarios(t, keys, docs):
     login_compare(t, "audience, no bound audiences: aud \"x\" (string)", "jwt", tok, role="noaud")
 
 
+# ------------------------------------------------------------------------------------------
+# KV version 2 (contract §9, issue 14 item 3): `bao server -dev` mounts `secret/` as KV v2; the
+# local state gets the same mount. Outputs are compared whole once the values that differ
+# between any two runs are masked: times and request ids. OpenBao's `'bao kv get'` in its
+# warning is Vault's `'vault kv get'` (deviations.md D-31; with `OpenBao` -> `Vault` the text
+# has the same length, so the warning wraps at the same places).
+
+KV_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
+KV_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+
+
+def norm_kv(text):
+    text = KV_UUID.sub("<uuid>", KV_TIME.sub("<time>", text))
+    text = text.replace("OpenBao", "Vault")
+    return text.replace("Vault CLI, use 'bao kv", "Vault CLI, use 'vault kv").rstrip("\n")
+
+
+POOL = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+
+
+def both(bao_call, jv_call):
+    """The two sides of a KV scenario at once (each has its own state, so neither waits)."""
+    fb = POOL.submit(bao_call)
+    j = jv_call()
+    return fb.result(), j
+
+
+def same_kv(t, name, args, code, stdin=None, bao_env=None, jv_env=None, jv_args=None):
+    """As `same`, with times and request ids masked. `code`: the exit status OpenBao must give
+    (so that both cannot agree on a wrong answer)."""
+    b, j = both(lambda: t.bao(args, stdin, env=bao_env), lambda: t.jv(jv_args or args, stdin, env=jv_env))
+    js, _hint, errs = split_jv(j.stderr)
+    ok = (
+        b.code == code
+        and j.code == code
+        and norm_kv(norm_bao(b.stderr)) == norm_kv(js)
+        and norm_kv(b.stdout) == norm_kv(j.stdout)
+    )
+    if errs is not None and errs != messages(js):
+        ok = False
+    check(f"kv: {name}", ok, show(b, j))
+    return b, j
+
+
+def kv_json_fields(t, name, args, bao_env=None, jv_env=None):
+    """A read with `-format=json` on both: `data.data` equal, `data.metadata` equal but for
+    its times, which must both be set or both empty."""
+    b = t.bao(args, env=bao_env)
+    j = t.jv(args, env=jv_env)
+    try:
+        bd, jd = json.loads(b.stdout)["data"], json.loads(j.stdout)["data"]
+        mask = lambda m: {k: (bool(v) if k.endswith("_time") else v) for k, v in (m or {}).items()}
+        ok = b.code == j.code == 0 and bd["data"] == jd["data"] and mask(bd["metadata"]) == mask(jd["metadata"])
+    except (ValueError, KeyError, TypeError) as e:
+        ok = False
+        bd, jd = str(e), ""
+    check(f"kv: {name} (data and metadata fields)", ok, f"{bd}\n{jd}\n{show(b, j)}")
+
+
+def kv_mount(t):
+    """`secret/` on the local state as `bao server -dev` has it."""
+    out = t.jv(["write", "sys/mounts/secret", "type=kv-v2", "description=key/value secret storage"])
+    if out.code != 0:
+        fatal(f"mounting secret/ locally: {out}")
+
+
+def kv_tokens(t, name, policy):
+    """The policy `name` on both and a token with it on each: (bao's token, jwtvault's)."""
+    toks = []
+    for side in (t.bao, t.jv):
+        out = side(["policy", "write", name, "-"], stdin=policy)
+        if out.code != 0:
+            fatal(f"policy write {name}: {out}")
+        out = side(["write", "-field=token", "auth/token/create", f"policies={name}"])
+        if out.code != 0 or not out.stdout.strip():
+            fatal(f"token for {name}: {out}")
+        toks.append(out.stdout.strip())
+    return toks
+
+
+def kv_raw_scenarios(t):
+    """The KV API paths through `read`/`write`/`list`/`delete` (kv.md §3)."""
+    body = t.json_file({"data": {"k": "v", "n": 1.0, "big": 12345678901234567890}, "options": {}})
+    body2 = t.json_file({"data": {"k": "v2"}, "options": {"cas": 1}})
+    S = lambda name, args, code=0, **kw: same_kv(t, f"raw: {name}", args, code, **kw)
+    S("write secret/data/raw", ["write", "secret/data/raw", f"@{body}"])
+    S("write refused: no data", ["write", "secret/data/raw", "a=b"], code=2)
+    S("write with cas=1", ["write", "secret/data/raw", f"@{body2}"])
+    S("write refused: cas mismatch", ["write", "secret/data/raw", f"@{body2}"], code=2)
+    S("read (table)", ["read", "secret/data/raw"])
+    S("read version=1 (numbers as Go's float64)", ["read", "-format=json", "secret/data/raw", "version=1"])
+    kv_json_fields(t, "raw: read -format=json", ["read", "-format=json", "secret/data/raw"])
+    S("read -field=data", ["read", "-field=data", "secret/data/raw"])
+    S("list secret/metadata", ["list", "secret/metadata"])
+    S("read metadata", ["read", "secret/metadata/raw"])
+    S("delete (latest version)", ["delete", "secret/data/raw"])
+    S("read of the deleted version", ["read", "secret/data/raw"])
+    S("write secret/undelete/raw versions=2", ["write", "secret/undelete/raw", "versions=2"])
+    S("write secret/destroy/raw versions=1", ["write", "secret/destroy/raw", "versions=1"])
+    S("read version=1 (destroyed)", ["read", "secret/data/raw", "version=1"])
+    S("read never written", ["read", "secret/data/never"], code=2)
+    S("list of nothing", ["list", "secret/metadata/nothing"], code=2)
+    S("read of the mount without data/ (warning)", ["read", "secret/raw"])
+    S("write secret/data/app/db", ["write", "secret/data/app/db", f"@{body}"])
+    btok, jtok = kv_tokens(t, "kv-app", 'path "secret/data/app/*" {\n  capabilities = ["read"]\n}\n')
+    who = dict(bao_env={"BAO_TOKEN": btok}, jv_env={"JWTVAULT_TOKEN": jtok})
+    S("read-only token: read secret/data/app/db", ["read", "-field=data", "secret/data/app/db"], **who)
+    S("read-only token: write refused (403)", ["write", "secret/data/app/db", f"@{body}"], code=2, **who)
+    S("read-only token: read secret/data/other/x refused (403)", ["read", "secret/data/other/x"], code=2, **who)
+    S("read-only token: list refused (403)", ["list", "secret/metadata/app"], code=2, **who)
+    S("read-only token: read secret/metadata/app/db refused (403)", ["read", "secret/metadata/app/db"], code=2, **who)
+    S("read-only token: delete refused (403)", ["delete", "secret/data/app/db"], code=2, **who)
+    S("read-only token: write secret/delete/app/db refused (403)", ["write", "secret/delete/app/db", "versions=1"], code=2, **who)
+    S("read-only token: read secret/config refused (403)", ["read", "secret/config"], code=2, **who)
+    S("delete secret/metadata/raw", ["delete", "secret/metadata/raw"])
+    S("read after the metadata delete", ["read", "secret/data/raw"], code=2)
+    S("delete secret/data/never (nothing there)", ["delete", "secret/data/never"])
+    S("delete secret/metadata/never (nothing there)", ["delete", "secret/metadata/never"])
+    S("write secret/delete/never versions=1 (nothing there)", ["write", "secret/delete/never", "versions=1"])
+    S("write secret/undelete refused: no versions", ["write", "-force", "secret/undelete/app/db"], code=2)
+    S("write secret/destroy refused: no versions", ["write", "-force", "secret/destroy/app/db"], code=2)
+    S("read version=abc refused", ["read", "secret/data/app/db", "version=abc"], code=2)
+    S("read version=9 (no such version)", ["read", "secret/data/app/db", "version=9"], code=2)
+    for op, path in (("delete", "secret/config"), ("delete", "secret/undelete/x"), ("delete", "secret/destroy/x"), ("list", "secret/data"), ("list", "secret/data/x"), ("read", "secret/delete/x")):
+        S(f"{op} {path} refused: 405", [op, path], code=2)
+    S("list secret/config (a warning)", ["list", "secret/config"])
+    S("write secret/data/dir/ (the CLI drops the last /)", ["write", "secret/data/dir/", "@" + t.json_file({"data": {"a": "1"}})])
+    kv_raw_metadata_scenarios(t, S)
+    return who
+
+
+def kv_raw_metadata_scenarios(t, S):
+    """`P/metadata/*` writes and `P/config` (kv.md §3.5, §3.6, §2.8)."""
+    meta = t.json_file(
+        {"max_versions": 2, "cas_required": True, "delete_version_after": "1h", "custom_metadata": {"owner": "alice", "team": "ops"}}
+    )
+    S("write secret/metadata/meta", ["write", "secret/metadata/meta", f"@{meta}"])
+    S("read secret/metadata/meta (table)", ["read", "secret/metadata/meta"])
+    S("read secret/metadata/meta -format=json", ["read", "-format=json", "secret/metadata/meta"])
+    S("write refused: cas required", ["write", "secret/data/meta", f"@{t.json_file({'data': {'a': '1'}})}"], code=2)
+    for n in (0, 1, 2):
+        body = t.json_file({"data": {"a": str(n + 1)}, "options": {"cas": n}})
+        S(f"write with cas={n} (max_versions 2)", ["write", "-format=json", "secret/data/meta", f"@{body}"])
+    S("read version=1 (beyond max_versions)", ["read", "secret/data/meta", "version=1"], code=2)
+    S("read secret/metadata/meta after three versions", ["read", "-format=json", "secret/metadata/meta"])
+    S("write secret/delete/meta versions=2,3", ["write", "secret/delete/meta", "versions=2,3"])
+    S("read secret/metadata/meta after the delete", ["read", "-field=versions", "secret/metadata/meta"])
+    S("write secret/metadata refused: bad max_versions", ["write", "secret/metadata/meta", "max_versions=x"], code=2)
+    S("write secret/metadata refused: negative delete_version_after", ["write", "secret/metadata/meta", "delete_version_after=-1s"], code=2)
+    S("list secret/metadata (folders)", ["list", "secret/metadata"])
+    S("list -format=json secret/metadata/app", ["list", "-format=json", "secret/metadata/app"])
+    S("delete secret/metadata/meta", ["delete", "secret/metadata/meta"])
+    S("read secret/config (defaults)", ["read", "secret/config"])
+    S("write secret/config", ["write", "secret/config", "max_versions=4", "cas_required=true", "delete_version_after=90m"])
+    S("read secret/config -format=json", ["read", "-format=json", "secret/config"])
+    S("write refused: the mount requires cas", ["write", "secret/data/cfg", f"@{t.json_file({'data': {'a': '1'}})}"], code=2)
+    S("write secret/config refused: bad cas_required", ["write", "secret/config", "cas_required=maybe"], code=2)
+    S("write secret/config back", ["write", "secret/config", "max_versions=0", "cas_required=false", "delete_version_after=0s"])
+    S("read secret/config after the reset", ["read", "secret/config"])
+
+
+# Secrets-engine accessors (`kv_1a2b3c4d`) differ between any two runs: masked with the same
+# length, so that the tables keep their padding.
+KV_ACCESSOR = re.compile(r"\b(kv|identity|system|cubbyhole)_[0-9a-f]{8}\b")
+RUNNING = re.compile(r"\bv\d+\.\d+\.\d+\+builtin\.(?:bao|jwtvault)\b")
+
+
+def without_cubbyhole(text):
+    """OpenBao's `secrets list` without its `cubbyhole/` row (jwtvault serves none,
+    deviations.md D-30), the table padded again as the CLI pads it (widest cell, 4 spaces)."""
+    lines = text.split("\n")
+    if not any(line.startswith("cubbyhole/ ") for line in lines):
+        return text
+    rows = [re.split(r" {2,}", line) for line in lines if line and not line.startswith("cubbyhole/ ")]
+    widths = [max(len(r[i]) for r in rows if i < len(r)) for i in range(max(map(len, rows)))]
+    return "\n".join("    ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in rows) + "\n"
+
+
+def kv_secrets_list(t, name, args):
+    """`secrets list` on both: OpenBao's cubbyhole/ taken out; with -detailed, each server's
+    build name (`Running Version`) and so that column's padding compared as one gap."""
+    b, j = both(lambda: t.bao(args), lambda: t.jv(args))
+    bo = KV_ACCESSOR.sub(r"\1_########", without_cubbyhole(b.stdout))
+    jo = KV_ACCESSOR.sub(r"\1_########", j.stdout)
+    if "-format=json" in args:
+        try:
+            bd, jd = json.loads(bo), json.loads(jo)
+            bd.pop("cubbyhole/", None)
+            for d in (bd, jd):
+                for entry in d.values():
+                    entry["uuid"] = "<uuid>"
+                    entry["running_plugin_version"] = RUNNING.sub("<version>", entry["running_plugin_version"])
+            bo, jo = json.dumps(bd, sort_keys=True), json.dumps(jd, sort_keys=True)
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            bo, jo = f"unparsable: {e}", jo
+    elif "-detailed" in args:
+        bo, jo = (re.sub(r" {2,}", "  ", RUNNING.sub("<version>", KV_UUID.sub("<uuid>", x))) for x in (bo, jo))
+    ok = b.code == j.code == 0 and bo == jo and norm_bao(b.stderr) == split_jv(j.stderr)[0]
+    check(f"kv: {name}", ok, f"{show(b, j)}\n--- compared:\n{bo}\n---\n{jo}")
+
+
+def has_kv_commands(t):
+    return t.jv(["kv", "-help"]).code == 0 and t.jv(["secrets", "-help"]).code == 0
+
+
+def kv_command_scenarios(t, who):
+    """The `kv` and `secrets` commands (contract §9, kv.md §1, §2): outputs whole, times and
+    request ids masked; `who`: the read-only token on each side (kv_raw_scenarios)."""
+    S = lambda name, args, code=0, **kw: same_kv(t, f"cmd: {name}", args, code, **kw)
+    S("secrets enable -path=kvp kv-v2", ["secrets", "enable", "-path=kvp", "kv-v2"])
+    S("secrets enable -version=2 -path=kvq kv", ["secrets", "enable", "-version=2", "-path=kvq", "kv"])
+    S("secrets enable refused: the path is in use", ["secrets", "enable", "-path=kvp", "kv-v2"], code=2)
+    S("secrets enable -description", ["secrets", "enable", "-path=kvd", "-description=team secrets", "kv-v2"])
+    kv_secrets_list(t, "cmd: secrets list", ["secrets", "list"])
+    kv_secrets_list(t, "cmd: secrets list -detailed", ["secrets", "list", "-detailed"])
+    kv_secrets_list(t, "cmd: secrets list -format=json", ["secrets", "list", "-format=json"])
+    S("secrets disable kvd", ["secrets", "disable", "kvd"])
+    S("secrets disable of nothing", ["secrets", "disable", "kvd"])
+    S("secrets disable refused: sys/", ["secrets", "disable", "sys"], code=2)
+
+    # put / get
+    S("kv put", ["kv", "put", "secret/cli/a", "user=x", "pass=y"])
+    S("kv put -format=json", ["kv", "put", "-format=json", "secret/cli/b", "k=v"])
+    S("kv put -mount=kvp", ["kv", "put", "-mount=kvp", "cfg", "a=1"])
+    S("kv put -field=version", ["kv", "put", "-field=version", "secret/cli/c", "k=v"])
+    S("kv put @file (JSON types)", ["kv", "put", "secret/cli/types", f"@{t.json_file({'n': 1.0, 'big': 12345678901234567890, 'l': [1, 'two', {'x': 3}], 'o': {'b': 2, 'a': [True]}, 'nul': None, 'e': '', 'ttl': 3600})}"])
+    S("kv put refused: no data", ["kv", "put", "secret/cli/a"], code=1)
+    S("kv put refused: no arguments", ["kv", "put"], code=1)
+    S("kv put -cas=0 refused: the key exists", ["kv", "put", "-cas=0", "secret/cli/a", "user=z"], code=2)
+    S("kv put -cas=1", ["kv", "put", "-cas=1", "secret/cli/a", "user=z", "pass=y"])
+    S("kv get (table)", ["kv", "get", "secret/cli/a"])
+    S("kv get (every JSON type)", ["kv", "get", "secret/cli/types"])
+    S("kv get -format=json", ["kv", "get", "-format=json", "secret/cli/a"])
+    S("kv get -format=yaml", ["kv", "get", "-format=yaml", "secret/cli/a"])
+    S("kv get -field=user", ["kv", "get", "-field=user", "secret/cli/a"])
+    S("kv get -format=json -field=o", ["kv", "get", "-format=json", "-field=o", "secret/cli/types"])
+    S("kv get -field refused: no such field", ["kv", "get", "-field=nope", "secret/cli/a"], code=1)
+    S("kv get -version=1", ["kv", "get", "-version=1", "secret/cli/a"])
+    S("kv get -version=9: no such version", ["kv", "get", "-version=9", "secret/cli/a"], code=2)
+    S("kv get -mount=secret cli/a", ["kv", "get", "-mount=secret", "cli/a"])
+    S("kv get -mount=kvp -field=a cfg", ["kv", "get", "-mount=kvp", "-field=a", "cfg"])
+    S("kv get of a missing key", ["kv", "get", "secret/cli/nope"], code=2)
+    S("kv get refused: no mount (preflight)", ["kv", "get", "nomount/x"], code=2)
+    S("kv get of the mount itself (a warning)", ["kv", "get", "secret"])
+    S("kv get refused: too many arguments", ["kv", "get", "secret/cli/a", "extra"], code=1)
+
+    # patch
+    S("kv patch", ["kv", "patch", "secret/cli/a", "extra=1"])
+    S("kv patch -cas=3", ["kv", "patch", "-cas=3", "secret/cli/a", "more=2"])
+    S("kv patch -cas=1 refused: cas mismatch", ["kv", "patch", "-cas=1", "secret/cli/a", "x=1"], code=2)
+    S("kv patch -method=rw", ["kv", "patch", "-method=rw", "secret/cli/a", "rw=1"])
+    S("kv patch refused: no such key", ["kv", "patch", "secret/cli/nope", "a=1"], code=2)
+    S("kv patch -format=json", ["kv", "patch", "-format=json", "secret/cli/a", "user=p"])
+
+    # list
+    S("kv list secret", ["kv", "list", "secret"])
+    S("kv list secret/cli", ["kv", "list", "secret/cli"])
+    S("kv list -format=json secret/cli", ["kv", "list", "-format=json", "secret/cli"])
+    S("kv list -mount=kvp", ["kv", "list", "-mount=kvp", ""])
+    S("kv list of nothing", ["kv", "list", "secret/nothing"], code=2)
+
+    # metadata
+    S(
+        "kv metadata put",
+        ["kv", "metadata", "put", "-max-versions=5", "-cas-required=true", "-delete-version-after=1h", "-custom-metadata=owner=alice", "-custom-metadata=team=ops", "secret/cli/m"],
+    )
+    S("kv metadata get", ["kv", "metadata", "get", "secret/cli/m"])
+    S("kv put refused: cas required", ["kv", "put", "secret/cli/m", "a=1"], code=2)
+    S("kv put -cas=0 (cas required)", ["kv", "put", "-cas=0", "secret/cli/m", "a=1"])
+    S("kv metadata get (a version)", ["kv", "metadata", "get", "secret/cli/m"])
+    S("kv metadata get -format=json", ["kv", "metadata", "get", "-format=json", "secret/cli/m"])
+    S("kv metadata get -mount=secret", ["kv", "metadata", "get", "-mount=secret", "cli/a"])
+    S("kv metadata get of a missing key", ["kv", "metadata", "get", "secret/cli/nope"], code=2)
+    S("kv metadata put -cas-required=false", ["kv", "metadata", "put", "-cas-required=false", "secret/cli/m"])
+    S("kv metadata put refused: bad -delete-version-after", ["kv", "metadata", "put", "-delete-version-after=abc", "secret/cli/m"], code=1)
+    S("kv metadata delete", ["kv", "metadata", "delete", "secret/cli/m"])
+    S("kv metadata get after the delete", ["kv", "metadata", "get", "secret/cli/m"], code=2)
+    S("kv metadata delete of nothing", ["kv", "metadata", "delete", "secret/cli/never"])
+
+    # delete / undelete / destroy
+    S("kv delete (latest)", ["kv", "delete", "secret/cli/a"])
+    S("kv get of the deleted version", ["kv", "get", "secret/cli/a"])
+    S("kv get -format=json of the deleted version", ["kv", "get", "-format=json", "secret/cli/a"])
+    S("kv delete -versions=1,2", ["kv", "delete", "-versions=1,2", "secret/cli/a"])
+    S("kv undelete -versions=2", ["kv", "undelete", "-versions=2", "secret/cli/a"])
+    S("kv undelete refused: no -versions", ["kv", "undelete", "secret/cli/a"], code=1)
+    S("kv destroy -versions=1", ["kv", "destroy", "-versions=1", "secret/cli/a"])
+    S("kv destroy refused: no -versions", ["kv", "destroy", "secret/cli/a"], code=1)
+    S("kv get -version=1 (destroyed)", ["kv", "get", "-version=1", "secret/cli/a"])
+    S("kv get -version=2 (undeleted)", ["kv", "get", "-version=2", "secret/cli/a"])
+    S("kv metadata get (deleted and destroyed versions)", ["kv", "metadata", "get", "secret/cli/a"])
+    S("kv delete of nothing", ["kv", "delete", "secret/cli/never"])
+
+    # The read-only token (secret/data/app/* read) of kv_raw_scenarios.
+    S("read-only token: kv get secret/app/db", ["kv", "get", "secret/app/db"], **who)
+    S("read-only token: kv get -mount=secret -field=k app/db", ["kv", "get", "-mount=secret", "-field=k", "app/db"], **who)
+    S("read-only token: kv put refused (403)", ["kv", "put", "secret/app/db", "x=1"], code=2, **who)
+    S("read-only token: kv get secret/other/x refused (403)", ["kv", "get", "secret/other/x"], code=2, **who)
+    S("read-only token: kv list refused (403)", ["kv", "list", "secret/app"], code=2, **who)
+    S("read-only token: kv metadata get refused (403)", ["kv", "metadata", "get", "secret/app/db"], code=2, **who)
+    S("read-only token: kv delete refused (403)", ["kv", "delete", "secret/app/db"], code=2, **who)
+    S("read-only token: kv destroy refused (403)", ["kv", "destroy", "-versions=1", "secret/app/db"], code=2, **who)
+    S("read-only token: another mount refused (preflight)", ["kv", "get", "kvp/cfg"], code=2, **who)
+    # Deviation D-21: `secrets …` are configuration commands, the local operator's whatever
+    # token is set; OpenBao checks the token (403 on sys/mounts).
+    b, j = t.bao(["secrets", "list"], env=who["bao_env"]), t.jv(["secrets", "list"], env=who["jv_env"])
+    check(
+        "kv: cmd: read-only token: secrets list [deviation D-21: OpenBao 403, jwtvault the operator's list]",
+        b.code == 2 and "* permission denied" in b.stderr and j.code == 0 and "\nsecret/ " in j.stdout and j.stderr == "",
+        show(b, j),
+    )
+    S("secrets disable kvp", ["secrets", "disable", "kvp"])
+    S("kv get after the disable (preflight)", ["kv", "get", "kvp/cfg"], code=2)
+
+
+def kv_command_edge_scenarios(t):
+    """Edges of the `kv` and `secrets` commands (kv.md §1.2, §2, §6) on keys of their own."""
+    S = lambda name, args, code=0, **kw: same_kv(t, f"cmd edge: {name}", args, code, **kw)
+    S("secrets enable refused: unknown type", ["secrets", "enable", "-path=nope", "nosuch"], code=2)
+    S("secrets enable refused: under sys/", ["secrets", "enable", "-path=sys/x", "kv-v2"], code=2)
+    S("secrets enable refused: under auth/", ["secrets", "enable", "-path=auth/x", "kv-v2"], code=2)
+    S("secrets enable -path with a trailing /", ["secrets", "enable", "-path=kve/", "kv-v2"])
+    S("kv put from stdin (-)", ["kv", "put", "secret/e/stdin", "-"], stdin='{"a": "1", "n": 2}')
+    S("kv put a value from stdin (k=-)", ["kv", "put", "secret/e/stdin2", "k=-"], stdin="from stdin")
+    S("kv put a value from a file (k=@file)", ["kv", "put", "secret/e/file", f"k=@{t.file('kv-value.txt', 'file value')}"])
+    S("kv get -field=k (from the file)", ["kv", "get", "-field=k", "secret/e/file"])
+    S("kv put a multi-line value", ["kv", "put", "secret/e/multi", "k=line1\nline2"])
+    # Deviation D-22: jwtvault's table escapes the newline (`line1\\nline2`); Vault's prints it raw.
+    b, j = t.bao(["kv", "get", "secret/e/multi"]), t.jv(["kv", "get", "secret/e/multi"])
+    check(
+        "kv: cmd edge: kv get a multi-line value [deviation D-22: the newline escaped in the table]",
+        b.code == j.code == 0
+        and "k      line1\nline2\n" in b.stdout
+        and norm_kv(b.stdout.replace("line1\nline2", "line1\\nline2")) == norm_kv(j.stdout),
+        show(b, j),
+    )
+    S("kv get -field=k of a multi-line value (raw)", ["kv", "get", "-field=k", "secret/e/multi"])
+    S("kv put of a path with data/ in it", ["kv", "put", "secret/data/e", "a=1"])
+    S("kv get of a path with data/ in it", ["kv", "get", "secret/data/e"])
+    S("kv get of a path with metadata/ in it: missing", ["kv", "get", "secret/metadata/e"], code=2)
+    S("kv put at the mount root refused (a warning)", ["kv", "put", "-mount=secret", "", "a=1"], code=2)
+    S("kv get with a trailing /", ["kv", "get", "secret/e/file/"])
+    S("kv list with a trailing /", ["kv", "list", "secret/e/"])
+    S("kv list -mount=secret e", ["kv", "list", "-mount=secret", "e"])
+    S("kv list -format=yaml", ["kv", "list", "-format=yaml", "secret/e"])
+    S("kv get -format=yaml -field=a", ["kv", "get", "-format=yaml", "-field=a", "secret/e/stdin"])
+    S("kv get -field=data (the data map)", ["kv", "get", "-field=data", "secret/e/stdin"])
+    S("kv get -field=metadata refused: no such field", ["kv", "get", "-field=metadata", "secret/e/stdin"], code=1)
+    S("kv get -version=0 (latest)", ["kv", "get", "-version=0", "secret/e/stdin"])
+    S("kv get -version=abc refused", ["kv", "get", "-version=abc", "secret/e/stdin"], code=1)
+    S("kv put -cas=5 refused: cas mismatch", ["kv", "put", "-cas=5", "secret/e/stdin", "a=2"], code=2)
+    S("kv put -cas=0 on a new key", ["kv", "put", "-cas=0", "secret/e/new", "a=1"])
+    S("kv delete of the latest version", ["kv", "delete", "secret/e/new"])
+    S("kv patch refused: the latest version is deleted", ["kv", "patch", "secret/e/new", "b=2"], code=2)
+    S("kv patch -method=rw refused: the latest version is deleted", ["kv", "patch", "-method=rw", "secret/e/new", "b=2"], code=2)
+    S("kv destroy -versions=1", ["kv", "destroy", "-versions=1", "secret/e/new"])
+    S("kv get -format=json of a destroyed version", ["kv", "get", "-format=json", "secret/e/new"])
+    S("kv undelete -versions=1 of a destroyed version", ["kv", "undelete", "-versions=1", "secret/e/new"])
+    S("kv undelete -versions=1 of a key never written", ["kv", "undelete", "-versions=1", "secret/e/never"])
+    S("kv delete -versions=3 of a key never written", ["kv", "delete", "-versions=3", "secret/e/never"])
+    S("kv metadata put with no flags (nothing)", ["kv", "metadata", "put", "secret/e/nometa"])
+    S("kv metadata get of it: missing", ["kv", "metadata", "get", "secret/e/nometa"], code=2)
+    S("kv metadata put -max-versions=2", ["kv", "metadata", "put", "-max-versions=2", "secret/e/mv"])
+    for n in (1, 2, 3):
+        S(f"kv put version {n} (max 2)", ["kv", "put", "secret/e/mv", f"v={n}"])
+    S("kv get -version=1 beyond max_versions: missing", ["kv", "get", "-version=1", "secret/e/mv"], code=2)
+    S("kv metadata get -format=yaml after three puts", ["kv", "metadata", "get", "-format=yaml", "secret/e/mv"])
+    S("kv metadata put -custom-metadata", ["kv", "metadata", "put", "-custom-metadata=owner=bob", "secret/e/mv"])
+    S("kv get shows custom_metadata", ["kv", "get", "secret/e/mv"])
+    S("kv put -format=yaml", ["kv", "put", "-format=yaml", "secret/e/mv", "v=4"])
+    S("kv metadata put refused: bad -custom-metadata", ["kv", "metadata", "put", "-custom-metadata=bad", "secret/e/mv"], code=1)
+    S("kv metadata delete -mount=secret", ["kv", "metadata", "delete", "-mount=secret", "e/mv"])
+    S("kv get refused: not enough arguments", ["kv", "get"], code=1)
+    S("kv delete -versions=1 -mount=secret", ["kv", "delete", "-versions=1", "-mount=secret", "e/stdin"])
+    S("kv undelete -mount=secret -versions=1", ["kv", "undelete", "-mount=secret", "-versions=1", "e/stdin"])
+    S("kv get -mount=kve (empty mount): missing", ["kv", "get", "-mount=kve", "x"], code=2)
+    S("kv list -mount=kve (empty mount)", ["kv", "list", "-mount=kve", ""], code=2)
+    S("secrets disable kve/", ["secrets", "disable", "kve/"])
+
+
+KV_ACL_POLICIES = {
+    "kv-list": 'path "secret/metadata/acl/*" {\n  capabilities = ["list"]\n}\n',
+    "kv-create": 'path "secret/data/acl/new/*" {\n  capabilities = ["create"]\n}\n',
+    "kv-update": 'path "secret/data/acl/*" {\n  capabilities = ["update"]\n}\n',
+    "kv-delete": 'path "secret/data/acl/*" {\n  capabilities = ["delete"]\n}\n',
+    "kv-patch": 'path "secret/data/acl/*" {\n  capabilities = ["patch"]\n}\n',
+    "kv-rw": 'path "secret/data/acl/*" {\n  capabilities = ["read", "update"]\n}\n',
+    "kv-seg": 'path "secret/data/+/db" {\n  capabilities = ["read"]\n}\n',
+    "kv-meta": 'path "secret/metadata/acl/*" {\n  capabilities = ["read"]\n}\n',
+    "kv-deny": 'path "secret/data/acl/*" {\n  capabilities = ["read"]\n}\npath "secret/data/acl/hidden" {\n  capabilities = ["deny"]\n}\n',
+    "kv-versions": 'path "secret/delete/acl/*" {\n  capabilities = ["update"]\n}\npath "secret/undelete/acl/*" {\n  capabilities = ["update"]\n}\npath "secret/destroy/acl/*" {\n  capabilities = ["create"]\n}\n',
+}
+
+
+def kv_acl_scenarios(t):
+    """The `kv` commands with tokens whose policies allow one capability each (kv.md §5): what
+    Vault's ACL lets through, the preflight, and `kv patch`'s fallback to read and write."""
+    for key in ("acl/db", "acl/hidden", "app/db"):
+        for side in (t.bao, t.jv):
+            out = side(["kv", "put", f"secret/{key}", "a=1"])
+            if out.code != 0:
+                fatal(f"kv put secret/{key}: {out}")
+    tok = {}
+    for name, policy in KV_ACL_POLICIES.items():
+        b, j = kv_tokens(t, name, policy)
+        tok[name] = dict(bao_env={"BAO_TOKEN": b}, jv_env={"JWTVAULT_TOKEN": j})
+    S = lambda name, who, args, code=0: same_kv(t, f"acl: {who}: {name}", args, code, **tok[who])
+    S("kv list", "kv-list", ["kv", "list", "secret/acl"])
+    S("kv get refused", "kv-list", ["kv", "get", "secret/acl/db"], code=2)
+    S("kv put of a new key", "kv-create", ["kv", "put", "secret/acl/new/k", "a=1"])
+    S("kv put of it again refused (update)", "kv-create", ["kv", "put", "secret/acl/new/k", "a=2"], code=2)
+    S("kv put of an existing key", "kv-update", ["kv", "put", "secret/acl/db", "a=2"])
+    S("kv put of a new key refused (create)", "kv-update", ["kv", "put", "secret/acl/fresh", "a=1"], code=2)
+    S("kv delete", "kv-delete", ["kv", "delete", "secret/acl/db"])
+    S("kv delete -versions refused", "kv-delete", ["kv", "delete", "-versions=1", "secret/acl/db"], code=2)
+    S("kv undelete -versions=2 refused", "kv-delete", ["kv", "undelete", "-versions=2", "secret/acl/db"], code=2)
+    S("kv undelete -versions=2", "kv-versions", ["kv", "undelete", "-versions=2", "secret/acl/db"])
+    S("kv delete -versions=1", "kv-versions", ["kv", "delete", "-versions=1", "secret/acl/db"])
+    S("kv destroy -versions=1 refused (create is not update)", "kv-versions", ["kv", "destroy", "-versions=1", "secret/acl/db"], code=2)
+    S("kv patch", "kv-patch", ["kv", "patch", "secret/acl/db", "p=1"])
+    S("kv get refused", "kv-patch", ["kv", "get", "secret/acl/db"], code=2)
+    S("kv patch (falls back to read and write, with a warning)", "kv-rw", ["kv", "patch", "secret/acl/db", "rw=1"])
+    S("kv patch -method=patch refused", "kv-rw", ["kv", "patch", "-method=patch", "secret/acl/db", "x=1"], code=2)
+    S("kv patch refused, after the fallback's warning", "kv-list", ["kv", "patch", "secret/acl/db", "x=1"], code=2)
+    S("kv get through a + rule", "kv-seg", ["kv", "get", "-field=a", "secret/app/db"])
+    S("kv get refused outside the + rule", "kv-seg", ["kv", "get", "secret/acl/hidden"], code=2)
+    S("kv metadata get", "kv-meta", ["kv", "metadata", "get", "secret/acl/db"])
+    S("kv get refused", "kv-meta", ["kv", "get", "secret/acl/db"], code=2)
+    S("kv metadata put refused", "kv-meta", ["kv", "metadata", "put", "-max-versions=3", "secret/acl/db"], code=2)
+    S("kv get", "kv-deny", ["kv", "get", "-field=a", "secret/acl/db"])
+    S("kv get refused by the deny rule", "kv-deny", ["kv", "get", "secret/acl/hidden"], code=2)
+    S("token capabilities", "kv-deny", ["token", "capabilities", "secret/data/acl/hidden"])
+    # The preflight spends no use of a token: a one-use token reads once, then is gone.
+    once = []
+    for side in (t.bao, t.jv):
+        out = side(["write", "-field=token", "auth/token/create", "policies=kv-deny", "num_uses=1"])
+        if out.code != 0:
+            fatal(f"one-use token: {out}")
+        once.append(out.stdout.strip())
+    tok["one-use"] = dict(bao_env={"BAO_TOKEN": once[0]}, jv_env={"JWTVAULT_TOKEN": once[1]})
+    S("kv get (the preflight spends no use)", "one-use", ["kv", "get", "-field=a", "secret/acl/db"])
+    S("kv get again refused: the use is spent", "one-use", ["kv", "get", "-field=a", "secret/acl/db"], code=2)
+    S("kv get (table) with the spent token refused", "one-use", ["kv", "get", "secret/acl/db"], code=2)
+    tok["bogus"] = dict(bao_env={"BAO_TOKEN": "bogus"}, jv_env={"JWTVAULT_TOKEN": "bogus"})
+    S("kv put with a bogus token refused", "bogus", ["kv", "put", "secret/acl/db", "a=1"], code=2)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bao", required=True)
@@ -1231,6 +1679,14 @@ def main():
         role_scenarios(t)
         login_scenarios(t, keys, docs)
         deviation_scenarios(t, keys, docs)
+        kv_mount(t)
+        who = kv_raw_scenarios(t)
+        if has_kv_commands(t):
+            kv_command_scenarios(t, who)
+            kv_command_edge_scenarios(t)
+            kv_acl_scenarios(t)
+        else:
+            print("parity: NOT RUN: the kv and secrets command scenarios: this jwtvault has no `kv`/`secrets` commands", flush=True)
     finally:
         stop()
     elapsed = time.monotonic() - START

@@ -6,15 +6,19 @@
 //! calling token up itself (none, or not a live one: `permission denied`) and answers only about
 //! a mount under which the token's policies grant something (Vault's `hasMountAccess`); any
 //! other path, mounted or not, gets the same "preflight capability check" 403, so it cannot be
-//! used to find out which mounts exist. The local operator sees every mount.
+//! used to find out which mounts exist. The local operator (a command with no token) sees every
+//! mount; a local command with a token sees what that token's policies reach, as over HTTP.
 //!
-//! Auth mounts (under `auth/`) and secrets engines (`sys/mounts`' table: KV, `identity/`,
-//! `sys/`) are served.
+//! The mount is found as Vault's router finds it, by the longest prefix: an auth method's under
+//! `auth/` (`path` is then the method's own path, `jwt/`), otherwise a secrets engine of
+//! `sys/mounts` (KV version 2, `identity/`, `sys/`). The answer is the mount's entry as
+//! `sys/auth` or `sys/mounts` shows it plus `path`; the CLI reads `data.path` and
+//! `data.options.version` (`"2"`: KV version 2) from it.
 
 use serde_json::{Map, Value};
 
 use crate::acl::Acl;
-use crate::api::{ApiError, Caller, Operation, Request, Response};
+use crate::api::{ApiError, Caller, CallerToken, Operation, Request, Response};
 use crate::authz;
 use crate::paths::{data, mounts, sys_mounts};
 use crate::store::{MountRow, Store};
@@ -31,6 +35,15 @@ fn caller_acl(store: &Store, req: &Request, now: f64) -> Result<Option<Acl>, Api
         Caller::Anonymous => return Ok(None),
         Caller::Local(Some(t)) | Caller::Token(t) => t,
     };
+    token_acl(store, req, caller, now).map(Some)
+}
+
+fn token_acl(
+    store: &Store,
+    req: &Request,
+    caller: &CallerToken,
+    now: f64,
+) -> Result<Acl, ApiError> {
     let Some(found) = token::find(store, caller.token.expose(), now)? else {
         return Err(ApiError::permission_denied());
     };
@@ -38,7 +51,7 @@ fn caller_acl(store: &Store, req: &Request, now: f64) -> Result<Option<Acl>, Api
     if !token::cidrs_allow(&found.entry.bound_cidrs, remote) {
         return Err(ApiError::permission_denied());
     }
-    authz::token_acl(store, &found).map(Some)
+    authz::token_acl(store, &found)
 }
 
 /// Vault's entry for one auth mount, as `sys/auth` shows it.
@@ -73,47 +86,68 @@ pub fn handle(store: &Store, req: &Request, rest: &str, now: f64) -> Result<Resp
             )],
         )
     };
-    let Some(inner) = path.strip_prefix("auth/") else {
-        // A secrets engine: the mount serving the path (longest prefix), as `sys/mounts`
-        // shows it, with its path.
-        let Some(mount) = sys_mounts::mount_for(store, &path)? else {
-            return Err(refused());
-        };
-        if !acl.has_mount_access(&mount.path) {
-            return Err(refused());
-        }
-        let mut info = sys_mounts::entry(&mount);
-        info.insert("path".into(), Value::String(mount.path.clone()));
-        return Ok(data(info));
+    let found = match path.strip_prefix("auth/") {
+        Some(inner) => auth_mount(store, &acl, inner)?,
+        None => secret_mount(store, &acl, &path)?,
     };
+    found.map(data).ok_or_else(refused)
+}
+
+/// The auth method owning `auth/<inner>` with `path` added, if the ACL reaches its mount.
+fn auth_mount(
+    store: &Store,
+    acl: &Acl,
+    inner: &str,
+) -> Result<Option<Map<String, Value>>, ApiError> {
     let Some((mount, _)) = mounts::resolve(store, inner.trim_end_matches('/'))? else {
-        return Err(refused());
+        return Ok(None);
     };
     if !acl.has_mount_access(&format!("auth/{}", mount.path)) {
-        return Err(refused());
+        return Ok(None);
     }
-    let mut info = match mount_info(&mount) {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
+    let mut info = mounts::mount_info(&mount);
     info.insert("path".into(), Value::String(mount.path.clone()));
-    Ok(data(info))
+    Ok(Some(info))
+}
+
+/// The secrets engine owning `path` (a KV mount, `identity/` or `sys/`) with `path` added, if
+/// the ACL reaches its mount.
+fn secret_mount(
+    store: &Store,
+    acl: &Acl,
+    path: &str,
+) -> Result<Option<Map<String, Value>>, ApiError> {
+    let Some(mount) = sys_mounts::mount_for(store, path)? else {
+        return Ok(None);
+    };
+    if !acl.has_mount_access(&mount.path) {
+        return Ok(None);
+    }
+    let mut info = sys_mounts::entry(&mount);
+    info.insert("path".into(), Value::String(mount.path.clone()));
+    Ok(Some(info))
 }
 
 /// Every mount the caller may see: `{"auth": {...}, "secret": {...}}`. Without a token, none
 /// (no mount is listed as visible to unauthenticated callers).
 fn list(store: &Store, acl: Option<&Acl>) -> Result<Response, ApiError> {
     let mut auth = Map::new();
+    let mut secret = Map::new();
     if let Some(acl) = acl {
         for m in store.list_mounts()? {
             if acl.has_mount_access(&format!("auth/{}", m.path)) {
                 auth.insert(m.path.clone(), mount_info(&m));
             }
         }
+        for m in store.list_secret_mounts()? {
+            if acl.has_mount_access(&m.path) {
+                secret.insert(m.path.clone(), Value::Object(sys_mounts::entry(&m)));
+            }
+        }
     }
     let mut m = Map::new();
     m.insert("auth".into(), Value::Object(auth));
-    m.insert("secret".into(), Value::Object(Map::new()));
+    m.insert("secret".into(), Value::Object(secret));
     Ok(data(m))
 }
 
@@ -130,6 +164,7 @@ mod tests {
         b: LocalBackend,
         default_token: String,
         p_token: String,
+        app_token: String,
         root: String,
     }
 
@@ -176,17 +211,42 @@ mod tests {
                 "path \"auth/jwt/role/r\" { capabilities = [\"read\"] }",
             )
             .unwrap();
+        store
+            .put_policy(
+                "app",
+                "path \"secret/data/app/*\" { capabilities = [\"read\"] }",
+            )
+            .unwrap();
         let default_token = token(&store, &["default"], 0);
         let p_token = token(&store, &["p"], 0);
+        let app_token = token(&store, &["default", "app"], 0);
         let root = token(&store, &["root"], 0);
         store.commit().unwrap();
-        Fx {
+        let fx = Fx {
             _dir: dir,
             b,
             default_token,
             p_token,
+            app_token,
             root,
+        };
+        // Two KV version 2 mounts, as `secrets enable` makes them.
+        for (path, body) in [
+            (
+                "sys/mounts/secret",
+                serde_json::json!({"type": "kv", "options": {"version": "2"},
+                                   "description": "key/value secret storage"}),
+            ),
+            ("sys/mounts/kv2", serde_json::json!({"type": "kv-v2"})),
+        ] {
+            let body = match body {
+                Value::Object(m) => m,
+                _ => unreachable!(),
+            };
+            fx.b.handle(&Request::write(path, body).with_caller(Caller::Local(None)))
+                .unwrap();
         }
+        fx
     }
 
     fn get(fx: &Fx, path: &str, caller: Caller) -> Result<Response, ApiError> {
@@ -311,18 +371,222 @@ mod tests {
                 .unwrap()
                 .data
                 .unwrap();
-            assert_eq!(d["secret"], Value::Object(Map::new()));
-            d["auth"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
+            let names = |k: &str| {
+                d[k].as_object()
+                    .unwrap()
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            (names("auth"), names("secret"))
         };
-        assert_eq!(keys(with(&fx.root)), ["jwt/", "token/"]);
-        assert_eq!(keys(with(&fx.p_token)), ["jwt/"]);
-        assert_eq!(keys(with(&fx.default_token)), ["token/"]);
-        assert_eq!(keys(Caller::Anonymous), Vec::<String>::new());
+        let none = Vec::<String>::new();
+        assert_eq!(
+            keys(with(&fx.root)),
+            (
+                vec!["jwt/".into(), "token/".into()],
+                vec![
+                    "identity/".into(),
+                    "kv2/".into(),
+                    "secret/".into(),
+                    "sys/".into()
+                ]
+            )
+        );
+        assert_eq!(keys(with(&fx.p_token)), (vec!["jwt/".into()], none.clone()));
+        // The default policy reaches `sys/` and, through its `+` rule, `identity/` (as in
+        // OpenBao); `app` adds `secret/`, never `kv2/`.
+        for (t, with_secret) in [(&fx.default_token, false), (&fx.app_token, true)] {
+            let (auth, secret) = keys(with(t));
+            assert_eq!(auth, ["token/"]);
+            assert!(secret.contains(&"sys/".to_string()), "{secret:?}");
+            assert!(secret.contains(&"identity/".to_string()), "{secret:?}");
+            assert_eq!(
+                secret.contains(&"secret/".to_string()),
+                with_secret,
+                "{secret:?}"
+            );
+            assert!(!secret.contains(&"kv2/".to_string()), "{secret:?}");
+        }
+        assert_eq!(keys(Caller::Anonymous), (none.clone(), none));
+    }
+
+    /// OpenBao 2.7.2's keys of a KV mount's preflight answer (kv.md §4.1).
+    const KV_KEYS: [&str; 14] = [
+        "accessor",
+        "config",
+        "deprecation_status",
+        "description",
+        "external_entropy_access",
+        "local",
+        "options",
+        "path",
+        "plugin_version",
+        "running_plugin_version",
+        "running_sha256",
+        "seal_wrap",
+        "type",
+        "uuid",
+    ];
+
+    /// `kv patch` with a token whose only rule under `secret/` grants `patch`: OpenBao's
+    /// preflight answers (kv.md §5.6), so the CLI goes on to its PATCH.
+    #[test]
+    fn a_patch_only_rule_under_the_mount_passes_the_preflight() {
+        let fx = fx();
+        let store = fx.b.open().unwrap();
+        store
+            .put_policy(
+                "pt",
+                "path \"secret/data/app/*\" { capabilities = [\"patch\"] }",
+            )
+            .unwrap();
+        let pt = token(&store, &["default", "pt"], 0);
+        store.commit().unwrap();
+        let d = get(&fx, "sys/internal/ui/mounts/secret/app/db", with(&pt))
+            .unwrap()
+            .data
+            .unwrap();
+        assert_eq!(d["path"], "secret/");
+        let e = get(&fx, "sys/internal/ui/mounts/kv2/app/db", with(&pt)).unwrap_err();
+        assert_eq!(e.code, 403);
+    }
+
+    #[test]
+    fn a_kv_mount_answers_with_its_entry_path_and_version() {
+        let fx = fx();
+        let store = fx.b.open().unwrap();
+        let row = store.get_secret_mount("secret/").unwrap().unwrap();
+        drop(store);
+        for rest in [
+            "secret/foo",
+            "secret",
+            "secret/",
+            "secret/app/db",
+            "/secret/a/b/c",
+        ] {
+            let d = get(
+                &fx,
+                &format!("sys/internal/ui/mounts/{rest}"),
+                with(&fx.root),
+            )
+            .unwrap()
+            .data
+            .unwrap();
+            let keys: Vec<&str> = d.keys().map(String::as_str).collect();
+            assert_eq!(keys, KV_KEYS, "{rest}");
+            assert_eq!(d["path"], "secret/", "{rest}");
+            assert_eq!(d["type"], "kv");
+            assert_eq!(d["options"], serde_json::json!({"version": "2"}));
+            assert_eq!(d["description"], "key/value secret storage");
+            assert_eq!(d["deprecation_status"], "supported");
+            assert_eq!(d["accessor"], row.accessor.as_str());
+            assert_eq!(d["uuid"], row.uuid.as_str());
+            assert_eq!(
+                d["config"],
+                serde_json::json!({"default_lease_ttl": 0, "force_no_cache": false,
+                                   "max_lease_ttl": 0})
+            );
+            assert_eq!(
+                (&d["local"], &d["seal_wrap"]),
+                (&Value::Bool(false), &Value::Bool(false))
+            );
+        }
+        // `kv-v2` is stored as `kv` version 2; the longest prefix wins and a longer name is
+        // another mount.
+        let d = get(&fx, "sys/internal/ui/mounts/kv2/x", with(&fx.root))
+            .unwrap()
+            .data
+            .unwrap();
+        assert_eq!((&d["path"], &d["type"]), (&"kv2/".into(), &"kv".into()));
+        assert_eq!(d["options"]["version"], "2");
+        let e = get(&fx, "sys/internal/ui/mounts/secretx/foo", with(&fx.root)).unwrap_err();
+        assert_eq!(e.code, 403);
+        // The system mounts answer too (`sys/foo` finds `sys/`), as in OpenBao.
+        for (rest, path, kind) in [
+            ("sys/foo", "sys/", "system"),
+            ("identity/x", "identity/", "identity"),
+        ] {
+            let d = get(
+                &fx,
+                &format!("sys/internal/ui/mounts/{rest}"),
+                with(&fx.root),
+            )
+            .unwrap()
+            .data
+            .unwrap();
+            assert_eq!(
+                (&d["path"], &d["type"], &d["options"]),
+                (&path.into(), &kind.into(), &Value::Null)
+            );
+            assert!(d.get("deprecation_status").is_none(), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn a_kv_mount_is_answered_per_mount_not_per_path() {
+        // kv.md §5.2: `read` on `secret/data/app/*` opens the whole mount `secret/` (the data
+        // read of `secret/other/x` is refused later, by the ACL), not `kv2/`.
+        let fx = fx();
+        for rest in ["secret", "secret/app/db", "secret/other/x", "secret/"] {
+            let d = get(
+                &fx,
+                &format!("sys/internal/ui/mounts/{rest}"),
+                with(&fx.app_token),
+            )
+            .unwrap()
+            .data
+            .unwrap();
+            assert_eq!(d["path"], "secret/", "{rest}");
+            assert_eq!(d["options"]["version"], "2");
+        }
+        let preflight = |p: &str| {
+            vec![format!(
+                "preflight capability check returned 403, please ensure client's policies grant \
+                 access to path \"{p}\""
+            )]
+        };
+        for (rest, caller, want) in [
+            ("kv2/x", with(&fx.app_token), "kv2/x/"),
+            ("kv2", with(&fx.app_token), "kv2/"),
+            ("secret/foo", with(&fx.default_token), "secret/foo/"),
+            ("secret", with(&fx.p_token), "secret/"),
+            ("nomount/foo", with(&fx.root), "nomount/foo/"),
+            ("secretx", Caller::Local(None), "secretx/"),
+            // A local command with a token is answered for that token.
+            (
+                "secret/foo",
+                Caller::Local(Some(CallerToken::new(
+                    fx.default_token.as_str(),
+                    "JWTVAULT_TOKEN",
+                ))),
+                "secret/foo/",
+            ),
+        ] {
+            let e = get(&fx, &format!("sys/internal/ui/mounts/{rest}"), caller).unwrap_err();
+            assert_eq!((e.code, e.errors), (403, preflight(want)), "{rest}");
+        }
+        let local_app = Caller::Local(Some(CallerToken::new(
+            fx.app_token.as_str(),
+            "JWTVAULT_TOKEN",
+        )));
+        let d = get(&fx, "sys/internal/ui/mounts/secret/other/x", local_app)
+            .unwrap()
+            .data
+            .unwrap();
+        assert_eq!(d["path"], "secret/");
+        let local_bogus = Caller::Local(Some(CallerToken::new("bogus", "JWTVAULT_TOKEN")));
+        let e = get(&fx, "sys/internal/ui/mounts/secret/x", local_bogus).unwrap_err();
+        assert_eq!(
+            (e.code, e.errors),
+            (403, vec!["permission denied".to_string()])
+        );
+        // The operator (a local command with no token) reaches every mount.
+        let d = get(&fx, "sys/internal/ui/mounts/kv2/x", Caller::Local(None))
+            .unwrap()
+            .data
+            .unwrap();
+        assert_eq!(d["path"], "kv2/");
     }
 
     #[test]

@@ -1330,6 +1330,387 @@ fn sigkill_during_64_concurrent_logins_loses_no_answered_login() {
     assert_eq!(r.status, 200, "{r:?}");
 }
 
+// ---------------------------------------------------------------------------------------------
+// KV version 2 over HTTP (contract §9; kv.md §3, §4, §5; wire.md §6.6, §6.8): what the `bao`
+// CLI's `kv` commands and hvac's `secrets.kv.v2` rely on. Each test enables a mount of its own
+// on the shared server.
+// ---------------------------------------------------------------------------------------------
+
+/// Enables a KV version 2 mount at `path/` over HTTP, as `bao secrets enable -path=P kv-v2`.
+fn enable_kv(s: &Shared, path: &str, description: &str) {
+    s.server
+        .call(
+            "POST",
+            &format!("/v1/sys/mounts/{path}"),
+            &s.root(),
+            &json!({"type": "kv-v2", "description": description}).to_string(),
+        )
+        .expect(204, "");
+}
+
+/// A token with the policy `name` (written over HTTP with `rules`) and `default`.
+fn token_with_policy(s: &Shared, name: &str, rules: &str) -> String {
+    s.server
+        .call(
+            "PUT",
+            &format!("/v1/sys/policies/acl/{name}"),
+            &s.root(),
+            &json!({ "policy": rules }).to_string(),
+        )
+        .expect(204, "");
+    let r = s.server.call(
+        "POST",
+        "/v1/auth/token/create",
+        &s.root(),
+        &json!({ "policies": [name] }).to_string(),
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    r.json()["auth"]["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn preflight_refused(path: &str) -> String {
+    format!(
+        "{{\"errors\":[\"preflight capability check returned 403, please ensure client's \
+         policies grant access to path \\\"{path}\\\"\"]}}\n"
+    )
+}
+
+#[test]
+fn the_preflight_answers_a_kv_mount_with_its_entry_and_version_2() {
+    let s = shared();
+    enable_kv(s, "kvpf", "key/value secret storage");
+    for path in ["kvpf/foo", "kvpf", "kvpf/", "kvpf/app/db"] {
+        let r = s
+            .server
+            .get(&format!("/v1/sys/internal/ui/mounts/{path}"), &s.root());
+        assert_eq!(r.status, 200, "{r:?}");
+        // The envelope, not injected, one line ending in a newline (kv.md §4.1).
+        assert!(r.body.starts_with("{\"request_id\":\""), "{}", r.body);
+        assert!(
+            r.body
+                .ends_with("},\"wrap_info\":null,\"warnings\":null,\"auth\":null}\n"),
+            "{}",
+            r.body
+        );
+        let data = r.json()["data"].clone();
+        let keys: Vec<&str> = data
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "accessor",
+                "config",
+                "deprecation_status",
+                "description",
+                "external_entropy_access",
+                "local",
+                "options",
+                "path",
+                "plugin_version",
+                "running_plugin_version",
+                "running_sha256",
+                "seal_wrap",
+                "type",
+                "uuid"
+            ]
+        );
+        assert_eq!(data["path"], "kvpf/", "{path}");
+        assert_eq!(data["type"], "kv");
+        assert_eq!(data["options"], json!({"version": "2"}));
+        assert_eq!(data["description"], "key/value secret storage");
+        assert_eq!(
+            data["config"],
+            json!({"default_lease_ttl": 0, "force_no_cache": false, "max_lease_ttl": 0})
+        );
+        // The same mount as `sys/mounts` shows.
+        let m = s.server.get("/v1/sys/mounts/kvpf", &s.root()).json();
+        assert_eq!(data["accessor"], m["data"]["accessor"]);
+        assert_eq!(data["uuid"], m["data"]["uuid"]);
+    }
+    // Per mount (kv.md §5.2): read on kvpf/data/app/* opens every path of kvpf/.
+    let app = token_with_policy(
+        s,
+        "kvpf-app",
+        "path \"kvpf/data/app/*\" { capabilities = [\"read\"] }",
+    );
+    for path in ["kvpf", "kvpf/other/x", "kvpf/app/db"] {
+        let r = s.server.get(
+            &format!("/v1/sys/internal/ui/mounts/{path}"),
+            &token_header(&app),
+        );
+        assert_eq!(
+            (r.status, &r.json()["data"]["path"]),
+            (200, &json!("kvpf/")),
+            "{r:?}"
+        );
+    }
+    // Nothing under the mount, no such mount (even for root), no token.
+    s.server
+        .get(
+            "/v1/sys/internal/ui/mounts/kvpf/foo",
+            &token_header(&s.default_token),
+        )
+        .expect(403, &preflight_refused("kvpf/foo/"));
+    s.server
+        .get("/v1/sys/internal/ui/mounts/kvpfx/foo", &s.root())
+        .expect(403, &preflight_refused("kvpfx/foo/"));
+    s.server
+        .get("/v1/sys/internal/ui/mounts/kvpf/foo", &[])
+        .expect(403, "{\"errors\":[\"permission denied\"]}\n");
+    // The system mounts answer as in OpenBao.
+    let r = s
+        .server
+        .get("/v1/sys/internal/ui/mounts/sys/foo", &s.root());
+    assert_eq!(
+        (
+            r.status,
+            &r.json()["data"]["path"],
+            &r.json()["data"]["type"]
+        ),
+        (200, &json!("sys/"), &json!("system"))
+    );
+}
+
+#[test]
+fn kv_v2_data_paths_on_the_wire() {
+    let s = shared();
+    let root = s.root();
+    enable_kv(s, "kvw", "");
+    let v = |r: &Resp| r.json()["data"]["version"].clone();
+    // POST and PUT write (hvac posts; the CLI puts).
+    let r = s
+        .server
+        .call("POST", "/v1/kvw/data/a", &root, r#"{"data":{"k":"v"}}"#);
+    assert_eq!((r.status, v(&r)), (200, json!(1)), "{r:?}");
+    assert!(r.body.ends_with("\"auth\":null}\n"), "{}", r.body);
+    let r = s.server.call(
+        "PUT",
+        "/v1/kvw/data/a",
+        &root,
+        r#"{"data":{"k":"v2"},"options":{"cas":1}}"#,
+    );
+    assert_eq!((r.status, v(&r)), (200, json!(2)), "{r:?}");
+    s.server
+        .call(
+            "PUT",
+            "/v1/kvw/data/a",
+            &root,
+            r#"{"data":{"k":"v3"},"options":{"cas":1}}"#,
+        )
+        .expect(
+            400,
+            "{\"errors\":[\"check-and-set parameter did not match the current version\"]}\n",
+        );
+    // PATCH needs the merge-patch content type (the CLI's `kv patch` sends it).
+    let merge = [root[0], ("Content-Type", "application/merge-patch+json")];
+    let r = s
+        .server
+        .call("PATCH", "/v1/kvw/data/a", &merge, r#"{"data":{"p":"1"}}"#);
+    assert_eq!((r.status, v(&r)), (200, json!(3)), "{r:?}");
+    let json_ct = [root[0], ("Content-Type", "application/json")];
+    s.server
+        .call("PATCH", "/v1/kvw/data/a", &json_ct, r#"{"data":{"p":"2"}}"#)
+        .expect(
+            415,
+            "{\"errors\":[\"PATCH requires Content-Type of application/merge-patch+json, \
+             provided application/json\"]}\n",
+        );
+    s.server
+        .call(
+            "PATCH",
+            "/v1/kvw/data/never",
+            &merge,
+            r#"{"data":{"p":"1"}}"#,
+        )
+        .expect(404, "");
+    let r = s.server.get("/v1/kvw/data/a", &root);
+    assert_eq!(
+        r.json()["data"]["data"],
+        json!({"k": "v2", "p": "1"}),
+        "{r:?}"
+    );
+    // Delete: 204; the deleted version is a 404 carrying the envelope, without a newline.
+    s.server
+        .call("DELETE", "/v1/kvw/data/a", &root, "")
+        .expect(204, "");
+    let r = s.server.get("/v1/kvw/data/a", &root);
+    assert_eq!(r.status, 404, "{r:?}");
+    assert!(r.body.starts_with("{\"request_id\":\""), "{}", r.body);
+    assert!(r.body.ends_with("\"auth\":null}"), "{:?}", r.body);
+    let d = &r.json()["data"];
+    assert_eq!(
+        (&d["data"], &d["metadata"]["version"]),
+        (&Value::Null, &json!(3))
+    );
+    assert_ne!(d["metadata"]["deletion_time"], "");
+    let r = s.server.get("/v1/kvw/data/a?version=1", &root);
+    assert_eq!(
+        (r.status, &r.json()["data"]["data"]),
+        (200, &json!({"k": "v"}))
+    );
+    s.server
+        .call("PUT", "/v1/kvw/undelete/a", &root, r#"{"versions":[3]}"#)
+        .expect(204, "");
+    s.server
+        .call("PUT", "/v1/kvw/destroy/a", &root, r#"{"versions":[1]}"#)
+        .expect(204, "");
+    assert_eq!(s.server.get("/v1/kvw/data/a", &root).status, 200);
+    let r = s.server.get("/v1/kvw/data/a?version=1", &root);
+    assert_eq!(
+        (r.status, &r.json()["data"]["metadata"]["destroyed"]),
+        (404, &json!(true))
+    );
+    assert!(r.body.ends_with("\"auth\":null}"), "{:?}", r.body);
+    // Never written: the plain 404.
+    s.server
+        .get("/v1/kvw/data/never", &root)
+        .expect(404, "{\"errors\":[]}\n");
+    // The mount without `data/`: 404 with Vault's warning, without a newline.
+    let r = s.server.get("/v1/kvw/a", &root);
+    assert_eq!(r.status, 404, "{r:?}");
+    assert_eq!(
+        r.json()["warnings"],
+        json!([
+            "Invalid path for a versioned K/V secrets engine. See the API docs for the \
+                appropriate API endpoints to use. If using the Vault CLI, use 'vault kv get' \
+                for this operation."
+        ])
+    );
+    assert!(r.body.ends_with("\"auth\":null}"), "{:?}", r.body);
+}
+
+#[test]
+fn kv_v2_lists_and_metadata_on_the_wire() {
+    let s = shared();
+    let root = s.root();
+    enable_kv(s, "kvl", "");
+    for key in ["a", "dir/b", "dir/c"] {
+        let r = s.server.call(
+            "POST",
+            &format!("/v1/kvl/data/{key}"),
+            &root,
+            r#"{"data":{"x":"1"}}"#,
+        );
+        assert_eq!(r.status, 200, "{r:?}");
+    }
+    let keys = |r: Resp| {
+        assert_eq!(r.status, 200, "{r:?}");
+        assert!(r.body.ends_with("\"auth\":null}\n"), "{}", r.body);
+        r.json()["data"]["keys"].clone()
+    };
+    // LIST (hvac), `GET ?list=true` (the CLI), with and without a trailing slash.
+    for (m, p) in [
+        ("LIST", "/v1/kvl/metadata"),
+        ("LIST", "/v1/kvl/metadata/"),
+        ("GET", "/v1/kvl/metadata?list=true"),
+        ("GET", "/v1/kvl/metadata/?list=true"),
+    ] {
+        assert_eq!(
+            keys(s.server.call(m, p, &root, "")),
+            json!(["a", "dir/"]),
+            "{m} {p}"
+        );
+    }
+    assert_eq!(
+        keys(s.server.call("LIST", "/v1/kvl/metadata/dir", &root, "")),
+        json!(["b", "c"])
+    );
+    s.server
+        .call("LIST", "/v1/kvl/metadata/nothing", &root, "")
+        .expect(404, "{\"errors\":[]}\n");
+    let r = s.server.get("/v1/kvl/metadata/dir/b", &root);
+    assert_eq!(
+        (
+            r.status,
+            &r.json()["data"]["current_version"],
+            &r.json()["data"]["delete_version_after"]
+        ),
+        (200, &json!(1), &json!("0s")),
+        "{r:?}"
+    );
+    // hvac's update_metadata always sends delete_version_after.
+    s.server
+        .call(
+            "POST",
+            "/v1/kvl/metadata/dir/b",
+            &root,
+            r#"{"max_versions":5,"custom_metadata":{"o":"x"},"delete_version_after":"0s"}"#,
+        )
+        .expect(204, "");
+    let d = s.server.get("/v1/kvl/metadata/dir/b", &root).json()["data"].clone();
+    assert_eq!(
+        (&d["max_versions"], &d["custom_metadata"]),
+        (&json!(5), &json!({"o": "x"}))
+    );
+    s.server
+        .call("DELETE", "/v1/kvl/metadata/dir/b", &root, "")
+        .expect(204, "");
+    s.server
+        .get("/v1/kvl/metadata/dir/b", &root)
+        .expect(404, "{\"errors\":[]}\n");
+    assert_eq!(
+        keys(s.server.call("LIST", "/v1/kvl/metadata/dir", &root, "")),
+        json!(["c"])
+    );
+}
+
+#[test]
+fn a_read_only_token_reads_its_folder_and_nothing_else() {
+    // The issue's story (kv.md §5.1): read on kvr/data/app/* only.
+    let s = shared();
+    enable_kv(s, "kvr", "");
+    let r = s.server.call(
+        "POST",
+        "/v1/kvr/data/app/db",
+        &s.root(),
+        r#"{"data":{"user":"x"}}"#,
+    );
+    assert_eq!(r.status, 200, "{r:?}");
+    let app = token_with_policy(
+        s,
+        "kvr-app",
+        "path \"kvr/data/app/*\" { capabilities = [\"read\"] }",
+    );
+    let t = token_header(&app);
+    let r = s.server.get("/v1/kvr/data/app/db", &t);
+    assert_eq!(
+        (r.status, &r.json()["data"]["data"]),
+        (200, &json!({"user": "x"})),
+        "{r:?}"
+    );
+    let denied = |r: Resp| {
+        assert_eq!(r.status, 403, "{r:?}");
+        assert_eq!(
+            r.json()["errors"],
+            json!(["1 error occurred:\n\t* permission denied\n\n"])
+        );
+    };
+    denied(
+        s.server
+            .call("PUT", "/v1/kvr/data/app/db", &t, r#"{"data":{"user":"y"}}"#),
+    );
+    denied(s.server.call(
+        "POST",
+        "/v1/kvr/data/app/new",
+        &t,
+        r#"{"data":{"user":"y"}}"#,
+    ));
+    denied(s.server.get("/v1/kvr/data/other/x", &t));
+    denied(s.server.call("LIST", "/v1/kvr/metadata/app", &t, ""));
+    denied(s.server.get("/v1/kvr/metadata/app/db", &t));
+    denied(s.server.call("DELETE", "/v1/kvr/data/app/db", &t, ""));
+    // Nothing was written.
+    let r = s.server.get("/v1/kvr/data/app/db", &s.root());
+    assert_eq!(r.json()["data"]["metadata"]["version"], json!(1));
+}
+
 #[test]
 fn mixed_requests_at_once_are_all_answered_and_all_kept() {
     let fx = Fx::new();
