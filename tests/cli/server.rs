@@ -1793,3 +1793,94 @@ fn mixed_requests_at_once_are_all_answered_and_all_kept() {
         }
     }
 }
+
+#[test]
+fn a_wrong_seal_key_is_a_500_with_the_reason_and_no_secret_is_logged() {
+    let env = Env::new();
+    let right = env.path("right.key");
+    let wrong = env.path("wrong.key");
+    std::fs::write(&wrong, "ABEiM0RVZneImaq7zN3u/wARIjNEVWZ3iJmqu8zd7v8=\n").unwrap();
+    let root = [("X-Vault-Token", "root")];
+    let secret_value = "pa55-the-value-9f3k";
+    let mut server = Server::start(
+        &env,
+        &[
+            "-root-token-id=root",
+            &format!("-seal-key-file={}", right.display()),
+        ],
+        "seal-right",
+    );
+    server
+        .call(
+            "POST",
+            "/v1/sys/mounts/secret",
+            &root,
+            &json!({"type": "kv-v2"}).to_string(),
+        )
+        .expect(204, "");
+    let put = server.call(
+        "PUT",
+        "/v1/secret/data/app/db",
+        &root,
+        &json!({"data": {"password": secret_value}}).to_string(),
+    );
+    assert_eq!(put.status, 200, "{put:?}");
+    server.signal(libc::SIGTERM);
+    assert_eq!(server.wait(), 0);
+    let right_key = std::fs::read_to_string(&right).expect("the key was created");
+    let mut log = server.log();
+
+    // The same state served with another key: every sealed value is a 500 that says why.
+    let mut server = Server::start(
+        &env,
+        &[
+            "-root-token-id=root",
+            &format!("-seal-key-file={}", wrong.display()),
+        ],
+        "seal-wrong",
+    );
+    let reason = format!(
+        "the seal key in {} does not open this state's secrets (they were sealed with another \
+         key): point -seal-key-file or JWTVAULT_SEAL_KEY_FILE at the key this state was first \
+         used with",
+        wrong.display()
+    );
+    let body = json!({ "errors": [reason] }).to_string() + "\n";
+    let read = server.get("/v1/secret/data/app/db", &root);
+    assert_eq!(
+        (read.status, read.body.as_str()),
+        (500, body.as_str()),
+        "{read:?}"
+    );
+    let write = server.call(
+        "PUT",
+        "/v1/secret/data/app/db",
+        &root,
+        &json!({"data": {"password": "other"}}).to_string(),
+    );
+    assert_eq!(
+        (write.status, write.body.as_str()),
+        (500, body.as_str()),
+        "{write:?}"
+    );
+    server.signal(libc::SIGTERM);
+    assert_eq!(server.wait(), 0);
+    log.push_str(&server.log());
+
+    // Neither key nor the value is in either log; the right key still opens the value.
+    assert!(log.contains("/v1/secret/data/app/db"), "{log}");
+    for needle in [right_key.trim(), "ABEiM0RVZneImaq7zN3u", secret_value] {
+        assert!(!log.contains(needle), "{needle} in the log:\n{log}");
+    }
+    let server = Server::start(
+        &env,
+        &[
+            "-root-token-id=root",
+            &format!("-seal-key-file={}", right.display()),
+        ],
+        "seal-again",
+    );
+    let read = server.get("/v1/secret/data/app/db", &root);
+    assert_eq!(read.status, 200, "{read:?}");
+    assert_eq!(read.json()["data"]["data"]["password"], secret_value);
+}
