@@ -23,6 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -50,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field of the response')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -65,6 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field of the response')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -76,6 +79,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -88,6 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;delete' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -104,6 +109,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field of the response')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -119,6 +125,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;auth' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -138,6 +145,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--token-type', '--token-type', [CompletionResultType]::ParameterName, 'Token type: service, batch, default-service or default-batch')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -149,6 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;auth;disable' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -160,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;auth;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -172,6 +182,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;token' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -188,6 +199,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -203,6 +215,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Print only this field')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -216,6 +229,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, '`path` revokes every token created under a path prefix')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -229,6 +243,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;token;capabilities' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -240,6 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -256,6 +272,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy;write' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -267,6 +284,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy;read' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -278,6 +296,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -289,6 +308,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy;delete' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -300,6 +320,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;policy;fmt' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -311,6 +332,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;jwt' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -328,6 +350,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output folder (default: current folder; created 0700 when missing)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -344,6 +367,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Lifetime when the claims have no exp (default 5m)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -355,6 +379,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;jwt;decode' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -366,6 +391,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;demo' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -379,10 +405,10 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
             [CompletionResult]::new('--tls-cert-file', '--tls-cert-file', [CompletionResultType]::ParameterName, 'PEM certificate chain: serve HTTPS (with -tls-key-file)')
             [CompletionResult]::new('--tls-key-file', '--tls-key-file', [CompletionResultType]::ParameterName, 'PEM private key of the certificate (with -tls-cert-file)')
             [CompletionResult]::new('--root-token-id', '--root-token-id', [CompletionResultType]::ParameterName, 'Make sure a root token with this value exists (as `bao server -dev-root-token-id`)')
-            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state)')
             [CompletionResult]::new('--http-read-header-timeout', '--http-read-header-timeout', [CompletionResultType]::ParameterName, 'How long a request head may take to arrive; also how long an idle connection is kept (default 10s; Vault''s listener option http_read_header_timeout)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -394,6 +420,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;completion' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')
@@ -405,6 +432,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtvault' -ScriptBlock {
         'jwtvault;version' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: table, json or yaml (also JWTVAULT_FORMAT)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)')
+            [CompletionResult]::new('--storage', '--storage', [CompletionResultType]::ParameterName, 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)')
             [CompletionResult]::new('--address', '--address', [CompletionResultType]::ParameterName, 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)')
             [CompletionResult]::new('--seal-key-file', '--seal-key-file', [CompletionResultType]::ParameterName, 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)')

@@ -107,7 +107,7 @@ _jwtvault() {
 
     case "${cmd}" in
         jwtvault)
-            opts="-h -V --format --state --offline --address --ca-cert --seal-key-file --help --version write read list delete login auth token policy jwt demo server completion version"
+            opts="-h -V --format --state --storage --offline --address --ca-cert --seal-key-file --help --version write read list delete login auth token policy jwt demo server completion version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,6 +118,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -141,7 +145,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help enable disable list"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help enable disable list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -152,6 +156,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -175,7 +183,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__disable)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,6 +194,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -209,7 +221,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__enable)
-            opts="-h --path --description --default-lease-ttl --max-lease-ttl --token-type --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --path --description --default-lease-ttl --max-lease-ttl --token-type --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,6 +255,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -263,7 +279,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__list)
-            opts="-h --detailed --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --detailed --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -274,6 +290,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -297,7 +317,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__completion)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -308,6 +328,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -331,7 +355,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__delete)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -342,6 +366,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -365,7 +393,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__demo)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +404,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -399,7 +431,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help keygen sign decode"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help keygen sign decode"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -410,6 +442,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -433,7 +469,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__decode)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -444,6 +480,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -467,7 +507,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__keygen)
-            opts="-h --alg --kid --out --force --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --alg --kid --out --force --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,6 +533,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -513,7 +557,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__sign)
-            opts="-h --key --alg --kid --ttl --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --key --alg --kid --ttl --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -543,6 +587,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -563,7 +611,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__list)
-            opts="-h --detailed --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --detailed --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,6 +622,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -597,7 +649,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__login)
-            opts="-h --method --path --jwt --role --no-store --no-print --token-only --field --explain --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --method --path --jwt --role --no-store --no-print --token-only --field --explain --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,6 +683,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -651,7 +707,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help write read list delete fmt"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help write read list delete fmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,6 +718,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -685,7 +745,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__delete)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -696,6 +756,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -719,7 +783,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__fmt)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -730,6 +794,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -753,7 +821,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__list)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -764,6 +832,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -787,7 +859,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__read)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -798,6 +870,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -821,7 +897,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__write)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -832,6 +908,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -855,7 +935,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__read)
-            opts="-h --field --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --field --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -870,6 +950,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -893,7 +977,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__server)
-            opts="-h --listen-address --tls-cert-file --tls-key-file --root-token-id --storage --http-read-header-timeout --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --listen-address --tls-cert-file --tls-key-file --root-token-id --http-read-header-timeout --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,10 +999,6 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --storage)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --http-read-header-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -928,6 +1008,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -951,7 +1035,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help lookup renew revoke capabilities"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help lookup renew revoke capabilities"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -962,6 +1046,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -985,7 +1073,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__capabilities)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -996,6 +1084,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1019,7 +1111,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__lookup)
-            opts="-h --accessor --field --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --accessor --field --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1034,6 +1126,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1057,7 +1153,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__renew)
-            opts="-i -h --increment --accessor --field --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-i -h --increment --accessor --field --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1083,6 +1179,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1103,7 +1203,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__revoke)
-            opts="-h --self --accessor --mode --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --self --accessor --mode --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1118,6 +1218,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1141,7 +1245,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__version)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1152,6 +1256,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1175,7 +1283,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__write)
-            opts="-f -h --field --force --explain --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-f -h --field --force --explain --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1190,6 +1298,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

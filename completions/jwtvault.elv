@@ -20,6 +20,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -46,6 +47,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field of the response'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -60,6 +62,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field of the response'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -70,6 +73,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;list'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -81,6 +85,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;delete'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -96,6 +101,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field of the response'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -110,6 +116,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;auth'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -128,6 +135,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --token-type 'Token type: service, batch, default-service or default-batch'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -138,6 +146,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;auth;disable'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -148,6 +157,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;auth;list'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -159,6 +169,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;token'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -174,6 +185,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -188,6 +200,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --field 'Print only this field'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -200,6 +213,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --mode '`path` revokes every token created under a path prefix'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -212,6 +226,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;token;capabilities'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -222,6 +237,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -237,6 +253,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;write'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -247,6 +264,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;read'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -257,6 +275,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;list'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -267,6 +286,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;delete'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -277,6 +297,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;policy;fmt'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -287,6 +308,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;jwt'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -303,6 +325,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --out 'Output folder (default: current folder; created 0700 when missing)'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -318,6 +341,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --ttl 'Lifetime when the claims have no exp (default 5m)'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -328,6 +352,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;jwt;decode'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -338,6 +363,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;demo'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -350,10 +376,10 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
             cand --tls-cert-file 'PEM certificate chain: serve HTTPS (with -tls-key-file)'
             cand --tls-key-file 'PEM private key of the certificate (with -tls-cert-file)'
             cand --root-token-id 'Make sure a root token with this value exists (as `bao server -dev-root-token-id`)'
-            cand --storage 'Where the state is: sqlite:PATH (the same as -state)'
             cand --http-read-header-timeout 'How long a request head may take to arrive; also how long an idle connection is kept (default 10s; Vault''s listener option http_read_header_timeout)'
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -364,6 +390,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;completion'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'
@@ -374,6 +401,7 @@ set edit:completion:arg-completer[jwtvault] = {|@words|
         &'jwtvault;version'= {
             cand --format 'Output format: table, json or yaml (also JWTVAULT_FORMAT)'
             cand --state 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)'
+            cand --storage 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)'
             cand --address 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200'
             cand --ca-cert 'A PEM file of CA certificates to trust for -address, besides the system''s (also JWTVAULT_CACERT)'
             cand --seal-key-file 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_jwtvault_global_optspecs
-    string join \n format= state= offline address= ca-cert= seal-key-file= h/help V/version
+    string join \n format= state= storage= offline address= ca-cert= seal-key-file= h/help V/version
 end
 
 function __fish_jwtvault_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -48,6 +49,7 @@ complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "version" -d 'Prin
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l field -d 'Print only this field of the response' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -58,6 +60,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -s h -l help -d
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l field -d 'Print only this field of the response' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -65,6 +68,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -l offline -d 'N
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand read" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -73,6 +77,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -l offline -d 'N
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand list" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand delete" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand delete" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand delete" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand delete" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand delete" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand delete" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -85,6 +90,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l role -d 'The
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l field -d 'Print only this field of the response' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -96,6 +102,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -l offline -d '
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand login" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and not __fish_seen_subcommand_from enable disable list" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -111,6 +118,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l token-type -d 'Token type: service, batch, default-service or default-batch' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -118,6 +126,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -125,6 +134,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -133,6 +143,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand auth; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_seen_subcommand_from lookup renew revoke capabilities" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -145,6 +156,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and not __fish_
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l field -d 'Print only this field' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from lookup" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -155,6 +167,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l field -d 'Print only this field' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from renew" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -164,6 +177,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l mode -d '`path` revokes every token created under a path prefix' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -173,6 +187,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -180,6 +195,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand token; and __fish_seen_subcommand_from capabilities" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -192,6 +208,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and not __fish_seen_subcommand_from write read list delete fmt" -f -a "fmt" -d 'Format a policy file in place'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -199,6 +216,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_see
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from write" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -206,6 +224,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_see
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from read" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -213,6 +232,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_see
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -220,6 +240,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_see
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -227,6 +248,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_see
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand policy; and __fish_seen_subcommand_from fmt" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and not __fish_seen_subcommand_from keygen sign decode" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -240,6 +262,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_s
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l out -d 'Output folder (default: current folder; created 0700 when missing)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from keygen" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -252,6 +275,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_s
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l ttl -d 'Lifetime when the claims have no exp (default 5m)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -259,6 +283,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_s
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -266,6 +291,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_s
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand jwt; and __fish_seen_subcommand_from decode" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand demo" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -275,10 +301,10 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l listen-addr
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l tls-cert-file -d 'PEM certificate chain: serve HTTPS (with -tls-key-file)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l tls-key-file -d 'PEM private key of the certificate (with -tls-cert-file)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l root-token-id -d 'Make sure a root token with this value exists (as `bao server -dev-root-token-id`)' -r
-complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l storage -d 'Where the state is: sqlite:PATH (the same as -state)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l http-read-header-timeout -d 'How long a request head may take to arrive; also how long an idle connection is kept (default 10s; Vault\'s listener option http_read_header_timeout)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -286,6 +312,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l offline -d 
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
@@ -293,6 +320,7 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l offline
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand version" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand version" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand version" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand version" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand version" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand version" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r

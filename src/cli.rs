@@ -18,6 +18,11 @@ pub struct Global {
     /// The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db).
     #[arg(long, global = true, value_name = "PATH")]
     pub state: Option<String>,
+    /// Where the state is: sqlite:PATH (the same as -state) or
+    /// postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or
+    /// PGPASSWORD).
+    #[arg(long, global = true, value_name = "URL")]
+    pub storage: Option<String>,
     /// Never touch the network (also JWTVAULT_OFFLINE=1).
     #[arg(long, global = true)]
     pub offline: bool,
@@ -381,9 +386,6 @@ pub struct ServerArgs {
     /// Make sure a root token with this value exists (as `bao server -dev-root-token-id`).
     #[arg(long = "root-token-id", value_name = "ID")]
     pub root_token_id: Option<Secret>,
-    /// Where the state is: sqlite:PATH (the same as -state).
-    #[arg(long, value_name = "URL")]
-    pub storage: Option<String>,
     /// How long a request head may take to arrive; also how long an idle connection is kept
     /// (default 10s; Vault's listener option http_read_header_timeout).
     #[arg(long = "http-read-header-timeout", value_name = "DURATION")]
@@ -400,7 +402,7 @@ pub struct CompletionArgs {
 }
 
 /// Flags looked for anywhere on the line (Vault's global pre-scan).
-const ANYWHERE: &[&str] = &["format", "state", "seal-key-file"];
+const ANYWHERE: &[&str] = &["format", "state", "storage", "seal-key-file"];
 
 /// What the normaliser found besides the rewritten argv.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -413,7 +415,7 @@ pub struct Normalised {
 /// Rewrites Vault-style argv (`-format=json`, `-field=token`, flags before positionals) into the
 /// form clap parses: long flags get two dashes; after the first positional argument of a
 /// command, everything is positional (a `--` is inserted), as Go's flag package stops there.
-/// `-format=X`/`-format X`, `-state` and `-seal-key-file` are taken from anywhere before a `--`,
+/// `-format=X`/`-format X`, `-state`, `-storage` and `-seal-key-file` are taken from anywhere before a `--`,
 /// as Vault's pre-scan does for `-format`; in a `write` they also stay in the data, as in Vault.
 pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
     let mut out = Normalised::default();

@@ -27,7 +27,9 @@ pub mod paths;
 pub mod seal;
 pub mod secret;
 pub mod server;
-pub mod store;
+pub mod storage;
+/// The state's store under its earlier name (`storage` is the module).
+pub use storage as store;
 pub mod token;
 pub mod tokenutil;
 pub mod verify;

@@ -1121,8 +1121,8 @@ fn bad_flags_and_a_busy_port() {
             "-root-token-id must be visible ASCII characters with no spaces (it travels in the X-Vault-Token header); found ' '\n",
         ),
         (
-            &["server", "-storage=postgresql://u@h:5432/db"],
-            "-storage: PostgreSQL storage is not available in this build yet; use -storage=sqlite:PATH or -state=PATH\n",
+            &["server", "-storage=postgresql://u:hunter2@h:5432"],
+            "-storage: postgresql://u@h:5432 names no database; expected postgresql://USER@HOST:PORT/DB\n",
         ),
         (
             &["server", "-storage=mysql://x"],
