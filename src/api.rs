@@ -228,6 +228,11 @@ impl ApiError {
     pub fn multi(code: u16, msg: impl fmt::Display) -> Self {
         ApiError::new(code, vec![format!("1 error occurred:\n\t* {msg}\n\n")])
     }
+    /// Vault's 405 for a path that exists but has no handler for the operation
+    /// (`logical.ErrUnsupportedOperation` as the HTTP layer wraps it).
+    pub fn unsupported_operation() -> Self {
+        ApiError::multi(405, "unsupported operation")
+    }
     /// A 400 with one message, Vault's `logical.ErrorResponse`.
     pub fn bad_request(msg: impl Into<String>) -> Self {
         ApiError::new(400, vec![msg.into()])

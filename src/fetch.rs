@@ -569,12 +569,12 @@ fn run(
     (&mut resp)
         .take(MAX_BODY as u64 + 1)
         .read_to_end(&mut body)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::TimedOut => FetchError::Timeout {
+        .map_err(|e| match body_timed_out(&e) {
+            true => FetchError::Timeout {
                 url: final_url.clone(),
                 after: timeout,
             },
-            _ => FetchError::Transport {
+            false => FetchError::Transport {
                 url: final_url.clone(),
                 reason: format!("reading the response body: {}", innermost(&e)),
             },
@@ -667,6 +667,34 @@ fn map_send_error(
         url,
         reason: innermost(err),
     }
+}
+
+/// Whether a body read failed on the request's timeout. reqwest reports it as an `io::Error`
+/// of kind `Other` wrapping its own timeout error (only a socket timeout is `TimedOut`), so
+/// the wrapped error is asked too; without this a deadline met while the body drips in would
+/// read as a transport failure, depending on which of the two timers fires first.
+fn body_timed_out(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::TimedOut {
+        return true;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|inner| {
+        let inner: &(dyn std::error::Error + 'static) = inner;
+        inner
+    });
+    while let Some(err) = source {
+        if let Some(r) = err.downcast_ref::<reqwest::Error>() {
+            if r.is_timeout() {
+                return true;
+            }
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return true;
+            }
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// The deepest error's text: reqwest's and hyper's outer layers only say "error sending request".
@@ -1620,6 +1648,19 @@ mod tests {
                 format!("GET {} failed: timed out after 700ms", server.url(path))
             );
         }
+    }
+
+    #[test]
+    fn a_body_read_timeout_is_a_timeout_however_it_is_wrapped() {
+        use std::io::{Error, ErrorKind};
+        assert!(body_timed_out(&Error::new(ErrorKind::TimedOut, "t")));
+        let wrapped = Error::other(Error::new(ErrorKind::TimedOut, "t"));
+        assert!(body_timed_out(&wrapped));
+        assert!(!body_timed_out(&Error::other(Error::new(
+            ErrorKind::ConnectionReset,
+            "r"
+        ))));
+        assert!(!body_timed_out(&Error::new(ErrorKind::UnexpectedEof, "e")));
     }
 
     #[test]

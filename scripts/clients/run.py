@@ -519,14 +519,6 @@ SERVER_KNOWN = {
         "deviation S-1: no `. route entry not found.`",
         lambda t: t.replace('". route entry not found.', '"'),
     ),
-    "delete refused: 405": (
-        "open: the router answers a known path's unsupported operation with 404 `no handler` "
-        "(OpenBao: 405 `unsupported operation`)",
-        lambda t: t.replace(
-            "Code: 405. Errors:\n\n* 1 error occurred:\n\t* unsupported operation\n\n\n",
-            'Code: 404. Errors:\n\n* no handler for route "auth/jwt/config"\n',
-        ),
-    ),
 }
 
 

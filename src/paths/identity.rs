@@ -332,8 +332,25 @@ pub fn route(
             .list_group_aliases()
             .map_err(Into::into)
             .and_then(keys),
+        // A path served for other operations: Vault's 405. A LIST goes to `<path>/`, a path
+        // only the list arms above serve.
+        (op, shape) if op != Operation::List && served(shape) => {
+            Err(ApiError::unsupported_operation())
+        }
         _ => return None,
     })
+}
+
+/// Whether `identity/<shape>` is a path some operation is served on.
+fn served(shape: &[&str]) -> bool {
+    matches!(
+        shape,
+        ["entity" | "entity-alias" | "group" | "group-alias", "id", _]
+            | ["entity" | "group", "name", _]
+            | ["entity" | "entity-alias" | "group" | "group-alias", "id"]
+            | ["entity" | "group", "name"]
+            | ["group" | "group-alias"]
+    )
 }
 
 fn read_with<T>(
@@ -543,7 +560,10 @@ mod router_tests {
         );
         assert_eq!(
             failure(s.write("identity/entity/id/x", json!({}))),
-            (404, "no handler for route \"identity/entity/id/x\"".into())
+            (
+                405,
+                "1 error occurred:\n\t* unsupported operation\n\n".into()
+            )
         );
     }
 

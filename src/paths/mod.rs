@@ -258,7 +258,9 @@ fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
     }
     use sys_capabilities::Subject;
     let capabilities = |access, subject| Ok((access, Target::Capabilities(subject)));
+    // A LIST goes to `<path>/`, which no capabilities path serves.
     match path {
+        _ if req.operation == Operation::List => {}
         "sys/capabilities" => return capabilities(Access::TOKEN, Subject::Token),
         "sys/capabilities-self" => return capabilities(Access::OWN, Subject::Own),
         "sys/capabilities-accessor" => return capabilities(Access::TOKEN, Subject::Accessor),
@@ -279,33 +281,11 @@ fn resolve(store: &Store, req: &Request) -> Result<(Access, Target), ApiError> {
 }
 
 fn dispatch(call: &Call, target: Target) -> Answer {
-    let (store, ctx, req, fetched) = (call.store, call.ctx, call.req, call.fetched);
+    let (store, ctx, req) = (call.store, call.ctx, call.req);
     let op = req.operation;
     let no_handler = || no_handler(&req.path);
     match target {
-        Target::Jwt { mount, sub } => match (sub.as_str(), op) {
-            ("config", Operation::Read) => done(config::read(store, &mount)),
-            ("config", Operation::Write) => {
-                config::write(store, ctx, &mount, &req.data, fetched).into()
-            }
-            ("role", Operation::List) => done(role::list(store, &mount)),
-            ("login", Operation::Write) => {
-                login::write(store, ctx, &mount, &login_body(req), fetched)
-            }
-            ("jwks", Operation::Read) => done(jwks::read(store, &mount)),
-            ("jwks/refresh", Operation::Write) => jwks::refresh(store, ctx, &mount, fetched).into(),
-            ("jwks/import", Operation::Write) => done(jwks::import(store, ctx, &mount, &req.data)),
-            (s, _) if s.starts_with("role/") => {
-                let name = &s["role/".len()..];
-                done(match op {
-                    Operation::Read => role::read(store, &mount, name),
-                    Operation::Write => role::write(store, &mount, name, &req.data),
-                    Operation::Delete => role::delete(store, &mount, name),
-                    Operation::List | Operation::Patch => Err(no_handler()),
-                })
-            }
-            _ => done(Err(no_handler())),
-        },
+        Target::Jwt { mount, sub } => jwt(call, &mount, &sub),
         Target::Identity(rest) => done(
             identity::route(store, op, &rest, &req.data, ctx.now)
                 .unwrap_or_else(|| Err(no_handler())),
@@ -323,6 +303,42 @@ fn dispatch(call: &Call, target: Target) -> Answer {
         Target::RevokePrefix(prefix) => done(sys_leases::revoke_prefix(call, &prefix)),
         Target::SysMounts(t) => done(sys_mounts::handle(call, t)),
         Target::Kv(t) => done(kv::handle(call, t)),
+    }
+}
+
+/// `auth/<jwt mount>/<sub>`. A path the method serves, asked for an operation it does not
+/// serve, is Vault's 405; a LIST is sent to `<path>/`, which only `role/` serves, so a LIST of
+/// any other path is a path no handler serves (contract §3).
+fn jwt(call: &Call, mount: &MountRow, sub: &str) -> Answer {
+    let (store, ctx, req, fetched) = (call.store, call.ctx, call.req, call.fetched);
+    let op = req.operation;
+    let refused = || {
+        done(Err(match op {
+            Operation::List => no_handler(&req.path),
+            // The login path answers with the bare error, as Vault's JWT plugin does.
+            _ if sub == "login" => ApiError::new(405, vec!["unsupported operation".into()]),
+            _ => ApiError::unsupported_operation(),
+        }))
+    };
+    match (sub, op) {
+        ("config", Operation::Read) => done(config::read(store, mount)),
+        ("config", Operation::Write) => config::write(store, ctx, mount, &req.data, fetched).into(),
+        ("role", Operation::List) => done(role::list(store, mount)),
+        ("login", Operation::Write) => login::write(store, ctx, mount, &login_body(req), fetched),
+        ("jwks", Operation::Read) => done(jwks::read(store, mount)),
+        ("jwks/refresh", Operation::Write) => jwks::refresh(store, ctx, mount, fetched).into(),
+        ("jwks/import", Operation::Write) => done(jwks::import(store, ctx, mount, &req.data)),
+        (s, _) if s.starts_with("role/") => {
+            let name = &s["role/".len()..];
+            match op {
+                Operation::Read => done(role::read(store, mount, name)),
+                Operation::Write => done(role::write(store, mount, name, &req.data)),
+                Operation::Delete => done(role::delete(store, mount, name)),
+                Operation::List | Operation::Patch => refused(),
+            }
+        }
+        ("config" | "role" | "login" | "jwks" | "jwks/refresh" | "jwks/import", _) => refused(),
+        _ => done(Err(no_handler(&req.path))),
     }
 }
 
@@ -367,6 +383,7 @@ mod tests {
     use super::*;
     use crate::api::CallerToken;
     use crate::backend::{Backend, Failure, LocalBackend};
+    use serde_json::json;
 
     fn token(store: &Store, policies: &[&str], num_uses: i64) -> String {
         let raw = format!("jvs.{}", crate::ids::base62(24));
@@ -486,5 +503,70 @@ mod tests {
             answer("nosuch/path", local(Some(&default))),
             missing("nosuch/path")
         );
+    }
+
+    #[test]
+    fn a_known_path_refuses_an_operation_it_does_not_serve() {
+        use Operation::{Delete, List, Patch, Read, Write};
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::new(dir.path().join("state.db"), true);
+        let enable = Request::new(
+            Write,
+            "sys/auth/jwt",
+            json!({"type": "jwt"}).as_object().unwrap().clone(),
+        );
+        b.handle(&enable).unwrap();
+        let answer = |op: Operation, path: &str| match b.handle(&Request::new(op, path, Map::new()))
+        {
+            Err(Failure::Api(e)) => (e.code, e.errors),
+            Ok(r) => panic!("{op:?} {path}: {r:?}"),
+            Err(other) => panic!("{op:?} {path}: {other:?}"),
+        };
+        let unsupported = (
+            405,
+            vec!["1 error occurred:\n\t* unsupported operation\n\n".to_string()],
+        );
+        let missing = |p: &str| (404, vec![format!("no handler for route \"{p}\"")]);
+        for (op, path) in [
+            (Delete, "auth/jwt/config"),
+            (Patch, "auth/jwt/config"),
+            (Read, "auth/jwt/role"),
+            (Delete, "auth/jwt/role"),
+            (Patch, "auth/jwt/role/dev"),
+            (Delete, "auth/jwt/jwks"),
+            (Read, "auth/jwt/jwks/refresh"),
+            (Read, "auth/token/create"),
+            (Delete, "auth/token/revoke"),
+            (Read, "identity/entity/id"),
+            (Delete, "identity/group"),
+            (Read, "sys/capabilities"),
+            (Delete, "sys/auth"),
+        ] {
+            assert_eq!(answer(op, path), unsupported, "{op:?} {path}");
+        }
+        // The login path answers with the JWT plugin's bare error.
+        let bare = (405, vec!["unsupported operation".to_string()]);
+        assert_eq!(answer(Read, "auth/jwt/login"), bare);
+        assert_eq!(answer(Delete, "auth/jwt/login"), bare);
+        // A LIST is sent to `<path>/`: only the list paths serve it (contract §3).
+        for path in [
+            "auth/jwt/config",
+            "auth/jwt/login",
+            "auth/jwt/role/dev",
+            "auth/token/create",
+            "sys/capabilities",
+            "identity/entity/id/x",
+        ] {
+            assert_eq!(answer(List, path), missing(path), "LIST {path}");
+        }
+        // Paths no handler serves stay 404 whatever the operation (contract §3).
+        for op in [Read, Write, Delete, Patch] {
+            assert_eq!(answer(op, "auth/jwt/nothing"), missing("auth/jwt/nothing"));
+            assert_eq!(answer(op, "identity/nothing"), missing("identity/nothing"));
+            assert_eq!(
+                answer(op, "auth/token/nothing"),
+                missing("auth/token/nothing")
+            );
+        }
     }
 }

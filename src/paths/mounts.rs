@@ -51,7 +51,7 @@ pub fn checked_mount_path(raw: &str) -> Result<String, ApiError> {
     check_request_path("mount path", raw.trim())?;
     let segs: Vec<&str> = raw.trim().split('/').filter(|s| !s.is_empty()).collect();
     if segs.is_empty() {
-        return Err(ApiError::multi(405, "unsupported operation"));
+        return Err(ApiError::unsupported_operation());
     }
     Ok(format!("{}/", segs.join("/")))
 }
@@ -244,7 +244,7 @@ mod tests {
         for p in ["", "/", " ", "//"] {
             assert_eq!(
                 checked_mount_path(p).unwrap_err(),
-                ApiError::multi(405, "unsupported operation"),
+                ApiError::unsupported_operation(),
                 "{p:?}"
             );
         }

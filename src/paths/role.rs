@@ -1150,10 +1150,13 @@ mod router_tests {
         // A read gets Vault's bare 404; a delete the same error as a write.
         assert_eq!(failure(s.read("auth/jwt/role/a b")), (404, String::new()));
         assert_eq!(failure(s.delete("auth/jwt/role/-a")).0, 404);
-        // The role list is not a role.
+        // The role list is not a role: only LIST is served there.
         assert_eq!(
             failure(s.read("auth/jwt/role")),
-            (404, "no handler for route \"auth/jwt/role\"".into())
+            (
+                405,
+                "1 error occurred:\n\t* unsupported operation\n\n".into()
+            )
         );
     }
 }

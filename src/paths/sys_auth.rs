@@ -40,7 +40,7 @@ pub fn resolve(path: &str) -> Result<Option<Target>, ApiError> {
 
 /// Vault's answer to an operation a known path does not serve.
 fn unsupported_operation() -> ApiError {
-    ApiError::multi(405, "unsupported operation")
+    ApiError::unsupported_operation()
 }
 
 /// Serves a `sys/auth…` request.
@@ -481,7 +481,7 @@ mod tests {
     #[test]
     fn operations_and_path_rules_are_vaults() {
         let (_d, b) = backend();
-        let unsupported = ApiError::multi(405, "unsupported operation");
+        let unsupported = ApiError::unsupported_operation();
         let jwt = || json!({"type": "jwt"});
         assert_eq!(
             err(&b, Request::write("sys/auth", body(jwt()))),

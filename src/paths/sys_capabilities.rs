@@ -33,7 +33,7 @@ enum Named {
 /// Serves a capabilities path (update only, as Vault).
 pub fn write(call: &Call, subject: Subject) -> Result<Response, ApiError> {
     if call.req.operation != Operation::Write {
-        return Err(ApiError::multi(405, "unsupported operation"));
+        return Err(ApiError::unsupported_operation());
     }
     let d = &call.req.data;
     let field = |name: &str| -> Result<String, ApiError> {

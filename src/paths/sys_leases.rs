@@ -9,7 +9,7 @@ use crate::token;
 /// Serves `sys/leases/revoke-prefix/<prefix>` (update only).
 pub fn revoke_prefix(call: &Call, prefix: &str) -> Result<Response, ApiError> {
     if call.req.operation != Operation::Write {
-        return Err(ApiError::multi(405, "unsupported operation"));
+        return Err(ApiError::unsupported_operation());
     }
     token::revoke_prefix(call.store, prefix)?;
     Ok(Response::default())

@@ -62,7 +62,7 @@ fn sanitize(name: &str) -> String {
 }
 
 fn unsupported_operation() -> ApiError {
-    ApiError::multi(405, "unsupported operation")
+    ApiError::unsupported_operation()
 }
 
 /// Serves a policy request.
@@ -467,7 +467,7 @@ mod tests {
     #[test]
     fn operations_and_paths_are_vaults() {
         let (_d, b) = backend();
-        let unsupported = ApiError::multi(405, "unsupported operation");
+        let unsupported = ApiError::unsupported_operation();
         assert_eq!(err(&b, Request::read("sys/policies/acl")), unsupported);
         assert_eq!(
             err(&b, put("sys/policies/acl", json!({"policy": P}))),

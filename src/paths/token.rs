@@ -29,11 +29,15 @@ pub fn access(sub: &str) -> Access {
 /// Serves `auth/token/<sub>`; `None` for a path the token store does not have.
 pub fn route(call: &Call, mount: &MountRow, sub: &str) -> Option<Result<Response, ApiError>> {
     use Operation::{Read, Write};
+    // A LIST goes to `<path>/`, which no token path serves.
+    if call.req.operation == Operation::List {
+        return None;
+    }
     let on = |ops: &[Operation], handler: &dyn Fn() -> Result<Response, ApiError>| {
         if ops.contains(&call.req.operation) {
             handler()
         } else {
-            Err(ApiError::multi(405, "unsupported operation"))
+            Err(ApiError::unsupported_operation())
         }
     };
     Some(match sub {

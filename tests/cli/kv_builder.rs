@@ -228,6 +228,23 @@ fn read_list_delete_basics() {
             "no handler for route \"auth/jwt/nothing\"",
         ),
     );
+    // A path the method serves, for an operation it does not serve: Vault's 405.
+    expect(
+        &env.run(&["delete", "auth/jwt/config"]),
+        2,
+        "",
+        &api_err(
+            "Error deleting auth/jwt/config",
+            405,
+            "1 error occurred:\n\t* unsupported operation\n\n",
+        ),
+    );
+    expect(
+        &env.run(&["read", "auth/jwt/login"]),
+        2,
+        "",
+        &api_err("Error reading auth/jwt/login", 405, "unsupported operation"),
+    );
     expect(
         &env.run(&["write", "secret/x", "a=b"]),
         2,
