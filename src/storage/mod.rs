@@ -1374,4 +1374,7 @@ impl Store {
 }
 
 #[cfg(test)]
+#[path = "../../tests/cli/pg_cluster.rs"]
+pub(crate) mod pg_cluster;
+#[cfg(test)]
 pub(crate) mod tests;

@@ -148,7 +148,7 @@ impl Database {
             let client = self
                 .config
                 .connect(NoTls)
-                .map_err(|e| self.connect_error(e))?;
+                .map_err(|e| self.connect_error(describe(&e)))?;
             return Ok(Client_::Own(client));
         };
         let pool = self.pool.get_or_init(|| {
@@ -163,7 +163,7 @@ impl Database {
             // The pool only says it timed out: one direct attempt tells why.
             Err(e) => match self.config.connect(NoTls) {
                 Ok(client) => Ok(Client_::Own(client)),
-                Err(direct) => Err(self.connect_error(format!("{direct} ({e})"))),
+                Err(direct) => Err(self.connect_error(format!("{} ({e})", describe(&direct)))),
             },
         }
     }

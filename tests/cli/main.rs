@@ -4,6 +4,7 @@
 //! holds the builder that runs the binary, the key/token factories and the helpers that more
 //! than one module uses; a helper only one module needs stays in that module.
 
+mod pg_cluster;
 mod support;
 
 mod attacks; // the attack corpus: hostile tokens refused, the jwt.io sample
@@ -29,4 +30,5 @@ mod roles; // auth/<mount>/role/<name>: read-back, aliases, checks, warnings, bo
 mod secrets; // the KV v2 engine on its raw paths: sealed at rest, the seal key, tokens on KV paths
 mod server; // jwtvault server: Vault's HTTP API, wire format, TLS, stopping, crashes
 mod state_file; // where the state is, schema, foreign files, failed writes, permissions
+mod storage; // -storage: PostgreSQL URLs, refusals, the password never shown, many processes
 mod tokens; // token lookup / renew / revoke / capabilities, num_uses, who acts

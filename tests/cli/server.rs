@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::{bin, is_uuid, Env, Fx};
+use crate::support::{bin, is_uuid, on_postgres, Env, Fx};
 
 // ---------------------------------------------------------------------------------------------
 // A server process and a small HTTP/1.1 client
@@ -761,7 +761,12 @@ fn health_seal_status_and_leader_are_raw_and_need_no_token() {
     s.server
         .call("POST", "/v1/sys/health", &s.root(), "")
         .expect(405, "{\"errors\":[]}\n");
-    // Any token, even a bogus one, is ignored.
+    // Any token, even a bogus one, is ignored. The storage type is Vault's name for it.
+    let storage = if on_postgres() {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
     s.server
         .get("/v1/sys/seal-status", &token_header("bogus"))
         .expect(
@@ -770,7 +775,7 @@ fn health_seal_status_and_leader_are_raw_and_need_no_token() {
                 "{{\"type\":\"shamir\",\"initialized\":true,\"sealed\":false,\"t\":1,\"n\":1,\
                  \"progress\":0,\"nonce\":\"\",\"recovery_seal\":false,\"version\":\"{version}\",\
                  \"commit_date\":\"\",\"migration\":false,\"cluster_name\":\"{cluster_name}\",\
-                 \"cluster_id\":\"{cluster_id}\",\"storage_type\":\"sqlite\"}}\n"
+                 \"cluster_id\":\"{cluster_id}\",\"storage_type\":\"{storage}\"}}\n"
             ),
         );
     s.server
