@@ -80,6 +80,12 @@ pub enum Command {
     /// Interact with auth methods (enable, disable, list).
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Interact with secrets engines (enable, disable, list).
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
+    /// Interact with the key-value store (KV version 2): put, get, patch, delete, list, ….
+    #[command(subcommand)]
+    Kv(KvCommand),
     /// Interact with tokens (lookup, renew, revoke, capabilities).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -232,6 +238,234 @@ pub struct AuthListArgs {
 pub struct PositionalArgs {
     #[arg(trailing_var_arg = true)]
     pub args: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SecretsCommand {
+    /// Enable a secrets engine (kv-v2, or kv with -version=2) at a path.
+    #[command(
+        after_help = "Examples:\n  $ jwtvault secrets enable -path=secret kv-v2\n  $ jwtvault secrets enable -path=team -version=2 kv"
+    )]
+    Enable(Box<SecretsEnableArgs>),
+    /// Disable a secrets engine, deleting every secret in it.
+    #[command(after_help = "Example:\n  $ jwtvault secrets disable secret")]
+    Disable(PositionalArgs),
+    /// List the enabled secrets engines.
+    #[command(after_help = "Example:\n  $ jwtvault secrets list -detailed")]
+    List(AuthListArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct SecretsEnableArgs {
+    /// Where to mount the engine (default: its type).
+    #[arg(long)]
+    pub path: Option<String>,
+    /// A human-friendly description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The engine's version: 2 (kv-v2 is always 2).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Default lease TTL of the mount.
+    #[arg(long = "default-lease-ttl")]
+    pub default_lease_ttl: Option<String>,
+    /// Maximum lease TTL of the mount.
+    #[arg(long = "max-lease-ttl")]
+    pub max_lease_ttl: Option<String>,
+    /// Force the engine to disable caching.
+    #[arg(long = "force-no-cache", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub force_no_cache: Option<String>,
+    /// A mount option K=V (repeatable); -version=N is the option version=N.
+    #[arg(long)]
+    pub options: Vec<String>,
+    /// A local mount (not replicated; jwtvault refuses it).
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub local: Option<String>,
+    /// Seal-wrap the mount (jwtvault refuses it: every secret is sealed already).
+    #[arg(long = "seal-wrap", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub seal_wrap: Option<String>,
+    /// Give the engine external entropy (jwtvault refuses it).
+    #[arg(long = "external-entropy-access", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub external_entropy_access: Option<String>,
+    /// TYPE: kv-v2, or kv.
+    #[arg(trailing_var_arg = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KvCommand {
+    /// Write a new version of a secret (K=V, @file.json or -).
+    #[command(
+        after_help = "Examples:\n  $ jwtvault kv put secret/app/db user=app password=s3cr3t\n  $ jwtvault kv put -mount=secret -cas=1 app/db password=n3w"
+    )]
+    Put(KvPutArgs),
+    /// Read a secret (its latest version, or -version=N).
+    #[command(
+        after_help = "Examples:\n  $ jwtvault kv get secret/app/db\n  $ jwtvault kv get -field=password -version=1 secret/app/db"
+    )]
+    Get(KvGetArgs),
+    /// Write a new version with some keys changed (HTTP PATCH, or read then write).
+    #[command(after_help = "Example:\n  $ jwtvault kv patch secret/app/db port=5432")]
+    Patch(KvPatchArgs),
+    /// Delete the latest version of a secret, or -versions=N,… (soft: undelete brings it back).
+    #[command(after_help = "Example:\n  $ jwtvault kv delete -versions=1,2 secret/app/db")]
+    Delete(KvDeleteArgs),
+    /// Bring deleted versions back.
+    #[command(after_help = "Example:\n  $ jwtvault kv undelete -versions=2 secret/app/db")]
+    Undelete(KvVersionsArgs),
+    /// Remove versions' data for good.
+    #[command(after_help = "Example:\n  $ jwtvault kv destroy -versions=1 secret/app/db")]
+    Destroy(KvVersionsArgs),
+    /// List the keys and folders under a path.
+    #[command(after_help = "Example:\n  $ jwtvault kv list secret/app")]
+    List(KvMountArgs),
+    /// Read and write a key's metadata (versions, max_versions, cas_required, …).
+    #[command(subcommand)]
+    Metadata(KvMetadataCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KvMetadataCommand {
+    /// Show a key's metadata and every version's times.
+    #[command(after_help = "Example:\n  $ jwtvault kv metadata get secret/app/db")]
+    Get(KvMountArgs),
+    /// Set a key's max_versions, cas_required, delete_version_after or custom metadata.
+    #[command(
+        after_help = "Example:\n  $ jwtvault kv metadata put -max-versions=5 -custom-metadata=owner=ops secret/app/db"
+    )]
+    Put(KvMetadataPutArgs),
+    /// Change some of a key's metadata (HTTP PATCH).
+    #[command(
+        after_help = "Example:\n  $ jwtvault kv metadata patch -remove-custom-metadata=owner secret/app/db"
+    )]
+    Patch(KvMetadataPatchArgs),
+    /// Delete a key: every version and its metadata.
+    #[command(after_help = "Example:\n  $ jwtvault kv metadata delete secret/app/db")]
+    Delete(KvMountArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct KvMountArgs {
+    /// The mount path; the argument is then the path under it.
+    #[arg(long)]
+    pub mount: Option<String>,
+    /// PATH.
+    #[arg(trailing_var_arg = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct KvGetArgs {
+    /// The mount path; the argument is then the path under it.
+    #[arg(long)]
+    pub mount: Option<String>,
+    /// The version to read (default: the latest).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Print only this key of the secret's data.
+    #[arg(long)]
+    pub field: Option<String>,
+    /// PATH.
+    #[arg(trailing_var_arg = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct KvPutArgs {
+    /// The mount path; the first argument is then the path under it.
+    #[arg(long)]
+    pub mount: Option<String>,
+    /// Check-and-set: write only if the current version is this (0: only a new key).
+    #[arg(long)]
+    pub cas: Option<String>,
+    /// Print only this field of the response.
+    #[arg(long)]
+    pub field: Option<String>,
+    /// PATH followed by K=V data, @file.json or -.
+    #[arg(trailing_var_arg = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct KvPatchArgs {
+    /// The mount path; the first argument is then the path under it.
+    #[arg(long)]
+    pub mount: Option<String>,
+    /// Check-and-set: patch only if the current version is this.
+    #[arg(long)]
+    pub cas: Option<String>,
+    /// patch (HTTP PATCH only) or rw (read, then write); default: PATCH, else read then write.
+    #[arg(long)]
+    pub method: Option<String>,
+    /// A key to remove from the data (repeatable).
+    #[arg(long = "remove-data")]
+    pub remove_data: Vec<String>,
+    /// Print only this field of the response.
+    #[arg(long)]
+    pub field: Option<String>,
+    /// PATH followed by K=V data, @file.json or -.
+    #[arg(trailing_var_arg = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct KvDeleteArgs {
+    /// The mount path; the argument is then the path under it.
+    #[arg(long)]
+    pub mount: Option<String>,
+    /// The versions to delete (comma-separated, repeatable; default: the latest).
+    #[arg(long)]
+    pub versions: Vec<String>,
+    /// Print only this field of the response.
+    #[arg(long)]
+    pub field: Option<String>,
+    /// PATH.
+    #[arg(trailing_var_arg = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct KvVersionsArgs {
+    /// The mount path; the argument is then the path under it.
+    #[arg(long)]
+    pub mount: Option<String>,
+    /// The versions (comma-separated, repeatable).
+    #[arg(long)]
+    pub versions: Vec<String>,
+    /// PATH.
+    #[arg(trailing_var_arg = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct KvMetadataPutArgs {
+    /// The mount path; the argument is then the path under it.
+    #[arg(long)]
+    pub mount: Option<String>,
+    /// The number of versions to keep (0: the mount's, else 10).
+    #[arg(long = "max-versions")]
+    pub max_versions: Option<String>,
+    /// Whether every write must give -cas.
+    #[arg(long = "cas-required", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub cas_required: Option<String>,
+    /// How long a new version lives before it is deleted (0s: for ever).
+    #[arg(long = "delete-version-after")]
+    pub delete_version_after: Option<String>,
+    /// A custom metadata K=V (repeatable); put replaces them all, patch merges them.
+    #[arg(long = "custom-metadata")]
+    pub custom_metadata: Vec<String>,
+    /// PATH.
+    #[arg(trailing_var_arg = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct KvMetadataPatchArgs {
+    /// A custom metadata key to remove (repeatable).
+    #[arg(long = "remove-custom-metadata")]
+    pub remove_custom_metadata: Vec<String>,
+    #[command(flatten)]
+    pub put: KvMetadataPutArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -415,20 +649,23 @@ pub struct Normalised {
 /// Rewrites Vault-style argv (`-format=json`, `-field=token`, flags before positionals) into the
 /// form clap parses: long flags get two dashes; after the first positional argument of a
 /// command, everything is positional (a `--` is inserted), as Go's flag package stops there.
-/// `-format=X`/`-format X`, `-state`, `-storage` and `-seal-key-file` are taken from anywhere before a `--`,
-/// as Vault's pre-scan does for `-format`; in a `write` they also stay in the data, as in Vault.
+/// `-format=X`/`-format X`, `-state`, `-storage` and `-seal-key-file` are taken from anywhere
+/// before a `--`, as Vault's pre-scan does for `-format`; in a `write`, `kv put` or `kv patch`
+/// they also stay in the data, as in Vault.
 pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
     let mut out = Normalised::default();
     let mut i = 0;
     // Command words: walk the subcommand tree (by reference: cloning clap's tree costs more
     // than a login's SQL).
     let mut current: &clap::Command = cmd;
+    let mut parent = "";
     let mut globals: Vec<String> = Vec::new();
     while i < args.len() {
         match current.find_subcommand(&args[i]) {
             Some(sub) => {
                 out.argv.push(args[i].clone());
                 i += 1;
+                parent = current.get_name();
                 current = sub;
                 if !sub.has_subcommands() {
                     break;
@@ -437,6 +674,9 @@ pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
             None => break,
         }
     }
+    // Commands whose arguments after the path are data: a pre-scanned flag there is also data.
+    let takes_data = current.get_name() == "write"
+        || (parent == "kv" && matches!(current.get_name(), "put" | "patch"));
     // Flags of the leaf command, until the first positional.
     let mut rest_positional = false;
     while i < args.len() {
@@ -449,7 +689,7 @@ pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
             }
             if let Some((name, value, consumed)) = anywhere_flag(a, args.get(i + 1)) {
                 globals.push(format!("--{name}={value}"));
-                if current.get_name() == "write" {
+                if takes_data {
                     out.argv.push(a.clone());
                     if consumed == 2 {
                         out.argv.push(args[i + 1].clone());
@@ -530,7 +770,9 @@ fn anywhere_flag(a: &str, next: Option<&String>) -> Option<(String, String, usiz
     }
 }
 
-/// Whether the flag `name` of `cmd` takes a value (looked up in clap's own definition).
+/// Whether the flag `name` of `cmd` takes the next argument as its value (looked up in clap's
+/// own definition). A flag whose value is optional (Go's boolean flags: `-cas-required`,
+/// `-cas-required=false`) never does, as in Go.
 fn takes_value(cmd: &clap::Command, name: &str, is_short: bool) -> bool {
     cmd.get_arguments()
         .find(|arg| {
@@ -540,7 +782,9 @@ fn takes_value(cmd: &clap::Command, name: &str, is_short: bool) -> bool {
                 arg.get_long() == Some(name)
             }
         })
-        .map(|arg| arg.get_action().takes_values())
+        .map(|arg| {
+            arg.get_action().takes_values() && arg.get_num_args().is_none_or(|n| n.min_values() > 0)
+        })
         .unwrap_or(false)
 }
 

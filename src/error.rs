@@ -21,6 +21,13 @@ pub enum Error {
     /// The backend refused or failed a request. `context` is the command's prefix, e.g.
     /// `Error writing data to auth/jwt/login`.
     Api { context: String, error: ApiError },
+    /// An error followed by an answer, as the Vault CLI prints one that carries a status of its
+    /// own *and* a body (KV v2's 404 with warnings): the error, then the answer (its warnings,
+    /// or its JSON). The exit status is the error's.
+    WithSecret {
+        error: Box<Error>,
+        secret: Box<Response>,
+    },
     /// A failure printed as it is, with exit 2: `No value found at …`, state file trouble.
     Failed(String),
     /// The state file could not be used.
@@ -44,6 +51,7 @@ impl Error {
             Error::Usage(_) | Error::UsageWithHelp { .. } => 1,
             Error::UnknownCommand { .. } => 127,
             Error::Help(_) => 0,
+            Error::WithSecret { error, .. } => error.exit_code(),
             Error::Api { .. }
             | Error::Failed(_)
             | Error::Store(_)

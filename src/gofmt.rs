@@ -155,7 +155,8 @@ pub fn human_duration(secs: i64) -> String {
     s
 }
 
-fn go_duration_nanos(d: i64) -> String {
+/// Go's `time.Duration(d).String()` of nanoseconds (`1.5s`, `1h30m0s`, `0s`).
+pub fn go_duration_nanos(d: i64) -> String {
     let neg = d < 0;
     let mut u = d.unsigned_abs();
     let mut out = String::new();

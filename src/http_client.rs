@@ -11,8 +11,9 @@
 //! Answers: a 2xx/3xx with a body is Vault's envelope (`request_id`, `data`, `warnings`, `auth`,
 //! `mount_type`); without a body it is Vault's nil response. An error status with Vault's JSON
 //! body (`{"errors": […]}`, plus the `hints` a jwtvault server adds) is an [`ApiError`]; any
-//! other body is printed raw (`Raw Message:`). A read or list answered 404 with data or
-//! warnings is a response (the Go client's rule, for KV v2's deleted versions).
+//! other body is printed raw (`Raw Message:`). A 404 with data or warnings is a response with
+//! that status (the Go client's rule, for KV v2's deleted versions): the answer of a read or a
+//! list, the error (plus its warnings) of a write or a delete.
 //!
 //! What the command line prints for a failure needs what was sent (Vault's `URL: <METHOD>
 //! <url>` line): [`HttpBackend::take_failure`] hands over the last failure with its method and
@@ -244,7 +245,7 @@ impl HttpBackend {
                 "the answer is over {MAX_BODY} bytes; jwtvault reads at most that much"
             )));
         }
-        answer(req.operation, status, &body)
+        answer(status, &body)
     }
 }
 
@@ -252,7 +253,19 @@ impl Backend for HttpBackend {
     fn handle(&self, req: &Request) -> Result<Response, Failure> {
         let call = self.call(req);
         match self.send(req, &call) {
-            Ok(resp) => Ok(resp),
+            Ok(resp) => {
+                // A status of its own is the Go client's error too (`Code: 404. Errors:`, and
+                // the `URL:` line): kept for the command line's error text.
+                if let Some(code) = resp.status.filter(|c| *c >= 400) {
+                    if let Ok(mut last) = self.last.lock() {
+                        *last = Some(RemoteFailure {
+                            call,
+                            error: RemoteError::Api(ApiError::new(code, Vec::new())),
+                        });
+                    }
+                }
+                Ok(resp)
+            }
             Err(error) => {
                 let failure = RemoteFailure { call, error };
                 let api = failure.api_error();
@@ -266,19 +279,24 @@ impl Backend for HttpBackend {
 }
 
 /// The answer to a request as the Vault Go client reads it.
-fn answer(op: Operation, status: u16, body: &[u8]) -> Result<Response, RemoteError> {
+fn answer(status: u16, body: &[u8]) -> Result<Response, RemoteError> {
     if (200..400).contains(&status) {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Response::default());
         }
         return envelope(body).map_err(RemoteError::Decode);
     }
-    // A read or list of something that is not there may still carry data or warnings (a KV
-    // v2 version deleted): the Go client then answers with it.
-    if status == 404 && matches!(op, Operation::Read | Operation::List) {
+    // A 404 that carries data or warnings (KV v2's deleted version, or a path the engine does
+    // not serve): the Go client hands the secret back, as the answer of a read or a list, and
+    // with the error of a write, a patch or a delete. It comes back with its status, as the
+    // local router gives it.
+    if status == 404 {
         if let Ok(resp) = envelope(body) {
             if !resp.warnings.is_empty() || resp.data.as_ref().is_some_and(|d| !d.is_empty()) {
-                return Ok(resp);
+                return Ok(Response {
+                    status: Some(status),
+                    ..resp
+                });
             }
         }
     }
@@ -770,13 +788,8 @@ mod tests {
 
     #[test]
     fn answers_become_responses_and_errors_as_the_go_client_reads_them() {
-        assert_eq!(
-            answer(Operation::Write, 204, b"").unwrap(),
-            Response::default()
-        );
-        let ok = answer(
-            Operation::Write,
-            200,
+        assert_eq!(answer(204, b"").unwrap(), Response::default());
+        let ok = answer(200,
             br#"{"request_id":"r","lease_id":"","renewable":false,"lease_duration":0,"data":null,"wrap_info":null,"warnings":["w"],"auth":{"client_token":"t","accessor":"a","policies":["default"],"token_policies":["default"],"metadata":{"role":"x"},"lease_duration":60,"renewable":true,"entity_id":"e","token_type":"service","orphan":true,"mfa_requirement":null,"num_uses":0}}"#,
         )
         .unwrap();
@@ -792,7 +805,6 @@ mod tests {
         );
 
         let e = answer(
-            Operation::Write,
             400,
             br#"{"errors":["role \"x\" could not be found"],"hints":["h"]}"#,
         )
@@ -805,7 +817,7 @@ mod tests {
             })
         );
         assert_eq!(
-            answer(Operation::Read, 404, b"{\"errors\":[]}\n").unwrap_err(),
+            answer(404, b"{\"errors\":[]}\n").unwrap_err(),
             RemoteError::Api(ApiError::not_found())
         );
         // Not Vault's error body: shown raw.
@@ -816,7 +828,7 @@ mod tests {
             b"{\"errors\":\"x\"}",
         ] {
             assert_eq!(
-                answer(Operation::Read, 500, body).unwrap_err(),
+                answer(500, body).unwrap_err(),
                 RemoteError::Raw {
                     code: 500,
                     body: String::from_utf8_lossy(body).into_owned()
@@ -825,18 +837,20 @@ mod tests {
         }
         // A success that is not JSON: Go's decoder text.
         assert_eq!(
-            answer(Operation::Read, 200, b"hello").unwrap_err(),
+            answer(200, b"hello").unwrap_err(),
             RemoteError::Decode("invalid character 'h' looking for beginning of value".into())
         );
-        // A read answered 404 with data is an answer (KV v2's deleted versions).
-        let kept = answer(
-            Operation::Read,
-            404,
-            br#"{"data":{"metadata":{"v":1}},"warnings":null}"#,
-        )
-        .unwrap();
+        // A 404 with data or warnings is an answer with its status (KV v2's deleted versions;
+        // a write's error for the command); one without is the error.
+        let kept = answer(404, br#"{"data":{"metadata":{"v":1}},"warnings":null}"#).unwrap();
         assert!(kept.data.is_some());
-        assert!(answer(Operation::Write, 404, br#"{"data":{"a":1}}"#).is_err());
+        assert_eq!(kept.status, Some(404));
+        let warned = answer(404, br#"{"data":null,"warnings":["w"]}"#).unwrap();
+        assert_eq!(
+            (warned.status, warned.warnings),
+            (Some(404), vec!["w".to_string()])
+        );
+        assert!(answer(404, br#"{"data":{}}"#).is_err());
     }
 
     #[test]

@@ -3,10 +3,15 @@
 //! now. Each step is printed as a user would type it, followed by its real output (the step is
 //! this same binary, run as a child process).
 //!
-//! The demo never reads or writes the user's state, token helper file or server (contract §3):
-//! its steps get an environment of the demo's own, and only `demo -state=PATH` keeps the
-//! state, in a file that must not exist yet. A step that fails stops the demo with an error
-//! naming the step, its command and the step's own error text.
+//! The demo never reads or writes the user's state, token helper file, seal key or server
+//! (contract §3): its steps get an environment of the demo's own, and only `demo -state=PATH`
+//! keeps the state, in a file that must not exist yet (with the seal key of its secret beside
+//! it, `PATH.seal.key`). A step that fails stops the demo with an error naming the step, its
+//! command and the step's own error text.
+//!
+//! After the walkthrough's configuration the operator (no token held yet) mounts a KV store,
+//! writes the role's `developer-policy` and stores a secret; after the logins, the developer's
+//! token (in the demo's helper file) reads it and is refused elsewhere.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -125,6 +130,8 @@ struct Steps<'a> {
     exe: &'a Path,
     dir: &'a Path,
     state: &'a Path,
+    /// The seal key of the demo's secrets: in its folder, or beside a kept state.
+    seal: &'a Path,
     env: &'a Env,
     printer: &'a Printer,
     done: usize,
@@ -134,9 +141,9 @@ impl Steps<'_> {
     /// The child process: nothing of the user's environment reaches it. `env_clear` drops
     /// `JWTVAULT_STATE`, `JWTVAULT_TOKEN_PATH`, `JWTVAULT_TOKEN`, `JWTVAULT_ADDR`,
     /// `JWTVAULT_STORAGE`, `JWTVAULT_FORMAT`, `JWTVAULT_OFFLINE`, `JWTVAULT_REMOTE_ADDR`,
-    /// `JWTVAULT_CACERT`, the proxies and everything else; the state and the helper file are
-    /// the demo's, and HOME is the demo's folder, so no default derived from the user's home
-    /// is ever reached.
+    /// `JWTVAULT_CACERT`, `JWTVAULT_SEAL_KEY_FILE`, the proxies and everything else; the state,
+    /// the helper file and the seal key are the demo's, and HOME is the demo's folder, so no
+    /// default derived from the user's home is ever reached.
     fn command(&self, args: &[&str]) -> Process {
         let mut c = Process::new(self.exe);
         c.args(args).current_dir(self.dir).env_clear();
@@ -148,6 +155,7 @@ impl Steps<'_> {
         }
         c.env("JWTVAULT_STATE", self.state)
             .env("JWTVAULT_TOKEN_PATH", self.dir.join("token"))
+            .env("JWTVAULT_SEAL_KEY_FILE", self.seal)
             .env("HOME", self.dir)
             .env("NO_COLOR", "1");
         c
@@ -207,12 +215,20 @@ impl Steps<'_> {
     }
 }
 
+/// The seal key kept beside a kept state: `PATH.seal.key`.
+fn kept_key(state: &Path) -> PathBuf {
+    let mut p = state.as_os_str().to_owned();
+    p.push(".seal.key");
+    PathBuf::from(p)
+}
+
 /// The state path `demo -state=PATH` keeps, made absolute (the steps run in the demo's own
-/// folder). It must not exist yet, nor the journal files SQLite would pair with it.
+/// folder). It must not exist yet, nor the journal files SQLite would pair with it, nor the
+/// seal key the demo keeps beside it.
 fn kept_state(path: &Path) -> Result<PathBuf, Error> {
     let abs = std::path::absolute(path)
         .map_err(|e| Error::Usage(format!("demo: -state={}: {e}", path.display())))?;
-    for suffix in ["", "-wal", "-shm", "-journal"] {
+    for suffix in ["", "-wal", "-shm", "-journal", ".seal.key"] {
         let mut p = abs.as_os_str().to_owned();
         p.push(suffix);
         let p = PathBuf::from(p);
@@ -325,24 +341,33 @@ pub fn run(run: &Run, args: &[String]) -> Result<(), Error> {
         78,
     ));
     run.printer.stdout("\n");
+    let seal = match &kept {
+        Some(p) => kept_key(p),
+        None => dir.join("seal.key"),
+    };
     let mut steps = Steps {
         exe: &exe,
         dir: &dir,
         state: &state,
+        seal: &seal,
         env: &run.env,
         printer: &run.printer,
         done: 0,
     };
     configure(&mut steps, &issuer.url)?;
+    store_secret(&mut steps)?;
     log_in(&mut steps)?;
     refusals(&mut steps)?;
+    read_secret(&mut steps)?;
     run.printer.stdout(
         "\nDone. Every step above ran the real jwtvault against a real (loopback) issuer.\n",
     );
     if let Some(p) = &kept {
         run.printer.stdout(&format!(
-            "The state is kept in {}; its jwt/ config names this demo's issuer, which stops now.\n",
-            p.display()
+            "The state is kept in {}; its jwt/ config names this demo's issuer, which stops now.\n\
+             Its secret is sealed with the key in {} (-seal-key-file to read it).\n",
+            p.display(),
+            seal.display()
         ));
     }
     drop(issuer);
@@ -421,6 +446,70 @@ fn configure(steps: &mut Steps, issuer: &str) -> Result<(), Error> {
             "bound_claims=groups=developers",
         ],
         Expect::Success,
+    )?;
+    Ok(())
+}
+
+/// The policy the role's tokens get: read on the secrets under `secret/app/`.
+const DEVELOPER_POLICY: &str = "path \"secret/data/app/*\" {\n  capabilities = [\"read\"]\n}\n";
+
+/// The operator (no token held yet, so root rights: contract §2) mounts a KV version 2 store,
+/// writes `developer-policy` and stores a secret.
+fn store_secret(steps: &mut Steps) -> Result<(), Error> {
+    steps.printer.stdout(
+        "\n# The operator (no token yet: root rights) mounts a KV store, writes the role's policy\n\
+         # and stores a secret. developer-policy.hcl: path \"secret/data/app/*\" { capabilities = [\"read\"] }",
+    );
+    std::fs::write(steps.dir.join("developer-policy.hcl"), DEVELOPER_POLICY)
+        .map_err(|e| Error::Failed(format!("demo: {e}")))?;
+    steps.run(
+        "secrets enable -path=secret kv-v2",
+        &["secrets", "enable", "-path=secret", "kv-v2"],
+        Expect::Success,
+    )?;
+    steps.run(
+        "policy write developer-policy developer-policy.hcl",
+        &[
+            "policy",
+            "write",
+            "developer-policy",
+            "developer-policy.hcl",
+        ],
+        Expect::Success,
+    )?;
+    steps.run(
+        "kv put secret/app/db user=app password=s3cr3t",
+        &["kv", "put", "secret/app/db", "user=app", "password=s3cr3t"],
+        Expect::SuccessWith("secret/data/app/db"),
+    )?;
+    Ok(())
+}
+
+/// The logged-in developer (the token in the demo's helper file) reads the secret, and is
+/// refused a secret outside `developer-policy` and a write.
+fn read_secret(steps: &mut Steps) -> Result<(), Error> {
+    steps.printer.stdout(
+        "\n# As the logged-in developer (the token in the helper file): developer-policy reads\n\
+         # secret/app/*, and nothing else.",
+    );
+    steps.run(
+        "kv get secret/app/db",
+        &["kv", "get", "secret/app/db"],
+        Expect::SuccessWith("password    s3cr3t"),
+    )?;
+    steps.run(
+        "kv get secret/other/x",
+        &["kv", "get", "secret/other/x"],
+        Expect::Refused(
+            "Error reading secret/data/other/x: Code: 403. Errors:\n\n* 1 error occurred:\n\t* permission denied",
+        ),
+    )?;
+    steps.run(
+        "kv put secret/app/db password=n3w",
+        &["kv", "put", "secret/app/db", "password=n3w"],
+        Expect::Refused(
+            "Error writing data to secret/data/app/db: Code: 403. Errors:\n\n* 1 error occurred:\n\t* permission denied",
+        ),
     )?;
     Ok(())
 }

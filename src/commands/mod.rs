@@ -4,9 +4,11 @@
 mod auth;
 mod demo;
 mod jwt;
+mod kv;
 mod login;
 mod operations;
 mod policy;
+mod secrets;
 mod server;
 mod token;
 
@@ -20,7 +22,7 @@ use crate::backend::{Backend, Failure, LocalBackend};
 use crate::cli::{self, Command};
 use crate::error::Error;
 use crate::http_client::{CaSource, HttpBackend};
-use crate::kv;
+
 use crate::output::printer::Printer;
 use crate::output::Format;
 use crate::store::{Storage, Store, StoreError};
@@ -62,6 +64,7 @@ impl Env {
         "JWTVAULT_OFFLINE",
         "JWTVAULT_ADDR",
         "JWTVAULT_CACERT",
+        "JWTVAULT_SEAL_KEY_FILE",
     ];
 
     /// Reads the environment without ever panicking (`std::env::vars` panics on a value that
@@ -323,7 +326,7 @@ impl Run {
         if self.stdin_used.replace(true) {
             return Err(std::io::Error::other("stdin already consumed"));
         }
-        kv::read_bounded(std::io::stdin().lock())
+        crate::kv::read_bounded(std::io::stdin().lock())
     }
 }
 
@@ -344,8 +347,9 @@ pub fn execute(run: &Run, req: &Request) -> Result<Result<Response, ApiError>, E
         Some(remote) => {
             let client = remote.client(&run.env)?;
             let result = client.handle(req);
-            // What was sent, for Vault's `Error making API request.` / `URL:` lines.
-            if let (Err(_), Some(failure)) = (&result, client.take_failure()) {
+            // What was sent, for Vault's `Error making API request.` / `URL:` lines: a failed
+            // request, or an answer with a status of its own (≥ 400).
+            if let Some(failure) = client.take_failure() {
                 run.printer.remote_failure(failure);
             }
             result
@@ -367,9 +371,38 @@ pub fn execute(run: &Run, req: &Request) -> Result<Result<Response, ApiError>, E
     }
 }
 
+/// What the Vault API client makes of the answer to a write, a patch or a delete: the response,
+/// or, when it carries a status of its own (400 or more: KV v2's `RespondWithStatusCode`), an
+/// error with that status and no message. A body with data or warnings comes back with the
+/// error (the Vault CLI prints it after the error, when `with_secret`); an empty one is shown
+/// as Vault shows a body that is not JSON (`Raw Message:`, nothing after it).
+pub fn refused_by_status(
+    context: &str,
+    resp: Response,
+    with_secret: bool,
+) -> Result<Response, Error> {
+    let Some(code) = resp.status.filter(|c| *c >= 400) else {
+        return Ok(resp);
+    };
+    if resp.data.is_none() && resp.warnings.is_empty() {
+        return Err(Error::Failed(format!(
+            "{context}: Code: {code}. Raw Message:\n\n"
+        )));
+    }
+    let error = ApiError::new(code, Vec::new());
+    let carries = !resp.warnings.is_empty() || resp.data.as_ref().is_some_and(|d| !d.is_empty());
+    if with_secret && carries {
+        return Err(Error::WithSecret {
+            error: Box::new(Error::api(context, error)),
+            secret: Box::new(resp),
+        });
+    }
+    Err(Error::api(context, error))
+}
+
 /// Builds the request body from K=V arguments with Vault's kv-builder.
 pub fn build_data(run: &Run, args: &[String]) -> Result<Map<String, Value>, Error> {
-    kv::build(args, &mut || run.read_stdin())
+    crate::kv::build(args, &mut || run.read_stdin())
         .map_err(|e| Error::Usage(format!("Failed to parse K=V data: {e}")))
 }
 
@@ -387,6 +420,8 @@ pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Err
         Command::List(a) => operations::list(run, &a.args),
         Command::Delete(a) => operations::delete(run, &a.args),
         Command::Auth(a) => auth::dispatch(run, a),
+        Command::Secrets(s) => secrets::dispatch(run, s),
+        Command::Kv(k) => kv::dispatch(run, k),
         Command::Login(a) => login::login(run, a.into()),
         Command::Token(t) => token::dispatch(run, t),
         Command::Policy(p) => policy::dispatch(run, p),

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::api::Operation;
 use crate::cli;
-use crate::commands::{build_data, execute, expect_args, sanitize_path, Run};
+use crate::commands::{build_data, execute, expect_args, refused_by_status, sanitize_path, Run};
 use crate::error::Error;
 use crate::output::printer::Success;
 use crate::output::Format;
@@ -58,8 +58,9 @@ pub fn write(run: &Run, a: Write) -> Result<(), Error> {
     let data = build_data(run, &a.args[1..])?;
     let mut req = run.request(Operation::Write, path.clone(), data)?;
     req.explain = a.explain;
-    let resp =
-        execute(run, &req)?.map_err(|e| Error::api(format!("Error writing data to {path}"), e))?;
+    let context = format!("Error writing data to {path}");
+    let resp = execute(run, &req)?.map_err(|e| Error::api(&context, e))?;
+    let resp = refused_by_status(&context, resp, true)?;
     if let Some(f) = &a.field {
         return run.printer.field(&resp, f);
     }
@@ -102,32 +103,50 @@ pub fn read(run: &Run, a: Read) -> Result<(), Error> {
     Ok(())
 }
 
+/// `list PATH`, as the Vault CLI's `list`: the keys; nothing there is `No value found at …`
+/// (`{}` in JSON or YAML, exit 2); an answer without data (a 404 that carries only warnings,
+/// KV v2's answer on a path it does not serve) prints its warnings, exit 0; one with data but
+/// no keys is `No entries found at …`.
 pub fn list(run: &Run, args: &[String]) -> Result<(), Error> {
     expect_args(args, 1, 1)?;
     let path = sanitize_path(&args[0]);
     let req = run.request(Operation::List, path.clone(), Map::new())?;
-    match execute(run, &req)? {
-        Ok(resp) => {
-            let keys: Vec<String> = resp
-                .data
-                .as_ref()
-                .and_then(|d| d.get("keys"))
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|k| k.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
-            run.printer.warnings(&resp);
-            run.printer.list(&keys);
-            Ok(())
+    let resp = match execute(run, &req)? {
+        Ok(r) if r.status.is_some_and(|c| c >= 400) => {
+            let carries = !r.warnings.is_empty() || r.data.as_ref().is_some_and(|d| !d.is_empty());
+            if !carries {
+                return Err(Error::NothingToList { path });
+            }
+            r
         }
+        Ok(r) => r,
         Err(e) if e.code == 404 && (e.errors.is_empty() || run.is_remote()) => {
-            Err(Error::NothingToList { path })
+            return Err(Error::NothingToList { path });
         }
-        Err(e) => Err(Error::api(format!("Error listing {path}"), e)),
-    }
+        Err(e) => return Err(Error::api(format!("Error listing {path}"), e)),
+    };
+    let keys = resp
+        .data
+        .as_ref()
+        .and_then(|d| d.get("keys"))
+        .and_then(Value::as_array);
+    let Some(keys) = keys else {
+        return match &resp.data {
+            _ if run.format != Format::Table => Err(Error::NothingToList { path }),
+            None => {
+                run.printer.secret(&resp);
+                Ok(())
+            }
+            Some(_) => Err(Error::Failed(format!("No entries found at {path}"))),
+        };
+    };
+    let keys: Vec<String> = keys
+        .iter()
+        .filter_map(|k| k.as_str().map(str::to_string))
+        .collect();
+    run.printer.warnings(&resp);
+    run.printer.list(&keys);
+    Ok(())
 }
 
 pub fn delete(run: &Run, args: &[String]) -> Result<(), Error> {
@@ -138,7 +157,9 @@ pub fn delete(run: &Run, args: &[String]) -> Result<(), Error> {
     }
     let path = sanitize_path(&args[0]);
     let req = run.request(Operation::Delete, path.clone(), Map::new())?;
-    let resp = execute(run, &req)?.map_err(|e| Error::api(format!("Error deleting {path}"), e))?;
+    let context = format!("Error deleting {path}");
+    let resp = execute(run, &req)?.map_err(|e| Error::api(&context, e))?;
+    let resp = refused_by_status(&context, resp, true)?;
     if resp.data.is_none() && run.format == Format::Table {
         run.printer.warnings(&resp);
         run.printer.success(Success::DataDeleted { path });

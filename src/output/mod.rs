@@ -13,6 +13,7 @@
 //! `wrap_at_length`) return bare text. `field` is the one exception: it returns the raw value,
 //! and the caller appends `\n` only when stdout is a terminal (Vault's `PrintRaw`).
 
+pub mod kv;
 pub mod mounts;
 pub mod printer;
 
@@ -710,8 +711,8 @@ pub fn login_banner() -> String {
 pub fn api_error(prefix: &str, err: &ApiError) -> String {
     // Non-printable characters are escaped, except the line breaks and tabs of Vault's own
     // layout (go-multierror's "1 error occurred:\n\t* …") and of multi-line hints.
-    let prefix = escape_nonprintable(prefix, &[]);
-    let mut out = format!("{prefix}: Code: {}. Errors:\n\n", err.code);
+    let mut out = lead(prefix);
+    let _ = write!(out, "Code: {}. Errors:\n\n", err.code);
     for e in &err.errors {
         out.push_str("* ");
         out.push_str(&escape_nonprintable(e, &['\n', '\t']));
@@ -719,6 +720,16 @@ pub fn api_error(prefix: &str, err: &ApiError) -> String {
     out.push('\n');
     push_hints(&mut out, &err.hints);
     out
+}
+
+/// What comes before an error's text: the command's context and `: `, or nothing when the
+/// Vault CLI prints the error alone (the `kv` commands' preflight).
+fn lead(prefix: &str) -> String {
+    if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", escape_nonprintable(prefix, &[]))
+    }
 }
 
 /// jwtvault's `Hint:` block after an error's text (nothing when there are no hints).
@@ -743,19 +754,19 @@ fn push_hints(out: &mut String, hints: &[String]) {
 /// Go's `Get "<url>": …`. jwtvault's `Hint:` block follows when the server sent hints. Ends
 /// with a newline.
 pub fn remote_api_error(prefix: &str, failure: &RemoteFailure, hints: &[String]) -> String {
-    let prefix = escape_nonprintable(prefix, &[]);
+    let prefix = lead(prefix);
     let call = &failure.call;
     let (code, kind, body) = match &failure.error {
         RemoteError::Transport(text) => {
             let op = go_op(&call.method);
             return format!(
-                "{prefix}: {op} {}: {}\n",
+                "{prefix}{op} {}: {}\n",
                 crate::gofmt::go_quote(&call.url),
                 escape_nonprintable(text, &[])
             );
         }
         RemoteError::Decode(text) => {
-            return format!("{prefix}: {}\n", escape_nonprintable(text, &[]));
+            return format!("{prefix}{}\n", escape_nonprintable(text, &[]));
         }
         RemoteError::Raw { code, body } => (
             *code,
@@ -772,7 +783,7 @@ pub fn remote_api_error(prefix: &str, failure: &RemoteFailure, hints: &[String])
         }
     };
     let mut out = format!(
-        "{prefix}: Error making API request.\n\nURL: {} {}\nCode: {code}. {kind}:\n\n{body}\n",
+        "{prefix}Error making API request.\n\nURL: {} {}\nCode: {code}. {kind}:\n\n{body}\n",
         call.method,
         escape_nonprintable(&call.url, &[])
     );

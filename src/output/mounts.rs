@@ -1,4 +1,5 @@
-//! `auth list`: the mounts of a `sys/auth` response as the Vault CLI shows them.
+//! `auth list` and `secrets list`: the mounts of a `sys/auth` or `sys/mounts` response as the
+//! Vault CLI shows them.
 //!
 //! The Vault CLI decodes the response into its own `api.MountOutput` structs and prints those:
 //! missing fields are Go's zero values, the table and JSON follow the struct (paths sorted,
@@ -71,6 +72,17 @@ impl Mount<'_> {
                 )),
             ),
         ];
+        // `omitempty` fields of the CLI's struct, in its order.
+        if let Some(headers) = self
+            .config("passthrough_request_headers")
+            .and_then(Value::as_array)
+            .filter(|h| !h.is_empty())
+        {
+            config.push((
+                "passthrough_request_headers".into(),
+                v(Value::Array(headers.clone())),
+            ));
+        }
         let token_type = Self::text(self.config("token_type"));
         if !token_type.is_empty() {
             config.push(("token_type".into(), v(Value::String(token_type))));
@@ -138,6 +150,91 @@ pub fn auth_list(data: &Map<String, Value>, format: Format, detailed: bool) -> S
             }
         }
     }
+}
+
+/// `secrets list` in the run's format from the `data` of `GET sys/mounts`: the table (4
+/// columns, or 16 with `-detailed`), or every mount in JSON or YAML (the same struct as
+/// `auth list`'s). Returns the text with its newline.
+pub fn secrets_list(data: &Map<String, Value>, format: Format, detailed: bool) -> String {
+    let mounts: Vec<(&String, Mount)> = data.iter().map(|(p, m)| (p, Mount(m))).collect();
+    match format {
+        Format::Table if detailed => secrets_detailed(&mounts),
+        Format::Table => {
+            let rows: Vec<Vec<String>> = mounts
+                .iter()
+                .map(|(path, m)| {
+                    vec![
+                        path.to_string(),
+                        m.str("type"),
+                        m.str("accessor"),
+                        m.str("description"),
+                    ]
+                })
+                .collect();
+            table(&["Path", "Type", "Accessor", "Description"], &rows)
+        }
+        Format::Json | Format::Yaml => auth_list(data, format, detailed),
+    }
+}
+
+fn secrets_detailed(mounts: &[(&String, Mount)]) -> String {
+    let rows: Vec<Vec<String>> = mounts
+        .iter()
+        .map(|(path, m)| {
+            let kind = m.str("type");
+            // No TTL column for the engines that have none.
+            let ttl = |k: &str| match kind.as_str() {
+                "system" | "cubbyhole" => String::new(),
+                _ => m.ttl(k),
+            };
+            vec![
+                path.to_string(),
+                kind.clone(),
+                m.str("accessor"),
+                ttl("default_lease_ttl"),
+                ttl("max_lease_ttl"),
+                m.config("force_no_cache")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+                    .to_string(),
+                if m.bool("local") {
+                    "local".into()
+                } else {
+                    "replicated".into()
+                },
+                m.bool("seal_wrap").to_string(),
+                m.bool("external_entropy_access").to_string(),
+                m.options(),
+                m.str("description"),
+                m.str("uuid"),
+                m.str("plugin_version"),
+                m.str("running_plugin_version"),
+                m.str("running_sha256"),
+                m.str("deprecation_status"),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "Path",
+            "Plugin",
+            "Accessor",
+            "Default TTL",
+            "Max TTL",
+            "Force No Cache",
+            "Replication",
+            "Seal Wrap",
+            "External Entropy Access",
+            "Options",
+            "Description",
+            "UUID",
+            "Version",
+            "Running Version",
+            "Running SHA256",
+            "Deprecation Status",
+        ],
+        &rows,
+    )
 }
 
 fn detailed_table(mounts: &[(&String, Mount)]) -> String {

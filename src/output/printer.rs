@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
 
-use crate::api::{RemoteFailure, Response};
+use crate::api::{ApiError, RemoteFailure, Response};
 use crate::error::Error;
 use crate::output::{self, Format};
 
@@ -23,6 +23,10 @@ pub enum Success {
     EnabledAuth { kind: String, path: String },
     /// `auth disable`.
     DisabledAuth { path: String },
+    /// `secrets enable`: the type as typed and the path with its trailing `/`.
+    EnabledSecrets { kind: String, path: String },
+    /// `secrets disable`.
+    DisabledSecrets { path: String },
     /// `policy write`.
     UploadedPolicy { name: String },
     /// `policy delete`.
@@ -48,6 +52,12 @@ impl Success {
             }
             Success::DisabledAuth { path } => {
                 format!("Success! Disabled the auth method (if it existed) at: {path}\n")
+            }
+            Success::EnabledSecrets { kind, path } => {
+                format!("Success! Enabled the {kind} secrets engine at: {path}\n")
+            }
+            Success::DisabledSecrets { path } => {
+                format!("Success! Disabled the secrets engine (if it existed) at: {path}\n")
             }
             Success::UploadedPolicy { name } => format!("Success! Uploaded policy: {name}\n"),
             Success::DeletedPolicy { name } => format!("Success! Deleted policy: {name}\n"),
@@ -166,10 +176,7 @@ impl Printer {
                 "Field \"{name}\" not present in secret"
             )));
         };
-        self.stdout(&v);
-        if self.field_newline && !v.ends_with('\n') {
-            self.stdout("\n");
-        }
+        self.raw(&v);
         Ok(())
     }
 
@@ -190,26 +197,10 @@ impl Printer {
             Error::UsageWithHelp { message, help } => self.stderr(&format!("{message}\n\n{help}")),
             Error::UnknownCommand { help } => self.stderr(help),
             Error::Help(text) => self.stdout(text),
-            Error::Api { context, error } => {
-                // The error the server sent: the Vault CLI's text with the request and URL lines,
-                // the server's own hints (not those a command adds locally), and no JSON copy
-                // (the Vault CLI prints none).
-                let remote = self.remote.borrow();
-                if let Some(f) = remote.as_ref().filter(|f| {
-                    let sent = f.api_error();
-                    (sent.code, &sent.errors) == (error.code, &error.errors)
-                }) {
-                    let text = output::remote_api_error(context, f, &f.api_error().hints);
-                    self.stderr(&output::colorize_error(&text, color));
-                    return e.exit_code();
-                }
-                self.stderr(&output::colorize_error(
-                    &output::api_error(context, error),
-                    color,
-                ));
-                if self.format == Format::Json {
-                    self.stderr(&output::api_error_json(error));
-                }
+            Error::Api { context, error } => self.api_error(context, error),
+            Error::WithSecret { error, secret } => {
+                self.report(error);
+                self.secret(secret);
             }
             Error::NothingToList { path } => {
                 if self.format == Format::Table {
@@ -234,6 +225,45 @@ impl Printer {
             Error::Store(s) => self.stderr(&output::colorize_error(&format!("{s}\n"), color)),
         }
         e.exit_code()
+    }
+}
+
+impl Printer {
+    /// An error the backend answered, as the Vault CLI prints it.
+    fn api_error(&self, context: &str, error: &ApiError) {
+        let color = self.color;
+        // The error the server sent: the Vault CLI's text with the request and URL lines, the
+        // server's own hints (not those a command adds locally), and no JSON copy (the Vault
+        // CLI prints none).
+        let remote = self.remote.borrow();
+        if let Some(f) = remote.as_ref().filter(|f| {
+            let sent = f.api_error();
+            (sent.code, &sent.errors) == (error.code, &error.errors)
+        }) {
+            let text = output::remote_api_error(context, f, &f.api_error().hints);
+            self.stderr(&output::colorize_error(&text, color));
+            return;
+        }
+        self.stderr(&output::colorize_error(
+            &output::api_error(context, error),
+            color,
+        ));
+        if self.format == Format::Json {
+            self.stderr(&output::api_error_json(error));
+        }
+    }
+
+    /// A warning of the command's own (Vault's `ui.Warn`): stderr, yellow on a terminal.
+    pub fn warn(&self, text: &str) {
+        self.stderr(&output::colorize_warning(&format!("{text}\n"), self.color));
+    }
+
+    /// A raw value (Vault's `PrintRaw`): no newline of its own unless stdout is a terminal.
+    pub fn raw(&self, text: &str) {
+        self.stdout(text);
+        if self.field_newline && !text.ends_with('\n') {
+            self.stdout("\n");
+        }
     }
 }
 

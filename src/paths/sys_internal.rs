@@ -8,24 +8,28 @@
 //! other path, mounted or not, gets the same "preflight capability check" 403, so it cannot be
 //! used to find out which mounts exist. The local operator sees every mount.
 //!
-//! Auth mounts are served now; secrets engines (KV) join when they exist.
+//! Auth mounts (under `auth/`) and secrets engines (`sys/mounts`' table: KV, `identity/`,
+//! `sys/`) are served.
 
 use serde_json::{Map, Value};
 
 use crate::acl::Acl;
 use crate::api::{ApiError, Caller, Operation, Request, Response};
 use crate::authz;
-use crate::paths::{data, mounts};
+use crate::paths::{data, mounts, sys_mounts};
 use crate::store::{MountRow, Store};
 use crate::token;
 
 /// The ACL of whoever asks: `Ok(None)` for a request with no token, `permission denied` for
 /// a token that is not live (unknown, expired, revoked, used up, or outside its bound CIDRs).
+/// The local command line with no token at all is the operator (contract §2); with a token,
+/// its policies decide, as on the paths the `kv` commands then use, so a `kv` command is
+/// refused by the same preflight as the Vault CLI against a server.
 fn caller_acl(store: &Store, req: &Request, now: f64) -> Result<Option<Acl>, ApiError> {
     let caller = match &req.caller {
-        Caller::Local(_) => return Ok(Some(Acl::root())),
+        Caller::Local(None) => return Ok(Some(Acl::root())),
         Caller::Anonymous => return Ok(None),
-        Caller::Token(t) => t,
+        Caller::Local(Some(t)) | Caller::Token(t) => t,
     };
     let Some(found) = token::find(store, caller.token.expose(), now)? else {
         return Err(ApiError::permission_denied());
@@ -70,7 +74,17 @@ pub fn handle(store: &Store, req: &Request, rest: &str, now: f64) -> Result<Resp
         )
     };
     let Some(inner) = path.strip_prefix("auth/") else {
-        return Err(refused());
+        // A secrets engine: the mount serving the path (longest prefix), as `sys/mounts`
+        // shows it, with its path.
+        let Some(mount) = sys_mounts::mount_for(store, &path)? else {
+            return Err(refused());
+        };
+        if !acl.has_mount_access(&mount.path) {
+            return Err(refused());
+        }
+        let mut info = sys_mounts::entry(&mount);
+        info.insert("path".into(), Value::String(mount.path.clone()));
+        return Ok(data(info));
     };
     let Some((mount, _)) = mounts::resolve(store, inner.trim_end_matches('/'))? else {
         return Err(refused());
@@ -234,6 +248,15 @@ mod tests {
                 "sys/internal/ui/mounts/auth/jwt/role/x",
                 with(&fx.default_token),
                 preflight("auth/jwt/role/x/"),
+            ),
+            // The local command line holding a token: its policies, not the operator's rights.
+            (
+                "sys/internal/ui/mounts/auth/jwt",
+                Caller::Local(Some(CallerToken::new(
+                    fx.default_token.as_str(),
+                    "JWTVAULT_TOKEN",
+                ))),
+                preflight("auth/jwt/"),
             ),
             // Not mounted: the same answer, even for root.
             (

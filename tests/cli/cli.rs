@@ -15,16 +15,18 @@ use crate::support::{expect, jwt_env, role_ok, Env};
 const GROUPED_HELP: &str = "Usage: jwtvault <command> [args]
 
 Common commands:
-    read        Read data (config, roles, identity, key cache)
+    read        Read data and secrets (config, roles, identity, key cache, KV)
     write       Write configuration and roles, log in (auth/<mount>/login)
-    delete      Delete roles
-    list        List roles, entities and groups
+    delete      Delete roles, secrets and configuration
+    list        List roles, entities, groups and secrets
     login       Log in with a JWT and store the token
 
 Other commands:
     auth        Interact with auth methods (enable, disable, list)
-    token       Interact with tokens (lookup, renew, revoke, capabilities)
+    kv          Interact with the key-value store (put, get, patch, list, metadata, ...)
     policy      Interact with policies (write, read, list, delete, fmt)
+    secrets     Interact with secrets engines (enable, disable, list)
+    token       Interact with tokens (lookup, renew, revoke, capabilities)
     jwt         Make keys, sign and decode JWTs (no identity provider needed)
     demo        Run the walkthrough end to end on a temporary state
     server      Serve Vault's HTTP API over the state

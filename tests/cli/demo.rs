@@ -1,6 +1,8 @@
 //! `jwtvault demo`: the walkthrough run for real against a loopback issuer, its transcript, and
-//! that it never touches the user's state, token helper file or environment (`-state=PATH` only
-//! for a new file); a failing step names itself and carries its error.
+//! that it never touches the user's state, token helper file, seal key or environment
+//! (`-state=PATH` only for a new file, its seal key beside it); the secrets step (KV mount,
+//! `developer-policy`, a secret the developer's token reads and is refused beside); a failing
+//! step names itself and carries its error.
 
 use std::path::Path;
 
@@ -65,6 +67,27 @@ Success! Data written to: auth/jwt/config
 $ jwtvault write auth/jwt/role/developer-role user_claim="sub" groups_claim="groups" \
     token_policies="developer-policy" bound_claims_type="glob" bound_claims="groups=developers"
 Success! Data written to: auth/jwt/role/developer-role
+
+# The operator (no token yet: root rights) mounts a KV store, writes the role's policy
+# and stores a secret. developer-policy.hcl: path "secret/data/app/*" { capabilities = ["read"] }
+$ jwtvault secrets enable -path=secret kv-#
+Success! Enabled the kv-# secrets engine at: secret/
+
+$ jwtvault policy write developer-policy developer-policy.hcl
+Success! Uploaded policy: developer-policy
+
+$ jwtvault kv put secret/app/db user=app password=#
+=== Secret Path ===
+secret/data/app/db
+
+======= Metadata =======
+Key                Value
+---                -----
+created_time       #-#-#:#:#.#
+custom_metadata    <nil>
+deletion_time      n/a
+destroyed          false
+version            #
 
 # A JWT with the walkthrough's claims, signed by the issuer's key (token.jwt):
 $ jwtvault jwt decode @token.jwt
@@ -162,6 +185,49 @@ Error writing data to auth/jwt/login: Code: #. Errors:
 
 Hint: token aud: "another-service"; config token_audiences: ["vault-aud-value"]
 
+# As the logged-in developer (the token in the helper file): developer-policy reads
+# secret/app/*, and nothing else.
+$ jwtvault kv get secret/app/db
+=== Secret Path ===
+secret/data/app/db
+
+======= Metadata =======
+Key                Value
+---                -----
+created_time       #-#-#:#:#.#
+custom_metadata    <nil>
+deletion_time      n/a
+destroyed          false
+version            #
+
+====== Data ======
+Key         Value
+---         -----
+password    #
+user        app
+
+$ jwtvault kv get secret/other/x
+Error reading secret/data/other/x: Code: #. Errors:
+
+* # error occurred:
+	* permission denied
+
+
+
+Hint: the calling token from the token helper file /tmp/jwtvault-demo-#/token (policies [default developer-policy]) is not allowed read on secret/data/other/x
+      without a token (JWTVAULT_TOKEN unset or empty and no token in the helper file) jwtvault acts as the operator, with root rights
+
+$ jwtvault kv put secret/app/db password=#
+Error writing data to secret/data/app/db: Code: #. Errors:
+
+* # error occurred:
+	* permission denied
+
+
+
+Hint: the calling token from the token helper file /tmp/jwtvault-demo-#/token (policies [default developer-policy]) is not allowed update on secret/data/app/db
+      without a token (JWTVAULT_TOKEN unset or empty and no token in the helper file) jwtvault acts as the operator, with root rights
+
 Done. Every step above ran the real jwtvault against a real (loopback) issuer.
 "##;
 
@@ -183,7 +249,9 @@ fn demo_runs_the_walkthrough_and_leaves_nothing_behind() {
     let out = env.run(&["demo"]);
     out.ok();
     assert_eq!(out.stderr, "");
-    assert_eq!(masked(&out.stdout), DEMO_TRANSCRIPT, "{}", out.stdout);
+    // The demo's folder is under TMPDIR (the refusals' hints name its token helper file).
+    let stdout = out.stdout.replace(&tmp.display().to_string(), "/tmp");
+    assert_eq!(masked(&stdout), DEMO_TRANSCRIPT, "{}", out.stdout);
     assert_eq!(
         std::fs::read_dir(&tmp).unwrap().count(),
         0,
@@ -287,18 +355,35 @@ fn demo_keeps_the_state_only_in_a_new_file() {
     assert!(
         out.stdout.ends_with(&format!(
             "Done. Every step above ran the real jwtvault against a real (loopback) issuer.\n\
-             The state is kept in {}; its jwt/ config names this demo's issuer, which stops now.\n",
+             The state is kept in {}; its jwt/ config names this demo's issuer, which stops now.\n\
+             Its secret is sealed with the key in {}.seal.key (-seal-key-file to read it).\n",
+            state.display(),
             state.display()
         )),
         "{}",
         out.stdout
     );
+    // The secret the demo stored opens with the key kept beside the state (and with no token
+    // held, the command line is the operator); the user's default key was never made.
+    let key = env.path("kept/demo.db.seal.key");
+    let read = env.run(&[
+        "kv",
+        "get",
+        "-state",
+        &state.display().to_string(),
+        "-seal-key-file",
+        &key.display().to_string(),
+        "-field=password",
+        "secret/app/db",
+    ]);
+    assert_eq!(read.ok().stdout, "s3cr3t");
+    assert!(!env.path("home/.config/jwtvault/seal.key").exists());
     assert!(!env.state().exists(), "JWTVAULT_STATE must not be used");
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(
-        (mode(&state), mode(state.parent().unwrap())),
-        (0o600, 0o700)
+        (mode(&state), mode(state.parent().unwrap()), mode(&key)),
+        (0o600, 0o700, 0o600)
     );
     let roles = env.run(&[
         "list",
@@ -348,6 +433,22 @@ fn demo_keeps_the_state_only_in_a_new_file() {
         )
     );
     assert!(!env.path("other/s.db").exists());
+    // So does a seal key at the path the demo would keep its own beside the state: the demo
+    // never writes over a key.
+    let key = env.file("third/s.db.seal.key", "someone's key");
+    let out = env.run(&[
+        "demo",
+        &format!("-state={}", env.path("third/s.db").display()),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with(&format!("demo: {} already exists;", key.display())),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), "someone's key");
+    assert!(!env.path("third/s.db").exists());
 }
 
 /// A step that fails stops the demo with exit 2 and an error naming the step, its command and

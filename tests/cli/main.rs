@@ -16,6 +16,7 @@ mod demo; // `demo`: the walkthrough transcript; it never touches the user's sta
 mod identity; // identity/group and identity/group-alias
 mod inputs; // argv/env bytes that are not UTF-8, no panic payloads, the 32 MiB input cap
 mod jwt_tools; // jwt keygen / sign / decode
+mod kv; // secrets enable/disable/list and the kv commands: Vault's outputs, flags, ACL, errors
 mod kv_builder; // write/read/list/delete: kv-builder forms, not found, no handler
 mod login; // login forms, refusals and hints, token issuance, identity, bound CIDRs
 mod mounts; // auth enable / disable / list
