@@ -40,6 +40,9 @@ _jwtvault() {
             jwtvault,login)
                 cmd="jwtvault__subcmd__login"
                 ;;
+            jwtvault,operator)
+                cmd="jwtvault__subcmd__operator"
+                ;;
             jwtvault,policy)
                 cmd="jwtvault__subcmd__policy"
                 ;;
@@ -115,6 +118,9 @@ _jwtvault() {
             jwtvault__subcmd__kv__subcmd__metadata,put)
                 cmd="jwtvault__subcmd__kv__subcmd__metadata__subcmd__put"
                 ;;
+            jwtvault__subcmd__operator,migrate)
+                cmd="jwtvault__subcmd__operator__subcmd__migrate"
+                ;;
             jwtvault__subcmd__policy,delete)
                 cmd="jwtvault__subcmd__policy__subcmd__delete"
                 ;;
@@ -158,7 +164,7 @@ _jwtvault() {
 
     case "${cmd}" in
         jwtvault)
-            opts="-h -V --format --state --storage --offline --address --ca-cert --seal-key-file --help --version write read list delete login auth secrets kv token policy jwt demo server completion version"
+            opts="-h -V --format --state --storage --offline --address --ca-cert --seal-key-file --help --version write read list delete login auth secrets kv token policy jwt demo server operator completion version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1345,6 +1351,90 @@ _jwtvault() {
                     return 0
                     ;;
                 --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtvault__subcmd__operator)
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help migrate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtvault__subcmd__operator__subcmd__migrate)
+            opts="-h --from --to --format --state --storage --offline --address --ca-cert --seal-key-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

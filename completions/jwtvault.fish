@@ -46,6 +46,7 @@ complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "policy" -d 'Inter
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "jwt" -d 'Make keys, sign and decode JWTs, for trying roles without an identity provider'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "demo" -d 'Run the walkthrough end to end against a local issuer, on a temporary state'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "server" -d 'Serve Vault\'s HTTP API over the state, for Vault\'s own clients (hvac, vault-action, the vault and bao CLIs)'
+complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "operator" -d 'Operate on the state itself: copy it to another storage (migrate)'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c jwtvault -n "__fish_jwtvault_needs_command" -f -a "version" -d 'Print the version'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand write" -l field -d 'Print only this field of the response' -r
@@ -461,6 +462,25 @@ complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l ca-cert -d 
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand server" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and not __fish_seen_subcommand_from migrate" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and not __fish_seen_subcommand_from migrate" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and not __fish_seen_subcommand_from migrate" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and not __fish_seen_subcommand_from migrate" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and not __fish_seen_subcommand_from migrate" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and not __fish_seen_subcommand_from migrate" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and not __fish_seen_subcommand_from migrate" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and not __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and not __fish_seen_subcommand_from migrate" -f -a "migrate" -d 'Copy a whole state from one storage into an empty one and verify the copy (row counts and a SHA-256 digest per table)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and __fish_seen_subcommand_from migrate" -l from -d 'The state to copy: sqlite:PATH or postgresql://USER@HOST:PORT/DB' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and __fish_seen_subcommand_from migrate" -l to -d 'Where to copy it (a new file or an empty database): sqlite:PATH or postgresql://USER@HOST:PORT/DB' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and __fish_seen_subcommand_from migrate" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and __fish_seen_subcommand_from migrate" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and __fish_seen_subcommand_from migrate" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and __fish_seen_subcommand_from migrate" -l address -d 'Send every Vault API request to this server instead of opening a state file (also JWTVAULT_ADDR): a jwtvault server, Vault or OpenBao, e.g. http://127.0.0.1:8200' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and __fish_seen_subcommand_from migrate" -l ca-cert -d 'A PEM file of CA certificates to trust for -address, besides the system\'s (also JWTVAULT_CACERT)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and __fish_seen_subcommand_from migrate" -l seal-key-file -d 'The key that seals secret values (also JWTVAULT_SEAL_KEY_FILE; default <config dir>/jwtvault/seal.key, created on the first secret write)' -r
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and __fish_seen_subcommand_from migrate" -l offline -d 'Never touch the network (also JWTVAULT_OFFLINE=1)'
+complete -c jwtvault -n "__fish_jwtvault_using_subcommand operator; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l format -d 'Output format: table, json or yaml (also JWTVAULT_FORMAT)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l state -d 'The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db)' -r
 complete -c jwtvault -n "__fish_jwtvault_using_subcommand completion" -l storage -d 'Where the state is: sqlite:PATH (the same as -state) or postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or PGPASSWORD)' -r

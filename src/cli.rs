@@ -104,6 +104,9 @@ pub enum Command {
         after_help = "Example:\n  $ jwtvault server -root-token-id=dev-root\n  $ curl -H 'X-Vault-Token: dev-root' http://127.0.0.1:8200/v1/auth/token/lookup-self"
     )]
     Server(ServerArgs),
+    /// Operate on the state itself: copy it to another storage (migrate).
+    #[command(subcommand)]
+    Operator(OperatorCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(
         after_help = "Example:\n  $ jwtvault completion bash > /etc/bash_completion.d/jwtvault"
@@ -253,6 +256,29 @@ pub enum SecretsCommand {
     /// List the enabled secrets engines.
     #[command(after_help = "Example:\n  $ jwtvault secrets list -detailed")]
     List(AuthListArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OperatorCommand {
+    /// Copy a whole state from one storage into an empty one and verify the copy (row counts
+    /// and a SHA-256 digest per table).
+    #[command(
+        after_help = "Example:\n  $ jwtvault operator migrate -from=sqlite:state.db -to=postgresql://jwtvault@db.example:5432/jwtvault"
+    )]
+    Migrate(MigrateArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct MigrateArgs {
+    /// The state to copy: sqlite:PATH or postgresql://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "URL")]
+    pub from: Option<String>,
+    /// Where to copy it (a new file or an empty database): sqlite:PATH or
+    /// postgresql://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    #[arg(trailing_var_arg = true, hide = true)]
+    pub args: Vec<String>,
 }
 
 #[derive(Args, Debug, Default)]

@@ -7,6 +7,7 @@ mod jwt;
 mod kv;
 mod login;
 mod operations;
+mod operator;
 mod policy;
 mod secrets;
 mod server;
@@ -428,6 +429,7 @@ pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Err
         Command::Jwt(j) => jwt::dispatch(run, j),
         Command::Demo(a) => demo::run(run, &a.args),
         Command::Server(a) => server::run(run, a.into()),
+        Command::Operator(o) => operator::dispatch(run, o),
         Command::Completion(a) => completion(run, &a.args),
         Command::Version => {
             run.printer

@@ -15,6 +15,7 @@
 //! Records whose shape is Vault's (configs, roles, token entries, entities) are kept as JSON next
 //! to the indexed columns that lookups need, so a query never scans or parses more than it uses.
 
+pub mod migrate;
 pub mod migrations;
 pub mod postgres;
 pub mod sql;

@@ -245,3 +245,167 @@ fn many_processes_log_in_at_once_on_one_database() {
         out.stdout
     );
 }
+
+/// The tables of an `operator migrate -format=json` report.
+fn migrated_tables(out: &crate::support::Out) -> serde_json::Value {
+    out.ok();
+    out.json()["tables"].clone()
+}
+
+#[test]
+fn operator_migrate_round_trip_sqlite_postgres_sqlite() {
+    let Some(c) = postgres() else { return };
+    let fx = Fx::on(Env::sqlite());
+    let token = fx.login("r", "alice", json!(["devs"]));
+    fx.login("r", "bob", json!([]));
+    fx.policy("p1", "path \"secret/*\" { capabilities = [\"read\"] }\n");
+    fx.run(&["write", "sys/mounts/secret", "type=kv-v2"]).ok();
+    fx.env
+        .run_stdin(
+            &["write", "secret/data/app", "-"],
+            r#"{"data": {"password": "s3"}}"#,
+        )
+        .ok();
+    let sqlite = format!("sqlite:{}", fx.env.state().display());
+    let db = c.database();
+    let pg = c.url(&db);
+    let there = fx.run(&[
+        "operator",
+        "migrate",
+        "-format=json",
+        &format!("-from={sqlite}"),
+        &format!("-to={pg}"),
+    ]);
+    let back = fx.env.path("back/state.db");
+    let again = fx.run(&[
+        "operator",
+        "migrate",
+        &format!("-from={pg}"),
+        &format!("-to=sqlite:{}", back.display()),
+        "-format=json",
+    ]);
+    let (there, again) = (migrated_tables(&there), migrated_tables(&again));
+    assert_eq!(there, again);
+    let tables = there.as_array().unwrap();
+    assert_eq!(tables.len(), 17);
+    let rows = |name: &str| {
+        tables.iter().find(|t| t["table"] == name).unwrap()["rows"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(
+        (rows("tokens"), rows("entities"), rows("kv_versions")),
+        (2, 2, 1)
+    );
+    // The copies work: the token looks up on PostgreSQL and on the file copied back.
+    for storage in [pg.clone(), format!("sqlite:{}", back.display())] {
+        let flag = format!("-storage={storage}");
+        let out = fx.as_caller(&token, &["token", "lookup", "-format=json", &flag]);
+        out.ok();
+        assert_eq!(out.json()["data"]["path"], "auth/jwt/login");
+        let out = fx.run(&["kv", "get", "-field=password", &flag, "secret/app"]);
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("s3", ""));
+    }
+    // The table form, and a destination that is not empty is refused untouched.
+    let third = fx.env.path("third.db");
+    let out = fx.run(&[
+        "operator",
+        "migrate",
+        &format!("-from=sqlite:{}", back.display()),
+        &format!("-to=sqlite:{}", third.display()),
+    ]);
+    out.ok();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("Table ") && lines[0].ends_with("SHA-256"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(lines.len(), 2 + 17 + 2, "{}", out.stdout);
+    assert_eq!(
+        lines[20],
+        format!(
+            "Success! Copied the state from sqlite:{} to sqlite:{}: {} rows in 17 tables, each \
+             table's row count and SHA-256 digest equal to the source's",
+            back.display(),
+            third.display(),
+            tables
+                .iter()
+                .map(|t| t["rows"].as_u64().unwrap())
+                .sum::<u64>()
+        )
+    );
+    let out = fx.run(&[
+        "operator",
+        "migrate",
+        &format!("-from={sqlite}"),
+        &format!("-to={pg}"),
+    ]);
+    expect(
+        &out,
+        2,
+        "",
+        &format!(
+            "the destination {} already holds a jwtvault state (2 rows in table mounts); \
+             operator migrate copies into an empty storage only: give a new file or an empty \
+             database\n",
+            c.url_without_password(&db)
+        ),
+    );
+}
+
+#[test]
+fn operator_migrate_flags() {
+    let env = Env::sqlite();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["operator", "migrate", "-to=sqlite:x.db"],
+            "-from=URL is required: sqlite:PATH or postgresql://USER@HOST:PORT/DB\n",
+        ),
+        (
+            &[
+                "operator",
+                "migrate",
+                "-from=sqlite:x.db",
+                "-to=mysql://h/db",
+            ],
+            "-to: expected sqlite:PATH or postgresql://USER@HOST:PORT/DB, found \"mysql://h/db\"\n",
+        ),
+        (
+            &[
+                "operator",
+                "migrate",
+                "-from=sqlite:a.db",
+                "-to=sqlite:b.db",
+                "extra",
+            ],
+            "Too many arguments (expected 0, got 1)\n",
+        ),
+        (
+            &[
+                "operator",
+                "migrate",
+                "-from=sqlite:a.db",
+                "-to=sqlite:a.db",
+            ],
+            "-from and -to name the same storage (sqlite:a.db); nothing to do\n",
+        ),
+    ];
+    for (args, err) in &cases[..3] {
+        expect(&env.run(args), 1, "", err);
+    }
+    let (args, err) = cases[3];
+    expect(&env.run(args), 2, "", err);
+    expect(
+        &env.run(&[
+            "operator",
+            "migrate",
+            "-from=sqlite:none.db",
+            "-to=sqlite:b.db",
+        ]),
+        2,
+        "",
+        "the source state file none.db does not exist\n",
+    );
+    assert!(!env.path("b.db").exists());
+}
