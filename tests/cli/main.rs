@@ -13,6 +13,7 @@ mod client; // -address: every command over HTTP, Vault's error text with URL li
 mod completion; // `completion SHELL` and the committed completion scripts
 mod config; // auth/<mount>/config: checks, key types, full replace, read-back
 mod demo; // `demo`: the walkthrough transcript; it never touches the user's state
+mod fleet; // two servers and many processes on one PostgreSQL database
 mod identity; // identity/group and identity/group-alias
 mod inputs; // argv/env bytes that are not UTF-8, no panic payloads, the 32 MiB input cap
 mod jwt_tools; // jwt keygen / sign / decode
