@@ -17,6 +17,7 @@
 //! left untouched.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
@@ -24,8 +25,7 @@ use std::time::Duration;
 
 use postgres::error::SqlState;
 use postgres::types::{IsNull, ToSql, Type};
-use postgres::{Client, NoTls};
-use r2d2_postgres::PostgresConnectionManager;
+use postgres::{Client, NoTls, Statement};
 
 use super::migrations::{PG_META, STEPS};
 use super::sql::{args, dollar_placeholders, Arg, Row, Val};
@@ -36,7 +36,52 @@ const MIGRATION_LOCK: i64 = APPLICATION_ID as i64;
 /// How long connecting may take before the command fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-type Manager = PostgresConnectionManager<NoTls>;
+/// A connection with the statements it has prepared (a statement is prepared once per
+/// connection: later runs skip PostgreSQL's parse and describe round trip).
+pub(crate) struct PgClient {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+impl PgClient {
+    fn new(client: Client) -> PgClient {
+        PgClient {
+            client,
+            statements: HashMap::new(),
+        }
+    }
+
+    fn statement(&mut self, sql: &str) -> std::result::Result<Statement, postgres::Error> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql)?;
+        self.statements.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+/// The server's pool: connections made from the parsed URL, checked before each use.
+struct Manager {
+    config: postgres::Config,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = PgClient;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> std::result::Result<PgClient, postgres::Error> {
+        self.config.connect(NoTls).map(PgClient::new)
+    }
+
+    fn is_valid(&self, c: &mut PgClient) -> std::result::Result<(), postgres::Error> {
+        c.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, c: &mut PgClient) -> bool {
+        c.client.is_closed()
+    }
+}
 
 /// A PostgreSQL database named by a `postgresql://` URL.
 #[derive(Clone)]
@@ -149,20 +194,22 @@ impl Database {
                 .config
                 .connect(NoTls)
                 .map_err(|e| self.connect_error(describe(&e)))?;
-            return Ok(Client_::Own(client));
+            return Ok(Client_::Own(PgClient::new(client)));
         };
         let pool = self.pool.get_or_init(|| {
             r2d2::Pool::builder()
                 .max_size(size)
                 .min_idle(Some(0))
                 .connection_timeout(CONNECT_TIMEOUT)
-                .build_unchecked(Manager::new(self.config.clone(), NoTls))
+                .build_unchecked(Manager {
+                    config: self.config.clone(),
+                })
         });
         match pool.get() {
             Ok(c) => Ok(Client_::Pooled(c)),
             // The pool only says it timed out: one direct attempt tells why.
             Err(e) => match self.config.connect(NoTls) {
-                Ok(client) => Ok(Client_::Own(client)),
+                Ok(client) => Ok(Client_::Own(PgClient::new(client))),
                 Err(direct) => Err(self.connect_error(format!("{} ({e})", describe(&direct)))),
             },
         }
@@ -170,12 +217,12 @@ impl Database {
 }
 
 enum Client_ {
-    Own(Client),
+    Own(PgClient),
     Pooled(r2d2::PooledConnection<Manager>),
 }
 
 impl Client_ {
-    fn get(&mut self) -> &mut Client {
+    fn get(&mut self) -> &mut PgClient {
         match self {
             Client_::Own(c) => c,
             Client_::Pooled(c) => c,
@@ -291,11 +338,10 @@ impl Conn {
         let sql = dollar_placeholders(sql);
         let params: Vec<&(dyn ToSql + Sync)> =
             args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-        let rows = self
-            .client
-            .borrow_mut()
-            .get()
-            .query(sql.as_str(), &params)?;
+        let mut c = self.client.borrow_mut();
+        let c = c.get();
+        let st = c.statement(&sql)?;
+        let rows = c.client.query(&st, &params)?;
         rows.iter()
             .map(|r| {
                 (0..r.len())
@@ -310,12 +356,13 @@ impl Conn {
         let sql = dollar_placeholders(sql);
         let params: Vec<&(dyn ToSql + Sync)> =
             args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-        let n = self
-            .client
-            .borrow_mut()
-            .get()
-            .execute(sql.as_str(), &params)
-            .map_err(|e| self.error(e))?;
+        let n = {
+            let mut c = self.client.borrow_mut();
+            let c = c.get();
+            c.statement(&sql)
+                .and_then(|st| c.client.execute(&st, &params))
+        }
+        .map_err(|e| self.error(e))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
@@ -327,12 +374,34 @@ impl Conn {
         self.client
             .borrow_mut()
             .get()
+            .client
             .batch_execute(sql)
             .map_err(|e| self.error(e))
     }
 
     pub(crate) fn commit(&self) -> Result<()> {
         self.batch("COMMIT")
+    }
+
+    /// Begins the `SERIALIZABLE` transaction and reads, in the same round trip, the database's
+    /// time and the state's owner and version: `None` when `jwtvault_meta` has no row.
+    fn begin(&self) -> std::result::Result<Option<(f64, i64, i64)>, postgres::Error> {
+        let msgs = self.client.borrow_mut().get().client.simple_query(
+            "BEGIN ISOLATION LEVEL SERIALIZABLE; \
+             SELECT extract(epoch FROM now())::float8, application_id, schema_version \
+             FROM jwtvault_meta",
+        )?;
+        let parse = |r: &postgres::SimpleQueryRow| -> Option<(f64, i64, i64)> {
+            Some((
+                r.get(0)?.parse().ok()?,
+                r.get(1)?.parse().ok()?,
+                r.get(2)?.parse().ok()?,
+            ))
+        };
+        Ok(msgs.iter().find_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => parse(r),
+            _ => None,
+        }))
     }
 
     pub(crate) fn conflicted(&self) -> bool {
@@ -362,23 +431,14 @@ pub(crate) fn open(db: &Database, seed: &dyn Fn(&Store) -> Result<()>) -> Result
     })));
     let c = pg(&store);
     for _ in 0..2 {
-        c.batch("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
-        let found = c.raw_query(
-            "SELECT extract(epoch FROM now())::float8, application_id, schema_version \
-             FROM jwtvault_meta",
-            &[],
-        );
-        match found {
-            Ok(rows) => {
-                if let Some(r) = rows.first() {
-                    if r.int(1)? == i64::from(APPLICATION_ID)
-                        && r.int(2)? == i64::from(SCHEMA_VERSION)
-                    {
-                        c.clock.set(r.real(0)?);
-                        return Ok(store);
-                    }
-                }
+        match c.begin() {
+            Ok(Some((clock, app, version)))
+                if app == i64::from(APPLICATION_ID) && version == i64::from(SCHEMA_VERSION) =>
+            {
+                c.clock.set(clock);
+                return Ok(store);
             }
+            Ok(_) => {}
             Err(e) if e.code() == Some(&SqlState::UNDEFINED_TABLE) => {}
             Err(e) => return Err(c.error(e)),
         }
