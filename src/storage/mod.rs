@@ -29,6 +29,8 @@ use serde::Serialize;
 
 use sql::{args, Arg, Row};
 
+pub use sqlite::WalSync;
+
 /// `PRAGMA application_id` of a jwtvault state file ("JWTV"); `jwtvault_meta.application_id`
 /// on PostgreSQL.
 pub const APPLICATION_ID: i32 = 0x4a57_5456;
@@ -62,6 +64,9 @@ pub enum StoreError {
     Conflict(String),
     /// A stored record could not be decoded.
     Corrupt(String),
+    /// A reader connection of the server was asked to write: the request must run on the
+    /// writer (the server does so; nobody else opens readers).
+    ReadOnly,
 }
 
 impl std::fmt::Display for StoreError {
@@ -114,6 +119,11 @@ impl std::fmt::Display for StoreError {
                  try again ({detail})"
             ),
             StoreError::Corrupt(detail) => write!(f, "state file holds a damaged record: {detail}"),
+            StoreError::ReadOnly => write!(
+                f,
+                "state file error: a write was tried on a read-only connection (expected the \
+                 request to be run on the writer)"
+            ),
         }
     }
 }
@@ -268,7 +278,8 @@ pub(crate) enum Engine {
 /// An open state with its transaction.
 pub struct Store {
     engine: Engine,
-    done: bool,
+    /// Whether a transaction may be open (dropping the store rolls it back).
+    in_txn: bool,
 }
 
 fn decode<T: DeserializeOwned>(what: &str, json: &str) -> Result<T> {
@@ -283,7 +294,7 @@ impl Store {
     pub(crate) fn new(engine: Engine) -> Store {
         Store {
             engine,
-            done: false,
+            in_txn: false,
         }
     }
 
@@ -295,6 +306,101 @@ impl Store {
 
     pub(crate) fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    pub(crate) fn engine_mut(&mut self) -> &mut Engine {
+        &mut self.engine
+    }
+
+    /// The server's writer on a SQLite file (see `backend::pooled`): [`Store::open`], its first
+    /// transaction committed, the connection kept for [`Store::begin`] /
+    /// [`Store::commit_batch`]; its commits are made durable by [`WalSync`].
+    pub fn open_writer(path: &Path, seed: &dyn Fn(&Store) -> Result<()>) -> Result<Store> {
+        sqlite::open_writer(path, seed)
+    }
+
+    /// A reader of the server on a SQLite file the writer has opened: `query_only`, and every
+    /// statement that would write refused and remembered ([`Store::end_read`]).
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        sqlite::open_reader(path)
+    }
+
+    fn sqlite_only(&self, what: &str) -> StoreError {
+        StoreError::Postgres(format!(
+            "{what} is the SQLite server writer's; on PostgreSQL each request is its own \
+             transaction"
+        ))
+    }
+
+    /// Begins a write transaction (SQLite: `BEGIN IMMEDIATE`, the write lock taken now).
+    pub fn begin(&mut self) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(c) => c.begin()?,
+            Engine::Postgres(_) => return Err(self.sqlite_only("begin")),
+        }
+        self.in_txn = true;
+        Ok(())
+    }
+
+    /// Commits the open transaction and keeps the connection (the server's writer). A failed
+    /// commit rolls the transaction back: nothing of it is kept. The caller trims the WAL
+    /// afterwards ([`Store::trim`]), once it has answered what it committed.
+    pub fn commit_batch(&mut self) -> Result<()> {
+        let committed = match &self.engine {
+            Engine::Sqlite(c) => c.commit_batch(),
+            Engine::Postgres(_) => Err(self.sqlite_only("commit_batch")),
+        };
+        self.in_txn = false;
+        committed
+    }
+
+    /// After [`Store::commit_batch`]: the WAL started over in place once it holds more than the
+    /// connection's limit.
+    pub fn trim(&self) {
+        if let Engine::Sqlite(c) = &self.engine {
+            c.trim_wal();
+        }
+    }
+
+    /// The writer's last act: the WAL started over at the command line's size.
+    pub fn trim_for_close(&mut self) {
+        if let Engine::Sqlite(c) = &mut self.engine {
+            c.trim_for_close();
+        }
+    }
+
+    /// Rolls the open transaction back, if one is open.
+    pub fn rollback(&mut self) {
+        if self.in_txn {
+            match &self.engine {
+                Engine::Sqlite(c) => c.rollback(),
+                // Nothing to report if this fails: the transaction ends with the connection.
+                Engine::Postgres(c) => {
+                    let _ = c.batch("ROLLBACK");
+                }
+            }
+        }
+        self.in_txn = false;
+    }
+
+    /// A reader's: begins a read transaction (its snapshot is taken at the first read).
+    pub fn begin_read(&mut self) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(c) => c.run("BEGIN")?,
+            Engine::Postgres(_) => return Err(self.sqlite_only("begin_read")),
+        }
+        self.in_txn = true;
+        Ok(())
+    }
+
+    /// A reader's: ends the read transaction. Returns whether a statement that writes was
+    /// tried (and refused) since [`Store::begin_read`]: then what was read must not be used.
+    pub fn end_read(&mut self) -> bool {
+        self.rollback();
+        match &self.engine {
+            Engine::Sqlite(c) => c.take_write_tried(),
+            Engine::Postgres(_) => false,
+        }
     }
 
     /// SQLite's `PRAGMA integrity_check` (`ok` for a sound file); PostgreSQL has no such check.
@@ -372,7 +478,7 @@ impl Store {
                 "a statement of the transaction conflicted".into(),
             ));
         }
-        self.done = true;
+        self.in_txn = false;
         match &self.engine {
             Engine::Sqlite(c) => c.commit(),
             Engine::Postgres(c) => c.commit(),
@@ -934,21 +1040,57 @@ impl Store {
 
     /// Undoes everything since [`Store::savepoint`] and ends the savepoint.
     pub fn rollback_to_savepoint(&self) -> Result<()> {
-        self.batch("ROLLBACK TO SAVEPOINT request; RELEASE SAVEPOINT request")
+        self.batch("ROLLBACK TO SAVEPOINT request")?;
+        self.batch("RELEASE SAVEPOINT request")
     }
 
     /// Keeps everything since [`Store::savepoint`] and ends the savepoint.
     pub fn release_savepoint(&self) -> Result<()> {
         self.batch("RELEASE SAVEPOINT request")
     }
+
+    /// The server's writer: marks where one request of a batch begins, around the router's
+    /// own savepoint, so that a request whose handler panicked leaves nothing in the batch.
+    pub fn batch_savepoint(&self) -> Result<()> {
+        self.batch("SAVEPOINT batch_job")
+    }
+
+    /// Undoes everything since [`Store::batch_savepoint`] (inner savepoints included).
+    pub fn rollback_batch_savepoint(&self) -> Result<()> {
+        self.batch("ROLLBACK TO SAVEPOINT batch_job")?;
+        self.batch("RELEASE SAVEPOINT batch_job")
+    }
+
+    /// Keeps everything since [`Store::batch_savepoint`] and ends it.
+    pub fn release_batch_savepoint(&self) -> Result<()> {
+        self.batch("RELEASE SAVEPOINT batch_job")
+    }
+
+    /// The config row of a mount, as stored (JSON text), for a prepared write's check that
+    /// nothing changed.
+    pub fn config_json(&self, mount_accessor: &str) -> Result<Option<String>> {
+        self.query_row(
+            "SELECT json FROM jwt_config WHERE mount_accessor = ?1",
+            args![mount_accessor],
+        )?
+        .map(|r| r.text(0))
+        .transpose()
+    }
+
+    /// A role row, as stored (JSON text).
+    pub fn role_json(&self, mount_accessor: &str, name: &str) -> Result<Option<String>> {
+        self.query_row(
+            "SELECT json FROM jwt_roles WHERE mount_accessor = ?1 AND name = ?2",
+            args![mount_accessor, name],
+        )?
+        .map(|r| r.text(0))
+        .transpose()
+    }
 }
 
 impl Drop for Store {
     fn drop(&mut self) {
-        if !self.done {
-            // Nothing to report if this fails: the transaction ends with the connection anyway.
-            let _ = self.batch("ROLLBACK");
-        }
+        self.rollback();
     }
 }
 

@@ -424,11 +424,14 @@ fn pg(store: &Store) -> &Conn {
 /// transaction. `seed` runs once, in the transaction that creates the schema.
 pub(crate) fn open(db: &Database, seed: &dyn Fn(&Store) -> Result<()>) -> Result<Store> {
     let client = db.connect()?;
-    let store = Store::new(Engine::Postgres(Box::new(Conn {
+    let mut store = Store::new(Engine::Postgres(Box::new(Conn {
         client: RefCell::new(client),
         conflicted: Cell::new(false),
         clock: Cell::new(0.0),
     })));
+    // From here on a transaction may be open: dropping the store rolls it back, so that a
+    // pooled connection never goes back with one.
+    store.in_txn = true;
     let c = pg(&store);
     for _ in 0..2 {
         match c.begin() {

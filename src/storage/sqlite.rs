@@ -7,8 +7,8 @@
 
 use std::fs;
 use std::io::Read;
-use std::path::Path;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -35,6 +35,24 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 /// database, new WAL header) besides the commits' own: about 1.2 fsyncs per login. Fewer frames
 /// would mean more of those; more frames, a longer recovery read in every process.
 const WAL_RESTART_FRAMES: u32 = 80;
+/// The server's writer (one long-lived connection, committing batches of requests) starts the
+/// WAL over less often: a batch of logins leaves tens of frames, and each restart costs two
+/// fsyncs besides the commits' own (measured with benches/server.sh: 80 frames meant a restart
+/// every two to four batches, a third of the writer's time). While the server runs, no process
+/// recovers the WAL index (the server keeps it), so a longer WAL costs nothing; when it stops,
+/// the writer starts the WAL over at the command line's size ([`Store::trim_for_close`]).
+const SERVER_WAL_RESTART_FRAMES: u32 = 1000;
+/// The writer's `journal_size_limit`: above a cycle of [`SERVER_WAL_RESTART_FRAMES`] and the
+/// largest batch, so that the WAL file is not cut back at every restart.
+const SERVER_WAL_FILE_LIMIT: i64 = 8 << 20;
+/// The page cache of the server's long-lived connections (negative: KiB, SQLite's convention).
+/// SQLite's default (2 MiB) holds a fraction of a busy state's token indexes, whose inserts
+/// land on random pages: the writer then spent much of its time reading pages back from the
+/// operating system (measured with perf under benches/server.sh).
+const SERVER_WRITER_CACHE_KIB: i64 = -65536;
+const SERVER_READER_CACHE_KIB: i64 = -8192;
+/// Statements kept compiled per connection (every statement of the store fits).
+const STATEMENT_CACHE: usize = 256;
 /// If restarting kept failing (other processes always busy), a commit waits for its turn.
 const WAL_FORCE_FRAMES: u32 = 16 << 10;
 /// How long a commit waits for other processes to let it restart the WAL before giving up and
@@ -47,7 +65,12 @@ const WAL_FILE_LIMIT: i64 = 1 << 20;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Sqlite(e.to_string())
+        match e.sqlite_error_code() {
+            // `query_only` refused a write, or the reader's authorizer did (see `deny_writes`).
+            Some(rusqlite::ErrorCode::ReadOnly)
+            | Some(rusqlite::ErrorCode::AuthorizationForStatementDenied) => StoreError::ReadOnly,
+            _ => StoreError::Sqlite(e.to_string()),
+        }
     }
 }
 
@@ -82,6 +105,14 @@ pub(crate) struct Conn {
     /// Frames in the WAL after this connection's last commit, set by [`wal_hook`]. Declared
     /// after `conn`, so it outlives the connection that points at it.
     wal_frames: Box<AtomicU32>,
+    /// A reader's: set by [`deny_writes`] when a statement that writes is refused. Declared
+    /// after `conn`, so it outlives the connection that points at it.
+    write_tried: Option<Box<AtomicBool>>,
+    /// The WAL starts over once a commit leaves more frames than this.
+    restart_frames: u32,
+    /// `PRAGMA synchronous` of this connection: `FULL` (a commit is durable when it returns),
+    /// or `NORMAL` for the server's writer, whose commits [`WalSync`] makes durable.
+    synchronous: &'static str,
 }
 
 impl Conn {
@@ -105,8 +136,12 @@ impl Conn {
         Ok(out)
     }
 
+    /// One statement without arguments (compiled once), or several (`;`-separated).
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
-        Ok(self.conn.execute_batch(sql)?)
+        if sql.contains(';') {
+            return Ok(self.conn.execute_batch(sql)?);
+        }
+        self.run(sql)
     }
 
     /// The connection itself (tests and the file's own checks).
@@ -666,44 +701,83 @@ mod vfs {
 pub(crate) fn open(path: &Path, seed: &dyn Fn(&Store) -> Result<()>) -> Result<Store> {
     create_file(path)?;
     let initialised = check_header(path)?;
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = match vfs::name() {
-        Some(name) => Connection::open_with_flags_and_vfs(path, flags, name)?,
-        None => Connection::open_with_flags(path, flags)?,
-    };
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    // Checkpointing on close would fsync the database at the end of every command; the WAL's
-    // own commit fsync is what makes a command durable, and `trim_wal` keeps it bounded.
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-        true,
-    )?;
+    let conn = Conn::connect(path)?;
     if !initialised {
         // A brand-new file: nothing can be lost by switching it to WAL now.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.conn.pragma_update(None, "journal_mode", "WAL")?;
     }
-    // FULL: the WAL is fsynced at every commit, so a command that printed its result has it
-    // on disk (contract §2); see WAL_RESTART_FRAMES for why checkpoints are ours.
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "journal_size_limit", WAL_FILE_LIMIT)?;
-    conn.pragma_update(None, "foreign_keys", "OFF")?;
-    let wal_frames = Box::new(AtomicU32::new(0));
-    // SAFETY: the handle is this open connection's; the hook's argument is the boxed counter,
-    // which the Store drops only after the connection (field order). Registering the hook
-    // also removes SQLite's automatic checkpoint (it is the same slot), as intended.
-    unsafe {
-        rusqlite::ffi::sqlite3_wal_hook(
-            conn.handle(),
-            Some(wal_hook),
-            &*wal_frames as *const AtomicU32 as *mut std::ffi::c_void,
-        );
+    let mut store = Store::new(Engine::Sqlite(conn));
+    store.begin()?;
+    check_schema(&store, path, seed)?;
+    Ok(store)
+}
+
+/// The server's writer: [`open`], its first transaction committed, the connection kept for
+/// [`Store::begin`] / [`Store::commit_batch`].
+///
+/// Its commits are written to the WAL but not fsynced (`synchronous=NORMAL`, which in WAL mode
+/// still syncs around every checkpoint and keeps the file consistent whatever is cut short):
+/// the caller makes them durable with [`WalSync::sync`] before it answers for them, on another
+/// thread, while this one goes on with the next transaction.
+pub(crate) fn open_writer(path: &Path, seed: &dyn Fn(&Store) -> Result<()>) -> Result<Store> {
+    let mut store = open(path, seed)?;
+    {
+        let c = sqlite_mut(&mut store);
+        c.restart_frames = SERVER_WAL_RESTART_FRAMES;
+        c.conn
+            .pragma_update(None, "journal_size_limit", SERVER_WAL_FILE_LIMIT)?;
     }
-    let store = Store::new(Engine::Sqlite(Conn { conn, wal_frames }));
+    store.commit_batch()?;
+    store.trim();
+    let c = sqlite_mut(&mut store);
+    c.conn.pragma_update(None, "synchronous", "NORMAL")?;
+    c.synchronous = "NORMAL";
+    c.conn
+        .pragma_update(None, "cache_size", SERVER_WRITER_CACHE_KIB)?;
+    Ok(store)
+}
+
+/// A reader of the server: a connection to a state file the writer has opened (and so checked
+/// and migrated), with `query_only` set and an authorizer that refuses every statement that
+/// would write, remembering that one was tried ([`Store::end_read`]).
+pub(crate) fn open_reader(path: &Path) -> Result<Store> {
+    let mut conn = Conn::connect(path)?;
+    conn.conn.pragma_update(None, "query_only", true)?;
+    conn.conn
+        .pragma_update(None, "cache_size", SERVER_READER_CACHE_KIB)?;
+    let tried = Box::new(AtomicBool::new(false));
+    // SAFETY: the handle is this open connection's; the callback's argument is the boxed flag,
+    // which the Conn drops only after the connection (field order).
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_set_authorizer(
+            conn.conn.handle(),
+            Some(deny_writes),
+            &*tried as *const AtomicBool as *mut std::ffi::c_void,
+        )
+    };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(StoreError::Sqlite(format!(
+            "could not install the read-only authorizer (SQLite code {rc})"
+        )));
+    }
+    conn.write_tried = Some(tried);
+    Ok(Store::new(Engine::Sqlite(conn)))
+}
+
+fn sqlite_mut(store: &mut Store) -> &mut Conn {
+    match store.engine_mut() {
+        Engine::Sqlite(c) => c,
+        Engine::Postgres(_) => unreachable!("a SQLite store"),
+    }
+}
+
+/// Checks (under the write lock of the open transaction) that the file is ours and not newer
+/// than this build, and brings its schema up to date.
+fn check_schema(store: &Store, path: &Path, seed: &dyn Fn(&Store) -> Result<()>) -> Result<()> {
     let Engine::Sqlite(c) = store.engine() else {
-        unreachable!("made just above")
+        unreachable!("a SQLite store")
     };
     let conn = &c.conn;
-    conn.execute_batch("BEGIN IMMEDIATE")?;
     // Re-read under the lock: another process may have initialised the file meanwhile.
     let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
     let version: i32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -733,16 +807,115 @@ pub(crate) fn open(path: &Path, seed: &dyn Fn(&Store) -> Result<()>) -> Result<S
         conn.execute_batch(step.sqlite)?;
         conn.pragma_update(None, "user_version", v as i32 + 1)?;
         if v == 0 {
-            seed(&store)?;
+            seed(store)?;
         }
     }
-    Ok(store)
+    Ok(())
+}
+
+impl Conn {
+    /// One connection with jwtvault's settings and no transaction.
+    fn connect(path: &Path) -> Result<Conn> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = match vfs::name() {
+            Some(name) => Connection::open_with_flags_and_vfs(path, flags, name)?,
+            None => Connection::open_with_flags(path, flags)?,
+        };
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Checkpointing on close would fsync the database at the end of every command; the
+        // WAL's own commit fsync is what makes a command durable, and `trim_wal` keeps it
+        // bounded.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )?;
+        // FULL: the WAL is fsynced at every commit, so a command that printed its result has it
+        // on disk (contract §2); see WAL_RESTART_FRAMES for why checkpoints are ours.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "journal_size_limit", WAL_FILE_LIMIT)?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let wal_frames = Box::new(AtomicU32::new(0));
+        // SAFETY: the handle is this open connection's; the hook's argument is the boxed
+        // counter, which the Conn drops only after the connection (field order). Registering
+        // the hook also removes SQLite's automatic checkpoint (it is the same slot), as
+        // intended.
+        unsafe {
+            rusqlite::ffi::sqlite3_wal_hook(
+                conn.handle(),
+                Some(wal_hook),
+                &*wal_frames as *const AtomicU32 as *mut std::ffi::c_void,
+            );
+        }
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(Conn {
+            conn,
+            wal_frames,
+            write_tried: None,
+            restart_frames: WAL_RESTART_FRAMES,
+            synchronous: "FULL",
+        })
+    }
+
+    /// One statement that returns no rows (transaction control), compiled once.
+    pub(crate) fn run(&self, sql: &str) -> Result<()> {
+        self.conn.prepare_cached(sql)?.execute([])?;
+        Ok(())
+    }
+
+    /// Begins a write transaction (`BEGIN IMMEDIATE`: the write lock is taken now, waiting for
+    /// other processes at most [`BUSY_TIMEOUT`]).
+    pub(crate) fn begin(&self) -> Result<()> {
+        self.run("BEGIN IMMEDIATE")
+    }
+
+    /// Commits the open transaction and keeps the connection; a failed commit rolls back.
+    pub(crate) fn commit_batch(&self) -> Result<()> {
+        let committed = self.run("COMMIT");
+        if committed.is_err() && !self.conn.is_autocommit() {
+            let _ = self.run("ROLLBACK");
+        }
+        committed
+    }
+
+    /// The writer's last act: the WAL started over at the command line's size, so that the
+    /// next process recovers few frames (as after any command).
+    pub(crate) fn trim_for_close(&mut self) {
+        self.restart_frames = WAL_RESTART_FRAMES;
+        let _ = self
+            .conn
+            .pragma_update(None, "journal_size_limit", WAL_FILE_LIMIT);
+        let frames: Option<i64> = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .ok();
+        if let Some(frames) = frames {
+            self.wal_frames
+                .store(u32::try_from(frames).unwrap_or(u32::MAX), Ordering::Relaxed);
+        }
+        self.trim_wal();
+    }
+
+    /// Rolls the open transaction back, if one is open.
+    pub(crate) fn rollback(&self) {
+        if !self.conn.is_autocommit() {
+            // Nothing to report if this fails: the transaction ends with the connection anyway.
+            let _ = self.run("ROLLBACK");
+        }
+    }
+
+    /// A reader's: whether a statement that writes was tried (and refused) since the flag was
+    /// last read.
+    pub(crate) fn take_write_tried(&self) -> bool {
+        self.write_tried
+            .as_ref()
+            .is_some_and(|t| t.swap(false, Ordering::Relaxed))
+    }
 }
 
 impl Conn {
     /// Commits the command's transaction (durably: the WAL is fsynced before this returns).
     pub(crate) fn commit(&self) -> Result<()> {
-        self.conn.execute_batch("COMMIT")?;
+        self.run("COMMIT")?;
         self.trim_wal();
         Ok(())
     }
@@ -751,9 +924,9 @@ impl Conn {
     /// starts it over. The command's changes are already durable, so nothing here may fail the
     /// command: when other processes hold the file the attempt is abandoned and a later command
     /// does it.
-    fn trim_wal(&self) {
+    pub(crate) fn trim_wal(&self) {
         let frames = self.wal_frames.load(Ordering::Relaxed);
-        if frames <= WAL_RESTART_FRAMES {
+        if frames <= self.restart_frames {
             return;
         }
         let wait = if frames > WAL_FORCE_FRAMES {
@@ -793,8 +966,103 @@ impl Conn {
         if rewrite.is_err() {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn
+            .pragma_update(None, "synchronous", self.synchronous)?;
         rewrite.map_err(StoreError::from)
+    }
+}
+
+/// A reader's authorizer: every statement that would change the database (or its schema, or
+/// set a pragma) is refused when it is prepared, and the attempt is recorded in the reader's
+/// flag. Reading, savepoints and transactions pass.
+unsafe extern "C" fn deny_writes(
+    tried: *mut std::ffi::c_void,
+    action: std::ffi::c_int,
+    _arg1: *const std::ffi::c_char,
+    arg2: *const std::ffi::c_char,
+    _db: *const std::ffi::c_char,
+    _trigger: *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    use rusqlite::ffi;
+    let writes = match action {
+        ffi::SQLITE_SELECT
+        | ffi::SQLITE_READ
+        | ffi::SQLITE_FUNCTION
+        | ffi::SQLITE_TRANSACTION
+        | ffi::SQLITE_SAVEPOINT
+        | ffi::SQLITE_RECURSIVE => false,
+        // `PRAGMA name` reads; `PRAGMA name = value` (arg2 set) may write.
+        ffi::SQLITE_PRAGMA => !arg2.is_null(),
+        _ => true,
+    };
+    if !writes {
+        return ffi::SQLITE_OK;
+    }
+    // SAFETY: registered in `open_reader` with the Conn's boxed flag, which outlives the
+    // connection.
+    let tried = unsafe { &*(tried as *const AtomicBool) };
+    tried.store(true, Ordering::Relaxed);
+    ffi::SQLITE_DENY
+}
+
+// ---- the server writer's commits made durable ------------------------------------------------
+
+/// Makes what the server's writer committed durable ([`open_writer`]): `fdatasync` of the
+/// state's WAL, as SQLite's own commit does with `synchronous=FULL`, from another thread.
+/// Every commit that returned before [`WalSync::sync`] was called is durable when it returns.
+pub struct WalSync {
+    state: PathBuf,
+    wal: PathBuf,
+    /// The WAL file as last opened (it is reopened if it was replaced).
+    file: Option<fs::File>,
+}
+
+impl WalSync {
+    pub fn new(state: &Path) -> WalSync {
+        let mut wal = state.as_os_str().to_owned();
+        wal.push("-wal");
+        WalSync {
+            state: state.to_path_buf(),
+            wal: PathBuf::from(wal),
+            file: None,
+        }
+    }
+
+    /// `fdatasync` of the WAL. If there is no WAL file (another SQLite client removed it after
+    /// copying it into the database), the database file is synced instead.
+    pub fn sync(&mut self) -> Result<()> {
+        let current = match fs::metadata(&self.wal) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io_err(&self.wal, "cannot inspect", e)),
+        };
+        let Some(current) = current else {
+            self.file = None;
+            let db =
+                fs::File::open(&self.state).map_err(|e| io_err(&self.state, "cannot open", e))?;
+            return db
+                .sync_data()
+                .map_err(|e| io_err(&self.state, "cannot sync", e));
+        };
+        let same = match &self.file {
+            Some(f) => f.metadata().is_ok_and(|m| same_file(&m, &current)),
+            None => false,
+        };
+        if !same {
+            self.file = Some(
+                fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(&self.wal)
+                    .map_err(|e| io_err(&self.wal, "cannot open", e))?,
+            );
+        }
+        match &self.file {
+            Some(f) => f
+                .sync_data()
+                .map_err(|e| io_err(&self.wal, "cannot sync", e)),
+            None => Ok(()),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::*;
 use crate::storage::migrations::SCHEMA_V1;
-use crate::storage::TokenKeys;
+use crate::storage::{TokenKeys, WalSync};
 
 fn conn(s: &Store) -> &Connection {
     match s.engine() {
@@ -238,4 +238,37 @@ fn a_failed_migration_leaves_the_version_1_state_as_it_was() {
         )
         .unwrap();
     assert_eq!((v, tables), (1, 0));
+}
+
+#[test]
+fn a_reader_refuses_writes_and_says_one_was_tried_the_writer_keeps_its_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut writer = Store::open_writer(&path, &no_seed).unwrap();
+    let mut reader = Store::open_reader(&path).unwrap();
+    writer.begin().unwrap();
+    writer.put_policy("a", "x").unwrap();
+    writer.commit_batch().unwrap();
+    reader.begin_read().unwrap();
+    assert_eq!(reader.get_policy("a").unwrap().as_deref(), Some("x"));
+    assert!(matches!(
+        reader.put_policy("b", "y"),
+        Err(StoreError::ReadOnly)
+    ));
+    assert!(reader.end_read());
+    reader.begin_read().unwrap();
+    assert_eq!(reader.get_policy("b").unwrap(), None);
+    assert!(!reader.end_read());
+    // A batch savepoint rolled back leaves nothing of its job.
+    writer.begin().unwrap();
+    writer.batch_savepoint().unwrap();
+    writer.put_policy("c", "z").unwrap();
+    writer.rollback_batch_savepoint().unwrap();
+    writer.commit_batch().unwrap();
+    writer.trim_for_close();
+    let s = Store::open(&path, &no_seed).unwrap();
+    assert_eq!(s.list_policies().unwrap(), ["a"]);
+    assert_eq!(s.config_json("m").unwrap(), None);
+    let mut sync = WalSync::new(&path);
+    sync.sync().unwrap();
 }
