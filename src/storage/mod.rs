@@ -197,6 +197,14 @@ impl Storage {
         ))
     }
 
+    /// The state file, when the storage is SQLite.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Storage::Sqlite(p) => Some(p),
+            Storage::Postgres(_) => None,
+        }
+    }
+
     /// The storage as a URL (a PostgreSQL password left out).
     pub fn url(&self) -> String {
         match self {

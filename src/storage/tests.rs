@@ -367,3 +367,17 @@ fn postgres_connection_errors_name_the_database_without_its_password() {
     assert!(err.contains("password authentication failed"), "{err}");
     assert!(!err.contains("wrong-password"), "{err}");
 }
+
+#[test]
+fn storage_urls_name_a_file_or_a_database() {
+    let st = Storage::parse("sqlite:dir/s.db", None).unwrap();
+    assert_eq!(st.file(), Some(Path::new("dir/s.db")));
+    assert_eq!(st.url(), "sqlite:dir/s.db");
+    let st = Storage::parse("postgresql://u:pw@127.0.0.1:5/jv", None).unwrap();
+    assert_eq!(st.file(), None);
+    assert_eq!(st.url(), "postgresql://u@127.0.0.1:5/jv");
+    assert_eq!(
+        Storage::parse("sqlite:", None).unwrap_err(),
+        "-storage=sqlite:PATH needs a path after sqlite:"
+    );
+}
