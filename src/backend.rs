@@ -1,10 +1,16 @@
 //! The one seam between who asks and who answers: a [`Request`] in, a [`Response`] out.
 //!
-//! The command line talks to a [`Backend`]; so will the HTTP server. [`LocalBackend`] answers
+//! The command line talks to a [`Backend`]; so does the HTTP server. [`LocalBackend`] answers
 //! from the state file: one transaction per request through the router, with any network fetch
 //! a handler needs run outside the transaction (a slow issuer never holds the write lock).
+//! [`PooledBackend`] is the server's: the same router, on read-only connections where a
+//! request only reads, and on one writer thread that commits concurrent requests together.
 
+mod pooled;
+
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 
 use crate::store::Storage;
 
@@ -13,6 +19,8 @@ use crate::keycache::{self, Fetched};
 use crate::paths::{self, mounts, Answer, Ctx, Outcome};
 use crate::seal::KeyFile;
 use crate::store::{Store, StoreError};
+
+pub use pooled::PooledBackend;
 
 /// Why a request got no response from the backend.
 #[derive(Debug)]
@@ -37,7 +45,27 @@ impl From<ApiError> for Failure {
 
 /// Answers requests.
 pub trait Backend {
+    /// The whole request, on the calling thread (which may block for it).
     fn handle(&self, req: &Request) -> Result<Response, Failure>;
+
+    /// For a server's async threads: whatever of the request can run at once without
+    /// blocking, and the rest as a future or as work for a blocking thread. By default
+    /// nothing runs here: [`Started::Blocking`].
+    fn start(&self, _req: &Request) -> Started {
+        Started::Blocking
+    }
+}
+
+/// How far [`Backend::start`] got (returned once per request and matched at once: boxing the
+/// response would cost an allocation per request for nothing).
+#[allow(clippy::large_enum_variant)]
+pub enum Started {
+    /// Answered.
+    Done(Result<Response, Failure>),
+    /// Waiting (for a commit, or a fetch): the future answers.
+    Waiting(Pin<Box<dyn Future<Output = Result<Response, Failure>> + Send>>),
+    /// Nothing ran: call [`Backend::handle`] on a thread that may block.
+    Blocking,
 }
 
 /// The state file, opened per request.
@@ -52,7 +80,7 @@ pub struct LocalBackend {
 }
 
 /// Seeds a new state file: the `token/` mount and the `default` policy.
-fn seed(store: &Store) -> Result<(), StoreError> {
+pub(crate) fn seed(store: &Store) -> Result<(), StoreError> {
     store.insert_mount(&mounts::token_mount())?;
     store.put_policy("default", crate::acl::DEFAULT_POLICY)?;
     Ok(())
@@ -113,7 +141,7 @@ impl LocalBackend {
             explain: req.explain,
             seal: self.seal.clone(),
         };
-        let answer = paths::route(&store, &ctx, req, fetched);
+        let answer = paths::route_through(&store, &ctx, req, fetched);
         store.commit()?;
         Ok(answer)
     }
@@ -130,21 +158,29 @@ impl Backend for LocalBackend {
             let fetched = keycache::run_plan(plan, &|| self.open(), &Ctx::now_secs)?;
             answer = self.once(req, Some(&fetched))?;
         }
-        let explain = answer.trace;
-        match answer.result {
-            Ok(Outcome::Done(mut resp)) => {
-                // Vault gives every request a fresh id and prints it in the JSON envelope.
-                resp.request_id = crate::ids::uuid();
-                resp.explain = explain;
-                Ok(resp)
-            }
-            Ok(Outcome::NeedsFetch(_)) => Err(Failure::Api(ApiError::internal(
-                "the request asked for a second fetch after its documents were fetched",
-            ))),
-            Err(mut e) => {
-                e.explain = explain;
-                Err(Failure::Api(e))
-            }
+        respond(answer)
+    }
+}
+
+/// The response of a request's last answer (after its fetch, if it asked for one).
+fn respond(answer: Answer) -> Result<Response, Failure> {
+    let explain = answer.trace;
+    match answer.result {
+        Ok(Outcome::Done(mut resp)) => {
+            // Vault gives every request a fresh id and prints it in the JSON envelope.
+            resp.request_id = crate::ids::uuid();
+            resp.explain = explain;
+            Ok(resp)
+        }
+        Ok(Outcome::NeedsFetch(_)) => Err(Failure::Api(ApiError::internal(
+            "the request asked for a second fetch after its documents were fetched",
+        ))),
+        Ok(Outcome::Write(_)) => Err(Failure::Api(ApiError::internal(
+            "the request's prepared write was left unrun",
+        ))),
+        Err(mut e) => {
+            e.explain = explain;
+            Err(Failure::Api(e))
         }
     }
 }

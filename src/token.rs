@@ -210,6 +210,24 @@ fn effective_type(mount_type: &str, role_type: &str) -> &'static str {
 
 /// Issues and stores a token for a successful login.
 pub fn issue(store: &Store, req: IssueRequest<'_>) -> Result<Issued, ApiError> {
+    let entity_id = req.entity_id.clone();
+    let identity_policies = req.identity_policies.clone();
+    let now = req.now;
+    prepare(req)?.store(store, entity_id, identity_policies, now)
+}
+
+/// A login's token, made ready before the write: its value and accessor drawn, its policies,
+/// type and TTL decided. [`Prepared::store`] adds the identity and the times and stores it.
+pub struct Prepared {
+    raw: String,
+    entry: TokenEntry,
+    ttl: i64,
+    warnings: Vec<String>,
+}
+
+/// Everything of [`issue`] that needs no state file: `req.entity_id`, `req.identity_policies`
+/// and `req.now` are not used (see [`Prepared::store`]).
+pub fn prepare(req: IssueRequest<'_>) -> Result<Prepared, ApiError> {
     let token_policies = sanitize_policies(req.policies, !req.no_default_policy);
     if token_policies.iter().any(|p| p == "root") {
         return Err(ApiError::bad_request(
@@ -225,35 +243,18 @@ pub fn issue(store: &Store, req: IssueRequest<'_>) -> Result<Issued, ApiError> {
         req.period,
     );
     let (raw, accessor) = new_token(kind);
-    let path = format!("auth/{}login", req.mount.path);
-    // A batch token carries its times in whole seconds (Vault encodes them as unix seconds), so
-    // its lookup shows `issue_time` and `expire_time` without fractions.
-    let now = if kind == "batch" {
-        req.now.floor()
-    } else {
-        req.now
-    };
     let entry = TokenEntry {
-        accessor: accessor.clone(),
+        accessor,
         token_type: kind.into(),
-        policies: token_policies.clone(),
-        path: path.clone(),
-        meta: req.metadata.clone(),
+        policies: token_policies,
+        path: format!("auth/{}login", req.mount.path),
+        meta: req.metadata,
         display_name: req.display_name,
         num_uses: if kind == "batch" { 0 } else { req.num_uses },
-        creation_time: now as i64,
         creation_ttl: ttl,
         explicit_max_ttl: req.explicit_max_ttl,
         period: req.period,
-        entity_id: req.entity_id.clone(),
         bound_cidrs: req.bound_cidrs.to_vec(),
-        issue_time: now,
-        expire_time: if ttl > 0 {
-            Some(now + ttl as f64)
-        } else {
-            None
-        },
-        last_renewal_time: None,
         renewable: kind == "service",
         max_ttl: if req.period > 0 {
             req.explicit_max_ttl
@@ -265,18 +266,53 @@ pub fn issue(store: &Store, req: IssueRequest<'_>) -> Result<Issued, ApiError> {
         role: req.role_name.into(),
         ..TokenEntry::default()
     };
-    let keys = TokenKeys {
-        hash: ids::sha256(raw.as_bytes()),
-        accessor: accessor.clone(),
-        path,
-        mount_accessor: req.mount.accessor.clone(),
-        entity_id: req.entity_id.clone(),
-    };
-    store.insert_token(&keys, &entry)?;
-    Ok(Issued {
-        auth: entry.auth(raw, req.identity_policies, ttl),
+    Ok(Prepared {
+        raw,
+        entry,
+        ttl,
         warnings,
     })
+}
+
+impl Prepared {
+    /// Stores the token for the entity the login established, issued at `now`.
+    pub fn store(
+        self,
+        store: &Store,
+        entity_id: String,
+        identity_policies: Vec<String>,
+        now: f64,
+    ) -> Result<Issued, ApiError> {
+        let Prepared {
+            raw,
+            mut entry,
+            ttl,
+            warnings,
+        } = self;
+        // A batch token carries its times in whole seconds (Vault encodes them as unix
+        // seconds), so its lookup shows `issue_time` and `expire_time` without fractions.
+        let now = if entry.token_type == "batch" {
+            now.floor()
+        } else {
+            now
+        };
+        entry.creation_time = now as i64;
+        entry.issue_time = now;
+        entry.expire_time = (ttl > 0).then_some(now + ttl as f64);
+        entry.entity_id = entity_id;
+        let keys = TokenKeys {
+            hash: ids::sha256(raw.as_bytes()),
+            accessor: entry.accessor.clone(),
+            path: entry.path.clone(),
+            mount_accessor: entry.mount_accessor.clone(),
+            entity_id: entry.entity_id.clone(),
+        };
+        store.insert_token(&keys, &entry)?;
+        Ok(Issued {
+            auth: entry.auth(raw, identity_policies, ttl),
+            warnings,
+        })
+    }
 }
 
 impl TokenEntry {

@@ -6,13 +6,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::backend::LocalBackend;
+use crate::backend::{LocalBackend, PooledBackend};
 use crate::cli;
 use crate::commands::Run;
 use crate::error::Error;
 use crate::paths::Ctx;
 use crate::secret::Secret;
 use crate::server::{self, root, Server, ServerError, SharedBackend, TlsFiles};
+use crate::storage::Storage;
 
 /// The address listened on when `-listen-address` is not given: loopback only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8200";
@@ -120,7 +121,18 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
         run.printer
             .stdout(&format!("Root Token: {}\n", token.expose()));
     }
-    let backend: SharedBackend = Arc::new(backend);
+    // The root token is committed by the command line's backend. On a SQLite file requests are
+    // served by the pooled one (readers and a group-commit writer); on PostgreSQL by that same
+    // backend, each request its own SERIALIZABLE transaction on a connection of its pool, run
+    // again whole when it conflicts.
+    let backend: SharedBackend = match &backend.storage {
+        Storage::Sqlite(state) => {
+            let (state, seal) = (state.clone(), backend.seal.clone());
+            drop(backend);
+            Arc::new(PooledBackend::open(state, run.offline, seal).map_err(Error::Store)?)
+        }
+        Storage::Postgres(_) => Arc::new(backend),
+    };
     server
         .serve(backend, &mut |line| run.printer.stderr(line))
         .map_err(|e| Error::Failed(e.to_string()))

@@ -5,6 +5,14 @@
 //! mount has a key URL, the handler claims one refetch ([`keycache::claim_refetch`]) and answers
 //! with it as a plan ([`Outcome::NeedsFetch`]): the command layer uses the network outside the
 //! state file's write lock, and calls the login again, once, with what the refetch did.
+//!
+//! A login that passes every check has written nothing yet: it answers with its write as a job
+//! ([`Outcome::Write`]) holding what it prepared (the identity from the claims, the token drawn
+//! from the CSPRNG with its policies and TTL). The job makes the entity, alias and group
+//! bookkeeping and stores the token; the command line runs it at once in the same transaction,
+//! the server on its writer, batched with other logins, after a check that the mount row, the
+//! config and the role are still the ones the login was checked against (else the whole login
+//! runs again there).
 
 use std::net::IpAddr;
 
@@ -15,11 +23,11 @@ use crate::claims::{self, AudienceRule, Expected, IdentityRules, LoginRules, Tra
 use crate::framework::{FieldData, FieldSchema, FieldType};
 use crate::keycache::{self, Claim, Fetched, KeySource, Plan};
 use crate::keys;
-use crate::paths::config::{self, Config};
+use crate::paths::config::Config;
 use crate::paths::identity;
-use crate::paths::role::{self, Role};
-use crate::paths::{Answer, Ctx, Outcome};
-use crate::store::{MountRow, Store};
+use crate::paths::role::Role;
+use crate::paths::{Answer, Ctx, Outcome, WriteJob};
+use crate::store::{MountRow, Store, StoreError};
 use crate::token::{self, IssueRequest};
 use crate::verify::{self, Alg, KeySet, Verified};
 
@@ -53,10 +61,92 @@ pub fn write(
     } else {
         Trace::quiet()
     };
-    let result = login(store, ctx, mount, body, fetched, &mut trace);
+    let result = match login(store, ctx, mount, body, fetched, &mut trace) {
+        Ok(Checked::Passed(prepared)) => {
+            let job = move |store: &Store, ctx: &Ctx| prepared.write(store, ctx, trace);
+            return Ok(Outcome::Write(WriteJob::new(job))).into();
+        }
+        Ok(Checked::NeedsFetch(plan)) => Ok(Outcome::NeedsFetch(plan)),
+        Err(e) => Err(e),
+    };
     Answer {
         result,
         trace: ctx.explain.then(|| trace.render()),
+    }
+}
+
+/// How far a login's checks went without failing.
+enum Checked {
+    /// Every check passed: what is left is the write.
+    Passed(Box<Prepared>),
+    /// The cached keys verified nothing: the keys must be fetched first (the login's refetch).
+    NeedsFetch(Plan),
+}
+
+/// A login that passed every check, ready to be written: what it was checked against (to see
+/// that it still holds when the write runs), the identity from the claims, and its token.
+struct Prepared {
+    mount: MountRow,
+    /// The config and role rows as stored when they were read.
+    config_json: String,
+    role_json: String,
+    role_name: String,
+    ident: claims::Identity,
+    /// The token, or Vault's refusal of its policies (reported after the identity
+    /// bookkeeping, where Vault core finds it).
+    token: Result<token::Prepared, ApiError>,
+}
+
+impl Prepared {
+    /// The write of a login (Vault core's entity and token bookkeeping), in the write
+    /// transaction, at its time. `None`: the mount, config or role changed since the login
+    /// was checked; it must run again from the start.
+    fn write(self, store: &Store, ctx: &Ctx, mut trace: Trace) -> Option<Answer> {
+        match self.unchanged(store) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(e) => return Some(Err(e).into()),
+        }
+        let result = self.issue(store, ctx, &mut trace).map(Outcome::Done);
+        Some(Answer {
+            result,
+            trace: ctx.explain.then(|| trace.render()),
+        })
+    }
+
+    fn unchanged(&self, store: &Store) -> Result<bool, ApiError> {
+        let acc = &self.mount.accessor;
+        Ok(
+            store.get_mount(&self.mount.path)?.as_ref() == Some(&self.mount)
+                && store.config_json(acc)?.as_deref() == Some(self.config_json.as_str())
+                && store.role_json(acc, &self.role_name)?.as_deref()
+                    == Some(self.role_json.as_str()),
+        )
+    }
+
+    /// §4.12–4.13: the identity the login establishes (`identity::on_login`), then the token
+    /// Vault core issues with the role's token settings.
+    fn issue(self, store: &Store, ctx: &Ctx, trace: &mut Trace) -> Result<Response, ApiError> {
+        let who = identity::on_login(
+            store,
+            &self.mount,
+            &self.ident.alias_name,
+            &self.ident.metadata,
+            &self.ident.groups,
+            ctx.now,
+        )?;
+        let issued = self
+            .token?
+            .store(store, who.entity_id, who.identity_policies, ctx.now)?;
+        trace.pass("token", || {
+            format!("issued with policies {:?}", issued.auth.policies)
+        });
+        Ok(Response {
+            auth: Some(issued.auth),
+            // OpenBao's login JSON has no `mount_type` member (HashiCorp Vault ≥1.14 adds one).
+            warnings: issued.warnings,
+            ..Response::default()
+        })
     }
 }
 
@@ -69,9 +159,9 @@ fn login(
     body: &Map<String, Value>,
     fetched: Option<&Fetched>,
     trace: &mut Trace,
-) -> Result<Outcome, ApiError> {
+) -> Result<Checked, ApiError> {
     let input = LoginInput::parse(body)?;
-    let cfg = load_config(store, mount, trace)?;
+    let (cfg, config_json) = load_config(store, mount, trace)?;
     let role = resolve_role(store, mount, &cfg, &input.role, trace)?;
     check_role_type(&role.role, trace)?;
     check_token(&input.jwt, trace)?;
@@ -79,19 +169,18 @@ fn login(
     check_bound_cidrs(&role.role, remote, trace)?;
     let verified = match verify_signature(store, ctx, mount, &cfg, &input.jwt, fetched, trace)? {
         Signature::Verified(v) => v,
-        Signature::NeedsFetch(plan) => return Ok(Outcome::NeedsFetch(plan)),
+        Signature::NeedsFetch(plan) => return Ok(Checked::NeedsFetch(plan)),
     };
     let ident = validate_claims(&cfg, &role, &verified, ctx.now, trace)?;
-    let who = identity::on_login(
-        store,
-        mount,
-        &ident.alias_name,
-        &ident.metadata,
-        &ident.groups,
-        ctx.now,
-    )?;
-    let resp = issue(store, ctx, mount, &role, ident, who, trace)?;
-    Ok(Outcome::Done(resp))
+    let token = prepare_token(mount, &role, &ident);
+    Ok(Checked::Passed(Box::new(Prepared {
+        mount: mount.clone(),
+        config_json,
+        role_json: role.json,
+        role_name: role.name,
+        ident,
+        token,
+    })))
 }
 
 /// The login's fields, converted in this order.
@@ -120,23 +209,34 @@ impl LoginInput {
     }
 }
 
-/// §4.1: the mount's config.
-fn load_config(store: &Store, mount: &MountRow, trace: &mut Trace) -> Result<Config, ApiError> {
-    let Some(cfg) = config::load(store, mount)? else {
+/// A stored record, decoded as the store decodes it.
+fn decode<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> Result<T, ApiError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")).into())
+}
+
+/// §4.1: the mount's config (as [`crate::paths::config::load`] reads it), and its row as stored.
+fn load_config(
+    store: &Store,
+    mount: &MountRow,
+    trace: &mut Trace,
+) -> Result<(Config, String), ApiError> {
+    let Some(json) = store.config_json(&mount.accessor)? else {
         return Err(fail(
             trace,
             "config",
             ApiError::bad_request("could not load configuration"),
         ));
     };
+    let cfg = decode("config", &json)?;
     trace.pass("config", || format!("mount {}", mount.path));
-    Ok(cfg)
+    Ok((cfg, json))
 }
 
-/// A role and the name it was found by.
+/// A role, the name it was found by, and its row as stored.
 struct NamedRole {
     name: String,
     role: Role,
+    json: String,
 }
 
 /// §4.2: the role named by the request (lower-cased), else the config's `default_role`.
@@ -160,7 +260,7 @@ fn resolve_role(
                 .with_hint("give role=NAME (or --role), or set default_role on the config"),
         ));
     }
-    let Some(role) = role::load(store, mount, &role_name)? else {
+    let Some(json) = store.role_json(&mount.accessor, &role_name)? else {
         let known = store.list_roles(&mount.accessor)?;
         let err = ApiError::bad_request(format!("role \"{role_name}\" could not be found"));
         let err = if known.is_empty() {
@@ -174,10 +274,12 @@ fn resolve_role(
         };
         return Err(fail(trace, "role", err));
     };
+    let role: Role = decode("role", &json)?;
     trace.pass("role", &role_name);
     Ok(NamedRole {
         name: role_name,
         role,
+        json,
     })
 }
 
@@ -353,17 +455,13 @@ fn validate_claims(
     })
 }
 
-/// §4.12–4.13: the token Vault core issues, with the role's token settings and the identity
-/// the login established (`identity::on_login`, called just before).
-fn issue(
-    store: &Store,
-    ctx: &Ctx,
+/// §4.12: the token Vault core will issue with the role's token settings: its value and
+/// accessor drawn, its policies, type and TTL decided (stored by [`Prepared::issue`]).
+fn prepare_token(
     mount: &MountRow,
     named: &NamedRole,
-    ident: claims::Identity,
-    who: identity::LoginIdentity,
-    trace: &mut Trace,
-) -> Result<Response, ApiError> {
+    ident: &claims::Identity,
+) -> Result<token::Prepared, ApiError> {
     let role = &named.role;
     let display_name = format!(
         "{}-{}",
@@ -372,35 +470,24 @@ fn issue(
     )
     .trim_end_matches('-')
     .to_string();
-    let issued = token::issue(
-        store,
-        IssueRequest {
-            mount,
-            role_name: &named.name,
-            policies: &role.token_policies,
-            no_default_policy: role.token_no_default_policy,
-            ttl: role.token_ttl,
-            max_ttl: role.token_max_ttl,
-            explicit_max_ttl: role.token_explicit_max_ttl,
-            period: role.token_period,
-            num_uses: role.token_num_uses,
-            token_type: &role.token_type,
-            bound_cidrs: &role.token_bound_cidrs,
-            display_name,
-            metadata: ident.metadata,
-            entity_id: who.entity_id,
-            identity_policies: who.identity_policies,
-            now: ctx.now,
-        },
-    )?;
-    trace.pass("token", || {
-        format!("issued with policies {:?}", issued.auth.policies)
-    });
-    Ok(Response {
-        auth: Some(issued.auth),
-        // OpenBao's login JSON has no `mount_type` member (HashiCorp Vault ≥1.14 adds one).
-        warnings: issued.warnings,
-        ..Response::default()
+    token::prepare(IssueRequest {
+        mount,
+        role_name: &named.name,
+        policies: &role.token_policies,
+        no_default_policy: role.token_no_default_policy,
+        ttl: role.token_ttl,
+        max_ttl: role.token_max_ttl,
+        explicit_max_ttl: role.token_explicit_max_ttl,
+        period: role.token_period,
+        num_uses: role.token_num_uses,
+        token_type: &role.token_type,
+        bound_cidrs: &role.token_bound_cidrs,
+        display_name,
+        metadata: ident.metadata.clone(),
+        // Set when the token is stored (`token::Prepared::store`).
+        entity_id: String::new(),
+        identity_policies: Vec::new(),
+        now: 0.0,
     })
 }
 

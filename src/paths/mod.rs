@@ -18,7 +18,7 @@ pub mod sys_leases;
 pub mod sys_mounts;
 pub mod sys_policy;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 pub mod token;
 
 use serde_json::{Map, Value};
@@ -74,6 +74,104 @@ pub enum Outcome {
     /// [`crate::keycache::claim_refetch`]), runs the plan with no transaction open, and calls
     /// the handler again, once, with what was fetched.
     NeedsFetch(Plan),
+    /// The handler has read and checked everything and wrote nothing; what is left to do is
+    /// this write, to be run by [`finish`] in a write transaction: at once in the same
+    /// transaction (the command line), or later on the server's writer, batched with others.
+    Write(WriteJob),
+}
+
+/// A write prepared by a handler (a login's identity bookkeeping and token insert), holding the
+/// values it was prepared with. Run on a transaction that may have seen other writes since,
+/// it first checks that what it was prepared against is unchanged; if not it answers `None`,
+/// and [`finish`] routes the whole request again on that transaction.
+pub struct WriteJob(Box<WriteFn>);
+
+/// What a [`WriteJob`] runs: `None` when what it was prepared against has changed.
+type WriteFn = dyn FnOnce(&Store, &Ctx) -> Option<Answer> + Send;
+
+impl WriteJob {
+    pub fn new(job: impl FnOnce(&Store, &Ctx) -> Option<Answer> + Send + 'static) -> WriteJob {
+        WriteJob(Box::new(job))
+    }
+}
+
+impl std::fmt::Debug for WriteJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WriteJob")
+    }
+}
+
+/// Runs a prepared write in its own savepoint of the open write transaction (rolled back if it
+/// fails). If what it was prepared against changed, the request is routed again from the
+/// start on this transaction, with `fetched` (see [`route_through`]).
+pub fn finish(
+    store: &Store,
+    ctx: &Ctx,
+    req: &Request,
+    job: WriteJob,
+    fetched: Option<&Fetched>,
+) -> Answer {
+    match in_savepoint(store, || (job.0)(store, ctx)) {
+        Some(answer) => answer,
+        None => route_again(store, ctx, req, fetched),
+    }
+}
+
+/// [`route`], then the write a handler prepared, at once in the same transaction: what the
+/// command line and the server's writer run. The answer is `Done`, `NeedsFetch` or an error,
+/// never `Write`.
+pub fn route_through(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&Fetched>) -> Answer {
+    let answer = route(store, ctx, req, fetched);
+    match answer.result {
+        Ok(Outcome::Write(job)) => match in_savepoint(store, || (job.0)(store, ctx)) {
+            Some(answer) => answer,
+            // Nothing can have changed in between on the same transaction: a job that says
+            // otherwise is asked once more, then refused.
+            None => route_again(store, ctx, req, fetched),
+        },
+        result => Answer {
+            result,
+            trace: answer.trace,
+        },
+    }
+}
+
+/// The second and last routing of a request whose prepared write was out of date.
+fn route_again(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&Fetched>) -> Answer {
+    let answer = route(store, ctx, req, fetched);
+    match answer.result {
+        Ok(Outcome::Write(job)) => {
+            in_savepoint(store, || (job.0)(store, ctx)).unwrap_or_else(|| {
+                Err(ApiError::internal(
+                    "the request's prepared write was out of date twice in one transaction",
+                ))
+                .into()
+            })
+        }
+        result => Answer {
+            result,
+            trace: answer.trace,
+        },
+    }
+}
+
+/// Runs `job` inside a savepoint: kept if it answered a success, rolled back otherwise (or
+/// when it answered nothing).
+fn in_savepoint(store: &Store, job: impl FnOnce() -> Option<Answer>) -> Option<Answer> {
+    if let Err(e) = store.savepoint() {
+        return Some(Err(e.into()).into());
+    }
+    let mut answer = job();
+    let keep = matches!(&answer, Some(a) if a.result.is_ok());
+    let end = if keep {
+        store.release_savepoint()
+    } else {
+        store.rollback_to_savepoint()
+    };
+    if let Err(e) = end {
+        answer = Some(Err(e.into()).into());
+    }
+    answer
 }
 
 /// A handler's answer, and the `-explain` lines of a login.

@@ -27,6 +27,7 @@ pub mod wire;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -42,7 +43,8 @@ use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::backend::{Backend, Failure};
+use crate::api::{Request, Response};
+use crate::backend::{Backend, Failure, Started};
 use envelope::Reply;
 use shutdown::Signals;
 pub use tls::TlsFiles;
@@ -57,6 +59,8 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Threads running backend calls at most (each holds one state connection).
 const BLOCKING_THREADS: usize = 64;
+/// How long log lines wait to be written together.
+const LOG_INTERVAL: Duration = Duration::from_millis(10);
 
 /// What `jwtvault server` was asked to listen on.
 #[derive(Clone, Debug)]
@@ -224,10 +228,25 @@ impl Server {
             }
             let _ = events.send(Event::Stopped);
         });
-        for event in received.iter() {
-            match event {
-                Event::Log(line) => log(&line),
-                Event::Stopped => break,
+        // Lines are written together, at most every LOG_INTERVAL: one write (and one wakeup of
+        // this thread) for many requests, not one per request.
+        let mut lines = String::new();
+        let mut stopped = false;
+        while !stopped {
+            let Ok(first) = received.recv() else { break };
+            std::thread::sleep(LOG_INTERVAL);
+            for event in std::iter::once(first).chain(received.try_iter()) {
+                match event {
+                    Event::Log(line) => lines.push_str(&line),
+                    Event::Stopped => {
+                        stopped = true;
+                        break;
+                    }
+                }
+            }
+            if !lines.is_empty() {
+                log(&lines);
+                lines.clear();
             }
         }
         // Backend calls still running after the grace period are abandoned with the process
@@ -334,8 +353,7 @@ async fn respond(req: hyper::Request<Incoming>, peer: SocketAddr, shared: &Share
     };
     let op = parsed.request.operation;
     let request = parsed.request;
-    let backend = shared.backend.clone();
-    let outcome = tokio::task::spawn_blocking(move || backend.handle(&request)).await;
+    let outcome = answer(shared, request).await;
     match outcome {
         // HEAD is Vault's for its status endpoints only; a logical path has no such operation.
         Ok(Ok(resp)) if parsed.head && resp.raw.is_none() => {
@@ -361,6 +379,30 @@ async fn respond(req: hyper::Request<Incoming>, peer: SocketAddr, shared: &Share
             ));
             envelope::internal()
         }
+    }
+}
+
+/// The backend's answer: what it can do at once runs on this task (a read, a login's checks:
+/// short and CPU-bound), what waits (a commit, a fetch) is awaited; a backend that can only
+/// block gets a blocking thread. `Err`: the handler panicked (a bug).
+async fn answer(shared: &Shared, request: Request) -> Result<Result<Response, Failure>, ()> {
+    let backend = shared.backend.clone();
+    match catch_unwind(AssertUnwindSafe(|| backend.start(&request))) {
+        Ok(Started::Done(outcome)) => Ok(outcome),
+        Ok(Started::Waiting(mut future)) => {
+            std::future::poll_fn(|cx| {
+                match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+                    Ok(std::task::Poll::Ready(outcome)) => std::task::Poll::Ready(Ok(outcome)),
+                    Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+                    Err(_) => std::task::Poll::Ready(Err(())),
+                }
+            })
+            .await
+        }
+        Ok(Started::Blocking) => tokio::task::spawn_blocking(move || backend.handle(&request))
+            .await
+            .map_err(|_| ()),
+        Err(_) => Err(()),
     }
 }
 

