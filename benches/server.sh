@@ -19,6 +19,13 @@
 # (from /proc/PID/stat: on a busy machine logins/s is the share of the CPU a server got, CPU per
 # login is what a login costs); the load average before and after.
 #
+# Then, when PostgreSQL's server binaries are installed (scripts/install-postgres.sh --check),
+# the PostgreSQL rows (issue 15): a throwaway cluster in the bench's folder (PostgreSQL's durable
+# defaults), the same key and role set up with -storage=URL, then one jwtvault server and two
+# jwtvault servers on that one database at PG_CONNS connections (default "16 64"; with two
+# servers each gets half, both at once: logins/s summed, p50/p99 the larger), with the same
+# durability check on the database's token count; their ratios to bao and to the SQLite server.
+#
 # jwtvault's server commits concurrent requests together (group commit) and fdatasyncs the WAL
 # once per batch before it answers any of them: every login is durable before its 200. bao -dev
 # keeps everything in memory (no fsync at all).
@@ -246,6 +253,100 @@ else
     say "== strace not found: fsyncs per login not counted"
 fi
 
+# ---- PostgreSQL: one and two jwtvault servers on one database (issue 15) --------------------
+# A throwaway cluster from the installed binaries (scripts/install-postgres.sh --check; none:
+# no PostgreSQL rows), in $WORK on the same disk, with PostgreSQL's durable defaults (fsync on,
+# synchronous_commit on): a 200 means the login is in the database's flushed WAL. The state is
+# set up by the command line (-storage=URL); then one server, then two servers on the same
+# database, each wrk run split evenly over the two (both halves at once; logins/s summed, the
+# p50 and p99 the larger of the two). Each request is its own SERIALIZABLE transaction.
+PG_CONNS=${PG_CONNS:-"16 64"}
+PG_BIN=$("$ROOT/scripts/install-postgres.sh" --check 2>/dev/null) || PG_BIN=""
+PG_PIDS=()
+PG_DATA=""
+pg_cleanup() {
+    for p in "${PG_PIDS[@]}"; do stop "$p"; done
+    if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
+        kill -INT "$(head -n 1 "$PG_DATA/postmaster.pid")" 2>/dev/null || true
+        for _ in $(seq 1 100); do [ -f "$PG_DATA/postmaster.pid" ] || break; sleep 0.1; done
+    fi
+}
+if [ -z "$PG_BIN" ]; then
+    say "== PostgreSQL binaries not found: no PostgreSQL rows (scripts/install-postgres.sh installs them)"
+else
+    trap 'pg_cleanup; cleanup' EXIT
+    as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+    PG_DIR=$WORK/pg
+    mkdir -p "$PG_DIR"
+    if [ "$(id -u)" -eq 0 ]; then
+        chmod 0711 "$WORK"
+        chown postgres "$PG_DIR"
+    fi
+    PG_DATA=$PG_DIR/data
+    as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U jwtvault --auth=trust -E UTF8 --no-locale >/dev/null \
+        || die "initdb failed"
+    PG_PORT=$(free_port)
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/log" -w -o \
+        "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
+        || { cat "$PG_DIR/log" >&2; die "the PostgreSQL cluster did not start"; }
+    PG_URL=postgresql://jwtvault@127.0.0.1:$PG_PORT/postgres
+    say "== PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') at $PG_URL"
+    "$J" auth enable -storage="$PG_URL" jwt >/dev/null
+    "$J" write -storage="$PG_URL" auth/jwt/config jwt_validation_pubkeys=@keys/public.pem \
+        bound_issuer=https://idp.example/ >/dev/null
+    "$J" write -storage="$PG_URL" auth/jwt/role/dev @role.json >/dev/null
+    pg_tokens() { "$PG_BIN/psql" -qtA -h 127.0.0.1 -p "$PG_PORT" -U jwtvault -d postgres -c "SELECT count(*) FROM tokens"; }
+    PG_URLS=()
+    for n in 1 2; do
+        port=$(free_port)
+        "$J" server -listen-address="127.0.0.1:$port" -storage="$PG_URL" -root-token-id=root \
+            > "$WORK/pg-$n.out" 2> "$WORK/pg-$n.log" &
+        PG_PIDS+=($!)
+        PG_URLS+=("http://127.0.0.1:$port")
+        wait_up "http://127.0.0.1:$port" "$WORK/pg-$n.log"
+    done
+    for c in $PG_CONNS; do
+        # One server.
+        before=$(pg_tokens)
+        say "== jwtvault on PostgreSQL, one server, $c connections, ${DURATION}s"
+        t0=$(cpu_ticks "${PG_PIDS[0]}")
+        line=$(run_wrk pg1 "${PG_URLS[0]}" "$c" "$DURATION")
+        echo "pg-1-server $c $line $(( $(cpu_ticks "${PG_PIDS[0]}") - t0 ))" >> "$RESULTS"
+        sleep 1
+        read -r requests non2xx errors _ <<< "$line"
+        grown=$(( $(pg_tokens) - before )); ok=$((requests - non2xx))
+        if [ "$grown" -lt "$ok" ] || [ "$grown" -gt $((ok + c)) ] || [ "$non2xx" -ne 0 ] || [ "$errors" -ne 0 ]; then
+            DURABLE=MISS; say "   durability MISS: $ok logins answered 200, the database grew by $grown tokens; non-2xx $non2xx, socket errors $errors"
+        else
+            say "   $ok logins answered 200; the database grew by $grown tokens"
+        fi
+        # Two servers, half the connections each, at once.
+        before=$(pg_tokens)
+        say "== jwtvault on PostgreSQL, two servers, $c connections (c/2 each), ${DURATION}s"
+        t0=$(( $(cpu_ticks "${PG_PIDS[0]}") + $(cpu_ticks "${PG_PIDS[1]}") ))
+        run_wrk pg2a "${PG_URLS[0]}" $((c / 2)) "$DURATION" > "$WORK/pg2a.line" &
+        wa=$!
+        run_wrk pg2b "${PG_URLS[1]}" $((c / 2)) "$DURATION" > "$WORK/pg2b.line" &
+        wb=$!
+        wait "$wa" || die "wrk failed against the first PostgreSQL server"
+        wait "$wb" || die "wrk failed against the second PostgreSQL server"
+        ticks=$(( $(cpu_ticks "${PG_PIDS[0]}") + $(cpu_ticks "${PG_PIDS[1]}") - t0 ))
+        read -r ra na ea da p50a p99a <<< "$(cat "$WORK/pg2a.line")"
+        read -r rb nb eb db p50b p99b <<< "$(cat "$WORK/pg2b.line")"
+        max() { if [ "$1" -gt "$2" ]; then echo "$1"; else echo "$2"; fi; }
+        echo "pg-2-servers $c $((ra + rb)) $((na + nb)) $((ea + eb)) $(max "$da" "$db") $(max "$p50a" "$p50b") $(max "$p99a" "$p99b") $ticks" >> "$RESULTS"
+        sleep 1
+        grown=$(( $(pg_tokens) - before )); ok=$((ra + rb - na - nb))
+        if [ "$grown" -lt "$ok" ] || [ "$grown" -gt $((ok + c)) ] || [ $((na + nb)) -ne 0 ] || [ $((ea + eb)) -ne 0 ]; then
+            DURABLE=MISS; say "   durability MISS: $ok logins answered 200, the database grew by $grown tokens"
+        else
+            say "   $ok logins answered 200; the database grew by $grown tokens"
+        fi
+    done
+    pg_cleanup
+    PG_PIDS=()
+fi
+
 # ---- the table -----------------------------------------------------------------------------
 python3 - "$RESULTS" "$FSYNCS" "$LOAD_BEFORE" "$LOAD_AFTER" "$DURABLE" <<'EOF'
 import os, sys
@@ -264,7 +365,7 @@ for line in open(sys.argv[2]):
     fsyncs[int(conns)] = (int(n), int(logins))
 conns = sorted({c for _, c in rows})
 print(f"{'server':<10} {'conns':>5} {'logins/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/login':>13} {'failed':>7}")
-for name in ("jwtvault", "bao"):
+for name in ("jwtvault", "bao", "pg-1-server", "pg-2-servers"):
     for c in conns:
         r = rows.get((name, c))
         if r:
@@ -278,6 +379,13 @@ for c in conns:
         target = f"  target >= 5x: {verdict(ratio >= 5)}" if c in (16, 64) else ""
         print(f"jwtvault/bao logins/s at {c:>2} connections: {ratio:6.2f}x{target}"
               f"   (CPU per login: bao/jwtvault {b['cpu'] / j['cpu']:.2f}x)")
+for name in ("pg-1-server", "pg-2-servers"):
+    for c in conns:
+        p, j, b = rows.get((name, c)), rows.get(("jwtvault", c)), rows.get(("bao", c))
+        if p and b and j:
+            print(f"{name} (PostgreSQL) at {c:>2} connections: {p['rps']:.0f} logins/s, "
+                  f"p99 {p['p99']:.2f} ms; x{p['rps'] / b['rps']:.2f} bao's logins/s, "
+                  f"x{p['rps'] / j['rps']:.2f} jwtvault on SQLite's")
 if ("jwtvault", 64) in rows:
     p99 = rows[("jwtvault", 64)]["p99"]
     print(f"jwtvault p99 at 64 connections: {p99:.2f} ms  target <= 20 ms: {verdict(p99 <= 20)}")

@@ -40,6 +40,9 @@ _jwtvault() {
             jwtvault,login)
                 cmd="jwtvault__subcmd__login"
                 ;;
+            jwtvault,operator)
+                cmd="jwtvault__subcmd__operator"
+                ;;
             jwtvault,policy)
                 cmd="jwtvault__subcmd__policy"
                 ;;
@@ -115,6 +118,9 @@ _jwtvault() {
             jwtvault__subcmd__kv__subcmd__metadata,put)
                 cmd="jwtvault__subcmd__kv__subcmd__metadata__subcmd__put"
                 ;;
+            jwtvault__subcmd__operator,migrate)
+                cmd="jwtvault__subcmd__operator__subcmd__migrate"
+                ;;
             jwtvault__subcmd__policy,delete)
                 cmd="jwtvault__subcmd__policy__subcmd__delete"
                 ;;
@@ -158,7 +164,7 @@ _jwtvault() {
 
     case "${cmd}" in
         jwtvault)
-            opts="-h -V --format --state --offline --address --ca-cert --seal-key-file --help --version write read list delete login auth secrets kv token policy jwt demo server completion version"
+            opts="-h -V --format --state --storage --offline --address --ca-cert --seal-key-file --help --version write read list delete login auth secrets kv token policy jwt demo server operator completion version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,6 +175,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -192,7 +202,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help enable disable list"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help enable disable list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +213,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -226,7 +240,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__disable)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -237,6 +251,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -260,7 +278,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__enable)
-            opts="-h --path --description --default-lease-ttl --max-lease-ttl --token-type --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --path --description --default-lease-ttl --max-lease-ttl --token-type --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -294,6 +312,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -314,7 +336,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__auth__subcmd__list)
-            opts="-h --detailed --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --detailed --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,6 +347,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -348,7 +374,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__completion)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -359,6 +385,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -382,7 +412,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__delete)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +423,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -416,7 +450,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__demo)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -427,6 +461,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -450,7 +488,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help keygen sign decode"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help keygen sign decode"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,6 +499,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -484,7 +526,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__decode)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -495,6 +537,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -518,7 +564,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__keygen)
-            opts="-h --alg --kid --out --force --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --alg --kid --out --force --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,6 +590,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -564,7 +614,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__jwt__subcmd__sign)
-            opts="-h --key --alg --kid --ttl --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --key --alg --kid --ttl --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,6 +644,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -614,7 +668,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help put get patch delete undelete destroy list metadata"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help put get patch delete undelete destroy list metadata"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,6 +679,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -648,7 +706,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__delete)
-            opts="-h --mount --versions --field --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --mount --versions --field --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -674,6 +732,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -694,7 +756,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__destroy)
-            opts="-h --mount --versions --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --mount --versions --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -713,6 +775,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -736,7 +802,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__get)
-            opts="-h --mount --version --field --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --mount --version --field --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -762,6 +828,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -782,7 +852,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__list)
-            opts="-h --mount --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --mount --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -797,6 +867,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -820,7 +894,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__metadata)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help get put patch delete"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help get put patch delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -831,6 +905,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -854,7 +932,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__metadata__subcmd__delete)
-            opts="-h --mount --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --mount --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,6 +947,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -892,7 +974,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__metadata__subcmd__get)
-            opts="-h --mount --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --mount --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -907,6 +989,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -930,7 +1016,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__metadata__subcmd__patch)
-            opts="-h --remove-custom-metadata --mount --max-versions --cas-required --delete-version-after --custom-metadata --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --remove-custom-metadata --mount --max-versions --cas-required --delete-version-after --custom-metadata --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -968,6 +1054,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -988,7 +1078,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__metadata__subcmd__put)
-            opts="-h --mount --max-versions --cas-required --delete-version-after --custom-metadata --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --mount --max-versions --cas-required --delete-version-after --custom-metadata --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1022,6 +1112,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1042,7 +1136,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__patch)
-            opts="-h --mount --cas --method --remove-data --field --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --mount --cas --method --remove-data --field --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1076,6 +1170,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1096,7 +1194,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__put)
-            opts="-h --mount --cas --field --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --mount --cas --field --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,6 +1220,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1142,7 +1244,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__kv__subcmd__undelete)
-            opts="-h --mount --versions --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --mount --versions --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1161,6 +1263,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1184,7 +1290,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__list)
-            opts="-h --detailed --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --detailed --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1195,6 +1301,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1218,7 +1328,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__login)
-            opts="-h --method --path --jwt --role --no-store --no-print --token-only --field --explain --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --method --path --jwt --role --no-store --no-print --token-only --field --explain --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1252,6 +1362,94 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtvault__subcmd__operator)
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help migrate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        jwtvault__subcmd__operator__subcmd__migrate)
+            opts="-h --from --to --format --state --storage --offline --address --ca-cert --seal-key-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1272,7 +1470,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help write read list delete fmt"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help write read list delete fmt"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,6 +1481,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1306,7 +1508,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__delete)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1317,6 +1519,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1340,7 +1546,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__fmt)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1351,6 +1557,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1374,7 +1584,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__list)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1385,6 +1595,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1408,7 +1622,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__read)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1419,6 +1633,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1442,7 +1660,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__policy__subcmd__write)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1453,6 +1671,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1476,7 +1698,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__read)
-            opts="-h --field --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --field --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1491,6 +1713,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1514,7 +1740,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__secrets)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help enable disable list"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help enable disable list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1525,6 +1751,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1548,7 +1778,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__secrets__subcmd__disable)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1559,6 +1789,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1582,7 +1816,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__secrets__subcmd__enable)
-            opts="-h --path --description --version --default-lease-ttl --max-lease-ttl --force-no-cache --options --local --seal-wrap --external-entropy-access --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --path --description --version --default-lease-ttl --max-lease-ttl --force-no-cache --options --local --seal-wrap --external-entropy-access --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1636,6 +1870,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1656,7 +1894,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__secrets__subcmd__list)
-            opts="-h --detailed --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --detailed --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1667,6 +1905,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1690,7 +1932,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__server)
-            opts="-h --listen-address --tls-cert-file --tls-key-file --root-token-id --storage --http-read-header-timeout --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --listen-address --tls-cert-file --tls-key-file --root-token-id --http-read-header-timeout --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1712,10 +1954,6 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --storage)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --http-read-header-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1725,6 +1963,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1748,7 +1990,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help lookup renew revoke capabilities"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help lookup renew revoke capabilities"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1759,6 +2001,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1782,7 +2028,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__capabilities)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1793,6 +2039,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1816,7 +2066,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__lookup)
-            opts="-h --accessor --field --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --accessor --field --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1831,6 +2081,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1854,7 +2108,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__renew)
-            opts="-i -h --increment --accessor --field --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-i -h --increment --accessor --field --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1880,6 +2134,10 @@ _jwtvault() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --storage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1900,7 +2158,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__token__subcmd__revoke)
-            opts="-h --self --accessor --mode --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --self --accessor --mode --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1915,6 +2173,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1938,7 +2200,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__version)
-            opts="-h --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-h --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1949,6 +2211,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1972,7 +2238,7 @@ _jwtvault() {
             return 0
             ;;
         jwtvault__subcmd__write)
-            opts="-f -h --field --force --explain --format --state --offline --address --ca-cert --seal-key-file --help"
+            opts="-f -h --field --force --explain --format --state --storage --offline --address --ca-cert --seal-key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1987,6 +2253,10 @@ _jwtvault() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -12,6 +12,8 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
+use crate::store::Storage;
+
 use crate::api::{ApiError, Request, Response};
 use crate::keycache::{self, Fetched};
 use crate::paths::{self, mounts, Answer, Ctx, Outcome};
@@ -68,7 +70,8 @@ pub enum Started {
 
 /// The state file, opened per request.
 pub struct LocalBackend {
-    pub state: PathBuf,
+    /// Where the state is.
+    pub storage: Storage,
     /// `-offline` / `JWTVAULT_OFFLINE=1`: no socket may be opened.
     pub offline: bool,
     /// The seal key of secret values (`-seal-key-file` / `JWTVAULT_SEAL_KEY_FILE`, default
@@ -87,8 +90,13 @@ impl LocalBackend {
     /// A backend on `state` whose seal key is at the default location
     /// ([`crate::seal::default_path`]).
     pub fn new(state: PathBuf, offline: bool) -> LocalBackend {
+        LocalBackend::on(Storage::Sqlite(state), offline)
+    }
+
+    /// A backend on any storage whose seal key is at the default location.
+    pub fn on(storage: Storage, offline: bool) -> LocalBackend {
         LocalBackend {
-            state,
+            storage,
             offline,
             seal: KeyFile::new(crate::seal::default_path()),
         }
@@ -106,9 +114,9 @@ impl LocalBackend {
         self.seal.path()
     }
 
-    /// Opens the state file and begins a transaction.
+    /// Opens the state and begins a transaction.
     pub fn open(&self) -> Result<Store, StoreError> {
-        Store::open(&self.state, &seed)
+        self.storage.open(&seed)
     }
 
     /// One call of the router in one transaction, committed whatever the handler answered
@@ -116,10 +124,18 @@ impl LocalBackend {
     /// login's claim on a refetch). The time is read once the transaction has begun (the
     /// write lock is held): times recorded in the state file are then ordered as the
     /// transactions are, whichever process read its clock first.
+    ///
+    /// On PostgreSQL a transaction that conflicted with a concurrent one is rolled back and the
+    /// whole call runs again ([`crate::store::retrying`]): only a committed answer leaves here,
+    /// so no token of a rolled-back attempt is ever shown.
     fn once(&self, req: &Request, fetched: Option<&Fetched>) -> Result<Answer, StoreError> {
+        crate::store::retrying(|| self.attempt(req, fetched))
+    }
+
+    fn attempt(&self, req: &Request, fetched: Option<&Fetched>) -> Result<Answer, StoreError> {
         let store = self.open()?;
         let ctx = Ctx {
-            now: Ctx::now_secs(),
+            now: store.now(),
             offline: self.offline,
             remote_addr: req.remote_addr.clone(),
             explain: req.explain,

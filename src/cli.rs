@@ -18,6 +18,11 @@ pub struct Global {
     /// The state file (also JWTVAULT_STATE; default <data dir>/jwtvault/state.db).
     #[arg(long, global = true, value_name = "PATH")]
     pub state: Option<String>,
+    /// Where the state is: sqlite:PATH (the same as -state) or
+    /// postgresql://USER@HOST:PORT/DB (also JWTVAULT_STORAGE; the password from the URL or
+    /// PGPASSWORD).
+    #[arg(long, global = true, value_name = "URL")]
+    pub storage: Option<String>,
     /// Never touch the network (also JWTVAULT_OFFLINE=1).
     #[arg(long, global = true)]
     pub offline: bool,
@@ -99,6 +104,9 @@ pub enum Command {
         after_help = "Example:\n  $ jwtvault server -root-token-id=dev-root\n  $ curl -H 'X-Vault-Token: dev-root' http://127.0.0.1:8200/v1/auth/token/lookup-self"
     )]
     Server(ServerArgs),
+    /// Operate on the state itself: copy it to another storage (migrate).
+    #[command(subcommand)]
+    Operator(OperatorCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(
         after_help = "Example:\n  $ jwtvault completion bash > /etc/bash_completion.d/jwtvault"
@@ -248,6 +256,29 @@ pub enum SecretsCommand {
     /// List the enabled secrets engines.
     #[command(after_help = "Example:\n  $ jwtvault secrets list -detailed")]
     List(AuthListArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OperatorCommand {
+    /// Copy a whole state from one storage into an empty one and verify the copy (row counts
+    /// and a SHA-256 digest per table).
+    #[command(
+        after_help = "Example:\n  $ jwtvault operator migrate -from=sqlite:state.db -to=postgresql://jwtvault@db.example:5432/jwtvault"
+    )]
+    Migrate(MigrateArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct MigrateArgs {
+    /// The state to copy: sqlite:PATH or postgresql://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "URL")]
+    pub from: Option<String>,
+    /// Where to copy it (a new file or an empty database): sqlite:PATH or
+    /// postgresql://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    #[arg(trailing_var_arg = true, hide = true)]
+    pub args: Vec<String>,
 }
 
 #[derive(Args, Debug, Default)]
@@ -615,9 +646,6 @@ pub struct ServerArgs {
     /// Make sure a root token with this value exists (as `bao server -dev-root-token-id`).
     #[arg(long = "root-token-id", value_name = "ID")]
     pub root_token_id: Option<Secret>,
-    /// Where the state is: sqlite:PATH (the same as -state).
-    #[arg(long, value_name = "URL")]
-    pub storage: Option<String>,
     /// How long a request head may take to arrive; also how long an idle connection is kept
     /// (default 10s; Vault's listener option http_read_header_timeout).
     #[arg(long = "http-read-header-timeout", value_name = "DURATION")]
@@ -634,7 +662,7 @@ pub struct CompletionArgs {
 }
 
 /// Flags looked for anywhere on the line (Vault's global pre-scan).
-const ANYWHERE: &[&str] = &["format", "state", "seal-key-file"];
+const ANYWHERE: &[&str] = &["format", "state", "storage", "seal-key-file"];
 
 /// What the normaliser found besides the rewritten argv.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -647,9 +675,9 @@ pub struct Normalised {
 /// Rewrites Vault-style argv (`-format=json`, `-field=token`, flags before positionals) into the
 /// form clap parses: long flags get two dashes; after the first positional argument of a
 /// command, everything is positional (a `--` is inserted), as Go's flag package stops there.
-/// `-format=X`/`-format X`, `-state` and `-seal-key-file` are taken from anywhere before a `--`,
-/// as Vault's pre-scan does for `-format`; in a `write`, `kv put` or `kv patch` they also stay
-/// in the data, as in Vault.
+/// `-format=X`/`-format X`, `-state`, `-storage` and `-seal-key-file` are taken from anywhere
+/// before a `--`, as Vault's pre-scan does for `-format`; in a `write`, `kv put` or `kv patch`
+/// they also stay in the data, as in Vault.
 pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
     let mut out = Normalised::default();
     let mut i = 0;

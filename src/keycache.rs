@@ -450,23 +450,27 @@ pub fn run_plan(
             }
         }
     }
-    if !docs.is_empty() {
+    // One transaction, run again if it conflicted with a concurrent one (PostgreSQL).
+    let keep = || -> Result<bool, StoreError> {
         let store = open()?;
         let now = clock();
         // The config may have been rewritten while the network was in use: its new cache must
         // not receive documents fetched for the old one.
         let current = store.get_config::<Value>(&refetch.mount_accessor)?;
-        if current.is_some() && current == refetch.config {
-            for d in &docs {
-                store.put_cached_doc(&refetch.mount_accessor, &d.cached(now))?;
-            }
-            store.commit()?;
-        } else {
-            report.notes.push(
-                "the mount's config changed during the refetch; the fetched keys were discarded"
-                    .to_string(),
-            );
+        if current.is_none() || current != refetch.config {
+            return Ok(false);
         }
+        for d in &docs {
+            store.put_cached_doc(&refetch.mount_accessor, &d.cached(now))?;
+        }
+        store.commit()?;
+        Ok(true)
+    };
+    if !docs.is_empty() && !crate::store::retrying(keep)? {
+        report.notes.push(
+            "the mount's config changed during the refetch; the fetched keys were discarded"
+                .to_string(),
+        );
     }
     Ok(Fetched::Refetch(report))
 }

@@ -27,7 +27,9 @@ pub mod paths;
 pub mod seal;
 pub mod secret;
 pub mod server;
-pub mod store;
+pub mod storage;
+/// The state's store under its earlier name (`storage` is the module).
+pub use storage as store;
 pub mod token;
 pub mod tokenutil;
 pub mod verify;
@@ -59,6 +61,7 @@ Other commands:
     jwt         Make keys, sign and decode JWTs (no identity provider needed)
     demo        Run the walkthrough end to end on a temporary state
     server      Serve Vault's HTTP API over the state
+    operator    Copy the state to another storage (migrate)
     completion  Print a shell completion script
     version     Print the version
 

@@ -7,6 +7,7 @@ mod jwt;
 mod kv;
 mod login;
 mod operations;
+mod operator;
 mod policy;
 mod secrets;
 mod server;
@@ -25,7 +26,7 @@ use crate::http_client::{CaSource, HttpBackend};
 
 use crate::output::printer::Printer;
 use crate::output::Format;
-use crate::store::{Store, StoreError};
+use crate::store::{Storage, Store, StoreError};
 
 /// The process environment a command may read, captured once.
 #[derive(Clone, Debug, Default)]
@@ -131,7 +132,11 @@ impl Env {
 pub struct Run {
     pub env: Env,
     pub format: Format,
+    /// The state file when the storage is SQLite (empty on PostgreSQL).
     pub state: PathBuf,
+    /// Where the state is (`-storage`, `-state`, `JWTVAULT_STORAGE`, `JWTVAULT_STATE`, the
+    /// default file).
+    pub storage: Storage,
     pub offline: bool,
     /// Who answers the run's requests.
     pub backend: LocalBackend,
@@ -188,6 +193,40 @@ impl Remote {
     }
 }
 
+/// The run's storage: the `-storage` or `-state` flag (not both), else `JWTVAULT_STORAGE`, else
+/// `JWTVAULT_STATE`, else the default state file. A PostgreSQL password not in the URL comes
+/// from `PGPASSWORD`.
+fn storage(global: &cli::Global, env: &Env) -> Result<Storage, Error> {
+    let given = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_string);
+    let parse = |url: &str| Storage::parse(url, env.get("PGPASSWORD")).map_err(Error::Usage);
+    match (
+        given(global.storage.as_deref()),
+        given(global.state.as_deref()),
+    ) {
+        (Some(_), Some(_)) => Err(Error::Usage(
+            "give -state=PATH or -storage=URL, not both".into(),
+        )),
+        (Some(url), None) => parse(&url),
+        (None, Some(path)) => Ok(Storage::Sqlite(PathBuf::from(path))),
+        (None, None) => {
+            if let Some(url) = given(env.get("JWTVAULT_STORAGE")) {
+                return parse(&url);
+            }
+            if let Some(path) = given(env.get("JWTVAULT_STATE")) {
+                return Ok(Storage::Sqlite(PathBuf::from(path)));
+            }
+            crate::store::default_path()
+                .map(Storage::Sqlite)
+                .ok_or_else(|| {
+                    Error::Failed(
+                    "cannot find a data folder for the state file; set JWTVAULT_STATE or -state"
+                        .into(),
+                )
+                })
+        }
+    }
+}
+
 impl Run {
     pub fn new(env: Env, global: &cli::Global) -> Result<Run, Error> {
         let raw = global
@@ -200,18 +239,10 @@ impl Run {
             Some("yaml") | Some("yml") => Format::Yaml,
             Some(other) => return Err(Error::Usage(format!("Invalid output format: {other}"))),
         };
-        let state = match global
-            .state
-            .clone()
-            .or_else(|| env.get("JWTVAULT_STATE").map(str::to_string))
-        {
-            Some(p) if !p.is_empty() => PathBuf::from(p),
-            _ => crate::store::default_path().ok_or_else(|| {
-                Error::Failed(
-                    "cannot find a data folder for the state file; set JWTVAULT_STATE or -state"
-                        .into(),
-                )
-            })?,
+        let storage = storage(global, &env)?;
+        let state = match &storage {
+            Storage::Sqlite(p) => p.clone(),
+            Storage::Postgres(_) => PathBuf::new(),
         };
         let offline = global.offline || env.flag("JWTVAULT_OFFLINE");
         let color = format == Format::Table
@@ -235,7 +266,8 @@ impl Run {
             remote,
             env,
             format,
-            backend: LocalBackend::new(state.clone(), offline).with_seal_key_file(seal_key_file),
+            backend: LocalBackend::on(storage.clone(), offline).with_seal_key_file(seal_key_file),
+            storage,
             state,
             offline,
             state_given: global.state.is_some(),
@@ -397,6 +429,7 @@ pub fn dispatch(run: &Run, cli: cli::Cli, trailing: &[String]) -> Result<(), Err
         Command::Jwt(j) => jwt::dispatch(run, j),
         Command::Demo(a) => demo::run(run, &a.args),
         Command::Server(a) => server::run(run, a.into()),
+        Command::Operator(o) => operator::dispatch(run, o),
         Command::Completion(a) => completion(run, &a.args),
         Command::Version => {
             run.printer

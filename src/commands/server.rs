@@ -2,7 +2,7 @@
 //! address (and a root token made by this start), then serves until SIGINT or SIGTERM. The
 //! server's log lines come back here and go out through the printer (stderr).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::paths::Ctx;
 use crate::secret::Secret;
 use crate::server::{self, root, Server, ServerError, SharedBackend, TlsFiles};
+use crate::storage::Storage;
 
 /// The address listened on when `-listen-address` is not given: loopback only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8200";
@@ -23,7 +24,6 @@ pub struct ServerOptions {
     pub tls_cert_file: Option<String>,
     pub tls_key_file: Option<String>,
     pub root_token_id: Option<Secret>,
-    pub storage: Option<String>,
     pub http_read_header_timeout: Option<String>,
     pub args: Vec<String>,
 }
@@ -35,44 +35,16 @@ impl From<cli::ServerArgs> for ServerOptions {
             tls_cert_file: a.tls_cert_file,
             tls_key_file: a.tls_key_file,
             root_token_id: a.root_token_id,
-            storage: a.storage,
             http_read_header_timeout: a.http_read_header_timeout,
             args: a.args,
         }
     }
 }
 
-/// The state file: `-storage=sqlite:PATH`, else the run's (`-state`, `JWTVAULT_STATE`, the
-/// default path).
-fn state_path(run: &Run, a: &ServerOptions) -> Result<PathBuf, Error> {
-    let Some(url) = &a.storage else {
-        return Ok(run.state.clone());
-    };
-    if run.state_given {
-        return Err(Error::Usage(
-            "give -state=PATH or -storage=URL, not both".into(),
-        ));
-    }
-    if let Some(path) = url.strip_prefix("sqlite:") {
-        if path.is_empty() {
-            return Err(Error::Usage(
-                "-storage=sqlite:PATH needs a path after sqlite:".into(),
-            ));
-        }
-        return Ok(PathBuf::from(path));
-    }
-    if url.starts_with("postgresql://") || url.starts_with("postgres://") {
-        return Err(Error::Usage(
-            "-storage: PostgreSQL storage is not available in this build yet; use \
-             -storage=sqlite:PATH or -state=PATH"
-                .into(),
-        ));
-    }
-    Err(Error::Usage(format!(
-        "-storage: expected sqlite:PATH or postgresql://USER@HOST:PORT/DB, found {}",
-        crate::gofmt::go_quote(url)
-    )))
-}
+/// Connections one server keeps to a PostgreSQL database at most: requests beyond that wait
+/// for one (a database serves a few dozen concurrent transactions well; two servers then stay
+/// under PostgreSQL's default `max_connections` of 100).
+pub const POSTGRES_POOL: u32 = 32;
 
 /// The TLS files: both flags or neither.
 fn tls_files(a: &ServerOptions) -> Result<Option<TlsFiles>, Error> {
@@ -118,7 +90,6 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
     if let Some(id) = &a.root_token_id {
         root::check_id(id.expose()).map_err(Error::Usage)?;
     }
-    let state = state_path(run, &a)?;
     let config = server::Config {
         listen: a
             .listen_address
@@ -133,7 +104,7 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
         e => Error::Failed(e.to_string()),
     })?;
     // The seal key is the run's (`-seal-key-file`, `JWTVAULT_SEAL_KEY_FILE`, the default).
-    let backend = LocalBackend::new(state.clone(), run.offline)
+    let backend = LocalBackend::on(run.storage.clone().pooled(POSTGRES_POOL), run.offline)
         .with_seal_key_file(run.backend.seal_key_file().map(Path::to_path_buf));
     let created = root::bootstrap(
         &backend,
@@ -150,12 +121,18 @@ pub fn run(run: &Run, a: ServerOptions) -> Result<(), Error> {
         run.printer
             .stdout(&format!("Root Token: {}\n", token.expose()));
     }
-    // The root token is committed by the command line's backend; requests are served by the
-    // pooled one (readers and a group-commit writer).
-    let seal = backend.seal.clone();
-    drop(backend);
-    let backend: SharedBackend =
-        Arc::new(PooledBackend::open(state, run.offline, seal).map_err(Error::Store)?);
+    // The root token is committed by the command line's backend. On a SQLite file requests are
+    // served by the pooled one (readers and a group-commit writer); on PostgreSQL by that same
+    // backend, each request its own SERIALIZABLE transaction on a connection of its pool, run
+    // again whole when it conflicts.
+    let backend: SharedBackend = match &backend.storage {
+        Storage::Sqlite(state) => {
+            let (state, seal) = (state.clone(), backend.seal.clone());
+            drop(backend);
+            Arc::new(PooledBackend::open(state, run.offline, seal).map_err(Error::Store)?)
+        }
+        Storage::Postgres(_) => Arc::new(backend),
+    };
     server
         .serve(backend, &mut |line| run.printer.stderr(line))
         .map_err(|e| Error::Failed(e.to_string()))

@@ -37,6 +37,13 @@ pub enum Success {
     RevokedToken,
     /// `jwt keygen` (jwtvault extension): the algorithm and the files written.
     GeneratedKeys { alg: String, files: Vec<String> },
+    /// `operator migrate` (jwtvault extension): where from, where to, the tables and rows.
+    Migrated {
+        from: String,
+        to: String,
+        tables: usize,
+        rows: usize,
+    },
 }
 
 impl Success {
@@ -70,6 +77,15 @@ impl Success {
                 }
                 s
             }
+            Success::Migrated {
+                from,
+                to,
+                tables,
+                rows,
+            } => format!(
+                "Success! Copied the state from {from} to {to}: {rows} rows in {tables} tables, \
+                 each table's row count and SHA-256 digest equal to the source's\n"
+            ),
         }
     }
 }

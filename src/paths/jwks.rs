@@ -351,7 +351,7 @@ mod router_tests {
         s.write("auth/jwt/config", json!({"jwks_url": url}))
             .unwrap();
         let before = s.read_data("auth/jwt/jwks");
-        let online = LocalBackend::new(s.backend.state.clone(), false);
+        let online = LocalBackend::on(s.backend.storage.clone(), false);
         let err = match crate::backend::Backend::handle(
             &online,
             &crate::api::Request::write("auth/jwt/jwks/refresh", Default::default()),

@@ -124,7 +124,11 @@ pub fn handle(
                     migration: false,
                     cluster_name,
                     cluster_id,
-                    storage_type: "sqlite",
+                    storage_type: if store.is_postgres() {
+                        "postgresql"
+                    } else {
+                        "sqlite"
+                    },
                 },
             )
         }

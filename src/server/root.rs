@@ -61,10 +61,26 @@ pub fn bootstrap(
     id: Option<&str>,
     now: f64,
 ) -> Result<Option<Secret>, RootError> {
-    let store = backend.open()?;
-    let created = ensure(&store, id, now)?;
-    store.commit()?;
-    Ok(created)
+    // Servers starting at once on one PostgreSQL database may conflict: the loser runs again
+    // and finds the winner's token.
+    let mut attempt = 0;
+    loop {
+        let once = || -> Result<Option<Secret>, RootError> {
+            let store = backend.open()?;
+            let created = ensure(&store, id, now)?;
+            store.commit()?;
+            Ok(created)
+        };
+        match once() {
+            Err(RootError::Store(StoreError::Conflict(_)))
+                if attempt + 1 < crate::store::MAX_ATTEMPTS =>
+            {
+                crate::store::backoff(attempt);
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Makes sure the root token exists, in the open transaction of `store` (the caller commits

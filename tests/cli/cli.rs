@@ -30,6 +30,7 @@ Other commands:
     jwt         Make keys, sign and decode JWTs (no identity provider needed)
     demo        Run the walkthrough end to end on a temporary state
     server      Serve Vault's HTTP API over the state
+    operator    Copy the state to another storage (migrate)
     completion  Print a shell completion script
     version     Print the version
 

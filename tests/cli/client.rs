@@ -348,7 +348,7 @@ fn the_token_is_jwtvault_token_else_the_helper_file_else_none() {
 fn vault_addr_and_vault_token_are_never_read() {
     let server = Server::http(|_| answer("200 OK", &envelope(json!({"policies": ["root"]}))));
     // VAULT_ADDR and BAO_ADDR naming a live server: jwtvault stays local (its own state).
-    let mut env = Env::new();
+    let mut env = Env::sqlite();
     env.set("VAULT_ADDR", &server.base);
     env.set("BAO_ADDR", &server.base);
     env.set("VAULT_TOKEN", "s.decoy");

@@ -273,11 +273,11 @@ fn demo_runs_the_walkthrough_and_leaves_nothing_behind() {
 /// leaves all of them byte for byte as they were.
 #[test]
 fn demo_never_reads_or_writes_the_users_state_helper_file_or_server() {
-    let clean = Env::new();
+    let clean = Env::sqlite();
     let clean_out = clean.run(&["demo"]);
     clean_out.ok();
 
-    let mut env = Env::new();
+    let mut env = Env::sqlite();
     let key = env.jwt_mount_with_key(Alg::ES256, &[]);
     env.run(&[
         "write",
@@ -330,9 +330,15 @@ fn demo_never_reads_or_writes_the_users_state_helper_file_or_server() {
         "the demo changed files of the user's environment"
     );
     // And the user's state and helper file still work as before (locally: without the
-    // variables that make the command line a client of a server).
+    // variables that make the command line a client of a server or point it elsewhere).
     env.vars.retain(|(k, _)| {
-        !["JWTVAULT_TOKEN", "JWTVAULT_ADDR", "JWTVAULT_CACERT"].contains(&k.as_str())
+        ![
+            "JWTVAULT_TOKEN",
+            "JWTVAULT_ADDR",
+            "JWTVAULT_CACERT",
+            "JWTVAULT_STORAGE",
+        ]
+        .contains(&k.as_str())
     });
     let look = env.run(&["token", "lookup", "-format=json"]);
     look.ok();

@@ -26,7 +26,11 @@ variable or pass the token below with each request to jwtvault.
 
 /// A mount `jwt/` with one ES256 key, `bound_issuer`, and the walkthrough's role `dev`.
 fn setup() -> (Env, Key) {
-    let env = Env::new();
+    setup_on(Env::new())
+}
+
+/// [`setup`] on the given environment.
+fn setup_on(env: Env) -> (Env, Key) {
     let key = env.jwt_mount_with_key(Alg::ES256, &[&format!("bound_issuer={ISS}")]);
     role(
         &env,
@@ -1271,7 +1275,7 @@ fn batch_tokens_have_no_accessor_and_do_not_renew() {
 
 #[test]
 fn raw_tokens_are_not_in_the_state_file() {
-    let (env, key) = setup();
+    let (env, key) = setup_on(Env::sqlite());
     let v = login_json(&env, "jwt", "dev", &key.sign(&good()));
     let tok = v["auth"]["client_token"]
         .as_str()

@@ -4,6 +4,7 @@
 //! holds the builder that runs the binary, the key/token factories and the helpers that more
 //! than one module uses; a helper only one module needs stays in that module.
 
+mod pg_cluster;
 mod support;
 
 mod attacks; // the attack corpus: hostile tokens refused, the jwt.io sample
@@ -12,6 +13,7 @@ mod client; // -address: every command over HTTP, Vault's error text with URL li
 mod completion; // `completion SHELL` and the committed completion scripts
 mod config; // auth/<mount>/config: checks, key types, full replace, read-back
 mod demo; // `demo`: the walkthrough transcript; it never touches the user's state
+mod fleet; // two servers and many processes on one PostgreSQL database
 mod identity; // identity/group and identity/group-alias
 mod inputs; // argv/env bytes that are not UTF-8, no panic payloads, the 32 MiB input cap
 mod jwt_tools; // jwt keygen / sign / decode
@@ -30,4 +32,5 @@ mod roles; // auth/<mount>/role/<name>: read-back, aliases, checks, warnings, bo
 mod secrets; // the KV v2 engine on its raw paths: sealed at rest, the seal key, tokens on KV paths
 mod server; // jwtvault server: Vault's HTTP API, wire format, TLS, stopping, crashes
 mod state_file; // where the state is, schema, foreign files, failed writes, permissions
+mod storage; // -storage: PostgreSQL URLs, refusals, the password never shown, many processes
 mod tokens; // token lookup / renew / revoke / capabilities, num_uses, who acts

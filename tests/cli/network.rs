@@ -74,14 +74,14 @@ struct Shared {
 /// A small threaded HTTP/1.1 server on 127.0.0.1:<free port>: routes can change at runtime,
 /// requests are counted per path, unknown paths get a 404, and [`Issuer::stop`] closes the port
 /// (later connections are refused). Stopped and joined on drop.
-struct Issuer {
+pub(crate) struct Issuer {
     addr: SocketAddr,
     shared: Arc<Shared>,
     acceptor: Option<JoinHandle<()>>,
 }
 
 impl Issuer {
-    fn http() -> Issuer {
+    pub(crate) fn http() -> Issuer {
         Issuer::start(None)
     }
 
@@ -130,7 +130,7 @@ impl Issuer {
         format!("{scheme}://{}", self.addr)
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base())
     }
 
@@ -142,7 +142,7 @@ impl Issuer {
             .insert(path.to_string(), reply);
     }
 
-    fn json(&self, path: &str, doc: &Value) {
+    pub(crate) fn json(&self, path: &str, doc: &Value) {
         self.route(path, Reply::Json(doc.to_string()));
     }
 
@@ -160,7 +160,7 @@ impl Issuer {
         );
     }
 
-    fn hits(&self, path: &str) -> usize {
+    pub(crate) fn hits(&self, path: &str) -> usize {
         self.shared
             .hits
             .lock()
@@ -341,7 +341,7 @@ fn pki(name: &str) -> Pki {
 const WELL_KNOWN: &str = "/.well-known/openid-configuration";
 
 /// One JWKS holding these keys under these kids.
-fn jwks(keys: &[(&Key, &str)]) -> Value {
+pub(crate) fn jwks(keys: &[(&Key, &str)]) -> Value {
     let all: Vec<Value> = keys
         .iter()
         .map(|(k, kid)| k.jwks(Some(kid))["keys"][0].clone())

@@ -510,7 +510,7 @@ fn plant_role(env: &Env, name: &str) {
 
 #[test]
 fn tables_escape_control_characters_json_keeps_them() {
-    let env = Env::new();
+    let env = Env::sqlite();
     env.run(&["auth", "enable", "jwt"]).ok();
     plant_role(&env, "evil\u{1b}]0;pwned\u{7}\nfake");
     expect(

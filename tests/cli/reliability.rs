@@ -15,7 +15,11 @@ const ISS: &str = "https://idp.example/";
 
 /// `jwt/` with an ES256 key and the role `dev` (sub is the alias; policy `dev`).
 fn setup() -> (Env, Key) {
-    let env = Env::new();
+    setup_on(Env::new())
+}
+
+/// [`setup`] on the given environment.
+fn setup_on(env: Env) -> (Env, Key) {
     let key = env.jwt_mount_with_key(Alg::ES256, &[&format!("bound_issuer={ISS}")]);
     env.run(&[
         "write",
@@ -300,7 +304,7 @@ fn wal_stays_small_and_is_rewritten_in_place_across_many_logins() {
     // by earlier processes: only the commits' own restarts keep the WAL (and every process's
     // recovery read) small. Restarting in place, never truncating, keeps the WAL file's blocks,
     // so a commit's fsync does not also have to record a longer file.
-    let (env, key) = setup();
+    let (env, key) = setup_on(Env::sqlite());
     let token = jwt(&key, "wal");
     let mut wal = env.state().into_os_string();
     wal.push("-wal");

@@ -8,7 +8,11 @@ use crate::support::{api_err, expect, mode, Env, Out};
 
 /// An environment with a KV v2 mount at `secret/`.
 fn kv_env() -> Env {
-    let env = Env::new();
+    kv_env_on(Env::new())
+}
+
+/// [`kv_env`] on the given environment.
+fn kv_env_on(env: Env) -> Env {
     expect(
         &env.run(&["write", "sys/mounts/secret", "type=kv-v2"]),
         0,
@@ -62,7 +66,7 @@ fn key_forms(path: &Path) -> Vec<String> {
 
 #[test]
 fn secret_values_and_custom_metadata_are_not_in_the_state_files() {
-    let env = kv_env();
+    let env = kv_env_on(Env::sqlite());
     // Enabling a mount and reading need no key: none is made.
     assert!(!default_key(&env).exists());
     let body =

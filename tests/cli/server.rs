@@ -16,17 +16,17 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::{bin, is_uuid, Env, Fx};
+use crate::support::{bin, is_uuid, on_postgres, Env, Fx};
 
 // ---------------------------------------------------------------------------------------------
 // A server process and a small HTTP/1.1 client
 // ---------------------------------------------------------------------------------------------
 
 /// A running `jwtvault server`; its stdout and stderr go to files.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     /// `127.0.0.1:PORT`.
-    addr: String,
+    pub(crate) addr: String,
     /// The `Api Address:` URL.
     url: String,
     stdout: PathBuf,
@@ -36,7 +36,7 @@ struct Server {
 impl Server {
     /// Starts `jwtvault server -listen-address=127.0.0.1:0 ARGS` on `env`'s state and waits until
     /// it answers `sys/health`.
-    fn start(env: &Env, args: &[&str], tag: &str) -> Server {
+    pub(crate) fn start(env: &Env, args: &[&str], tag: &str) -> Server {
         Server::try_start(env, args, tag)
             .unwrap_or_else(|out| panic!("server did not start:\n{out}"))
     }
@@ -110,7 +110,7 @@ impl Server {
         self.child.id() as i32
     }
 
-    fn signal(&self, sig: i32) {
+    pub(crate) fn signal(&self, sig: i32) {
         // SAFETY: plain kill(2) of our own child.
         unsafe {
             libc::kill(self.pid(), sig);
@@ -118,7 +118,7 @@ impl Server {
     }
 
     /// Waits for the process to exit (at most 30 s); its exit code (-1: killed by a signal).
-    fn wait(&mut self) -> i32 {
+    pub(crate) fn wait(&mut self) -> i32 {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -129,11 +129,17 @@ impl Server {
         }
     }
 
-    fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Resp {
+    pub(crate) fn call(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Resp {
         call(&self.addr, method, path, headers, body)
     }
 
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+    pub(crate) fn get(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
         self.call("GET", path, headers, "")
     }
 }
@@ -147,11 +153,11 @@ impl Drop for Server {
 
 /// One HTTP response, as received.
 #[derive(Debug)]
-struct Resp {
-    status_line: String,
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
+pub(crate) struct Resp {
+    pub(crate) status_line: String,
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: String,
 }
 
 impl Resp {
@@ -168,7 +174,7 @@ impl Resp {
         n
     }
 
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {self:?}"))
     }
 
@@ -201,7 +207,7 @@ fn send(addr: &str, raw: &[u8]) -> Resp {
     parse(&buf)
 }
 
-fn parse(buf: &[u8]) -> Resp {
+pub(crate) fn parse(buf: &[u8]) -> Resp {
     let text = String::from_utf8_lossy(buf).into_owned();
     let (head, body) = text
         .split_once("\r\n\r\n")
@@ -237,7 +243,12 @@ fn call(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &s
     send(addr, r.as_bytes())
 }
 
-fn token_header(t: &str) -> [(&str, &str); 1] {
+/// One request on `addr` with `token` as the caller.
+pub(crate) fn call_on(addr: &str, method: &str, path: &str, token: &str, body: &str) -> Resp {
+    call(addr, method, path, &token_header(token), body)
+}
+
+pub(crate) fn token_header(t: &str) -> [(&str, &str); 1] {
     [("X-Vault-Token", t)]
 }
 
@@ -761,7 +772,12 @@ fn health_seal_status_and_leader_are_raw_and_need_no_token() {
     s.server
         .call("POST", "/v1/sys/health", &s.root(), "")
         .expect(405, "{\"errors\":[]}\n");
-    // Any token, even a bogus one, is ignored.
+    // Any token, even a bogus one, is ignored. The storage type is Vault's name for it.
+    let storage = if on_postgres() {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
     s.server
         .get("/v1/sys/seal-status", &token_header("bogus"))
         .expect(
@@ -770,7 +786,7 @@ fn health_seal_status_and_leader_are_raw_and_need_no_token() {
                 "{{\"type\":\"shamir\",\"initialized\":true,\"sealed\":false,\"t\":1,\"n\":1,\
                  \"progress\":0,\"nonce\":\"\",\"recovery_seal\":false,\"version\":\"{version}\",\
                  \"commit_date\":\"\",\"migration\":false,\"cluster_name\":\"{cluster_name}\",\
-                 \"cluster_id\":\"{cluster_id}\",\"storage_type\":\"sqlite\"}}\n"
+                 \"cluster_id\":\"{cluster_id}\",\"storage_type\":\"{storage}\"}}\n"
             ),
         );
     s.server
@@ -1121,8 +1137,8 @@ fn bad_flags_and_a_busy_port() {
             "-root-token-id must be visible ASCII characters with no spaces (it travels in the X-Vault-Token header); found ' '\n",
         ),
         (
-            &["server", "-storage=postgresql://u@h:5432/db"],
-            "-storage: PostgreSQL storage is not available in this build yet; use -storage=sqlite:PATH or -state=PATH\n",
+            &["server", "-storage=postgresql://u:hunter2@h:5432"],
+            "-storage: postgresql://u@h:5432 names no database; expected postgresql://USER@HOST:PORT/DB\n",
         ),
         (
             &["server", "-storage=mysql://x"],

@@ -32,7 +32,7 @@ fn sqlite_user_version(path: &std::path::Path) -> i64 {
 
 #[test]
 fn state_path_flag_env_and_default() {
-    let mut env = Env::new();
+    let mut env = Env::sqlite();
     // -state wins over JWTVAULT_STATE.
     let flag_path = env.path("flag/s.db");
     let flag = format!("-state={}", flag_path.display());
@@ -81,7 +81,7 @@ fn state_path_flag_env_and_default() {
 
 #[test]
 fn state_file_modes_and_schema_version() {
-    let env = Env::new();
+    let env = Env::sqlite();
     env.run(&["auth", "list"]).ok();
     let db = env.state();
     let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;

@@ -68,8 +68,26 @@ impl Out {
     }
 }
 
-/// An isolated jwtvault environment: its own state file, HOME and token helper file, in a
-/// temporary folder removed at the end of the test.
+/// Whether this run of the test binary keeps every [`Env`]'s state on PostgreSQL
+/// (`JWTVAULT_TEST_STORAGE=postgres`, the `postgres` step of scripts/test) rather than in a
+/// SQLite file.
+pub fn on_postgres() -> bool {
+    match std::env::var("JWTVAULT_TEST_STORAGE").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Ok("") | Err(_) => false,
+        Ok(other) => panic!("JWTVAULT_TEST_STORAGE={other}: expected sqlite or postgres"),
+    }
+}
+
+/// The test cluster, for tests that need PostgreSQL whatever the run's storage; `None` (the
+/// test is skipped, with a note) when PostgreSQL is not installed, except under `CI=true`.
+pub fn postgres() -> Option<&'static crate::pg_cluster::Cluster> {
+    crate::pg_cluster::cluster()
+}
+
+/// An isolated jwtvault environment: its own state file (or, in a PostgreSQL run, its own
+/// database: `JWTVAULT_STORAGE` without the password, which is in `PGPASSWORD`), HOME and
+/// token helper file, in a temporary folder removed at the end of the test.
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub vars: Vec<(String, String)>,
@@ -92,7 +110,33 @@ impl Env {
             ),
             ("NO_COLOR".to_string(), "1".to_string()),
         ];
-        Env { dir, vars }
+        let mut env = Env { dir, vars };
+        if on_postgres() {
+            let c = postgres().unwrap_or_else(|| {
+                panic!(
+                    "JWTVAULT_TEST_STORAGE=postgres: {}",
+                    crate::pg_cluster::INSTALL
+                )
+            });
+            env.use_postgres(c);
+        }
+        env
+    }
+
+    /// An environment whose state is a SQLite file in every run: for the tests about the file
+    /// itself (its modes, its WAL, its bytes).
+    pub fn sqlite() -> Env {
+        let mut env = Env::new();
+        env.vars
+            .retain(|(k, _)| k != "JWTVAULT_STORAGE" && k != "PGPASSWORD");
+        env
+    }
+
+    /// Keeps this environment's state in a new database of the cluster from now on.
+    pub fn use_postgres(&mut self, c: &crate::pg_cluster::Cluster) {
+        let db = c.database();
+        self.set("JWTVAULT_STORAGE", &c.url_without_password(&db));
+        self.set("PGPASSWORD", &c.password);
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -406,7 +450,11 @@ pub struct Fx {
 impl Fx {
     /// Mount `jwt/` with an ES256 key and the role `r` (ttl 1h, max 2h, policy p1).
     pub fn new() -> Fx {
-        let env = Env::new();
+        Fx::on(Env::new())
+    }
+
+    /// [`Fx::new`] on the given environment.
+    pub fn on(env: Env) -> Fx {
         let key = env.jwt_mount_with_key(Alg::ES256, &[&format!("bound_issuer={FX_ISS}")]);
         let fx = Fx { env, key };
         fx.role("r", &["token_ttl=1h", "token_max_ttl=2h"]);

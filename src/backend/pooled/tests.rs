@@ -38,8 +38,12 @@ impl Fx {
                        "token_policies": "dev"}),
             )
             .unwrap();
-        let pooled =
-            PooledBackend::open(state.backend.state.clone(), true, KeyFile::new(None)).unwrap();
+        let pooled = PooledBackend::open(
+            state.backend.storage.file().unwrap().to_path_buf(),
+            true,
+            KeyFile::new(None),
+        )
+        .unwrap();
         Fx {
             state,
             private,
@@ -186,7 +190,7 @@ fn policy_write(name: &str) -> Request {
 #[test]
 fn a_batch_commits_its_jobs_once_and_a_failing_job_leaves_nothing() {
     let fx = Fx::new();
-    let path = fx.state.backend.state.clone();
+    let path = fx.state.backend.storage.file().unwrap().to_path_buf();
     drop(fx.pooled);
     let mut store = Store::open_writer(&path, &seed).unwrap();
     let wrote_then_failed = WriteJob::new(|store: &Store, _: &Ctx| {
@@ -239,7 +243,7 @@ fn a_batch_commits_its_jobs_once_and_a_failing_job_leaves_nothing() {
 #[test]
 fn a_reader_refuses_every_write_and_says_one_was_tried() {
     let fx = Fx::new();
-    let mut reader = Store::open_reader(&fx.state.backend.state).unwrap();
+    let mut reader = Store::open_reader(fx.state.backend.storage.file().unwrap()).unwrap();
     reader.begin_read().unwrap();
     assert!(reader.get_policy("default").unwrap().is_some());
     assert!(!reader.end_read());
