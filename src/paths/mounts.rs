@@ -43,6 +43,31 @@ pub fn check_request_path(what: &str, p: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// What a mount-table path (`sys/auth…`, `sys/mounts…`) names.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TableTarget {
+    /// The table itself (`sys/auth`, `sys/mounts`).
+    Table,
+    /// One mount (`<table>/<path>`), its path as [`checked_mount_path`] gives it.
+    Mount(String),
+}
+
+/// The target of a path under the mount table `table` (`None`: not one). The mount path is
+/// checked here, as Vault's HTTP layer checks a request path before anything else:
+/// non-printable characters and `.` or `..` segments are refused.
+pub fn resolve_table(table: &str, path: &str) -> Result<Option<TableTarget>, ApiError> {
+    let Some(rest) = path.strip_prefix(table) else {
+        return Ok(None);
+    };
+    if rest.is_empty() {
+        return Ok(Some(TableTarget::Table));
+    }
+    match rest.strip_prefix('/') {
+        Some(rest) => Ok(Some(TableTarget::Mount(checked_mount_path(rest)?))),
+        None => Ok(None),
+    }
+}
+
 /// The mount path of a `sys/auth/<path>` request: [`check_request_path`], then spaces around
 /// and slashes at either end dropped and empty segments collapsed, with one trailing `/`. A
 /// path that is empty after this is `sys/auth` itself, which refuses with 405 `unsupported

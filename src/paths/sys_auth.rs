@@ -16,31 +16,11 @@ use crate::paths::{data, Call};
 use crate::store::Store;
 
 /// What a `sys/auth…` path names.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Target {
-    /// `sys/auth`: the mount table.
-    Table,
-    /// `sys/auth/<path>`: one mount, its path as [`mounts::checked_mount_path`] gives it.
-    Mount(String),
-}
+pub type Target = mounts::TableTarget;
 
-/// The target of a `sys/auth…` path (`None`: not one). A mount path is checked here, as Vault's
-/// HTTP layer checks a request path before anything else: non-printable characters and `.`
-/// or `..` segments are refused, and a path that is only spaces and slashes is `sys/auth`'s
-/// 405.
+/// The target of a `sys/auth…` path (`None`: not one); see [`mounts::resolve_table`].
 pub fn resolve(path: &str) -> Result<Option<Target>, ApiError> {
-    if path == "sys/auth" {
-        return Ok(Some(Target::Table));
-    }
-    match path.strip_prefix("sys/auth/") {
-        Some(rest) => Ok(Some(Target::Mount(mounts::checked_mount_path(rest)?))),
-        None => Ok(None),
-    }
-}
-
-/// Vault's answer to an operation a known path does not serve.
-fn unsupported_operation() -> ApiError {
-    ApiError::unsupported_operation()
+    mounts::resolve_table("sys/auth", path)
 }
 
 /// Serves a `sys/auth…` request.
@@ -51,7 +31,7 @@ pub fn handle(call: &Call, target: Target) -> Result<Response, ApiError> {
             Operation::Read => Ok(data(mounts::table(store)?)),
             // Vault lists `sys/auth/`, which no pattern matches.
             Operation::List => Err(ApiError::multi(404, "unsupported path")),
-            _ => Err(unsupported_operation()),
+            _ => Err(ApiError::unsupported_operation()),
         },
         Target::Mount(path) => {
             require_sudo(call.who, &req.path)?;
@@ -65,7 +45,7 @@ pub fn handle(call: &Call, target: Target) -> Result<Response, ApiError> {
                     mounts::disable(store, &path)?;
                     Ok(Response::default())
                 }
-                Operation::List | Operation::Patch => Err(unsupported_operation()),
+                Operation::List | Operation::Patch => Err(ApiError::unsupported_operation()),
             }
         }
     }

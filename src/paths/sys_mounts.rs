@@ -18,34 +18,17 @@ use crate::paths::{data, Call};
 use crate::store::{SecretMount, Store};
 
 /// What a `sys/mounts…` path names.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Target {
-    /// `sys/mounts`: the table.
-    Table,
-    /// `sys/mounts/<path>`: a mount path as [`mounts::checked_mount_path`] gives it.
-    Mount(String),
-}
+pub type Target = mounts::TableTarget;
 
-/// The target of a `sys/mounts…` path (`None`: not one). The mount path is checked as Vault's
-/// HTTP layer checks a request path (see [`mounts::check_request_path`]).
+/// The target of a `sys/mounts…` path (`None`: not one); see [`mounts::resolve_table`].
 pub fn resolve(path: &str) -> Result<Option<Target>, ApiError> {
-    if path == "sys/mounts" {
-        return Ok(Some(Target::Table));
-    }
-    match path.strip_prefix("sys/mounts/") {
-        Some(rest) => Ok(Some(Target::Mount(mounts::checked_mount_path(rest)?))),
-        None => Ok(None),
-    }
+    mounts::resolve_table("sys/mounts", path)
 }
 
 /// Paths no secrets engine may be mounted at or under (Vault's `protectedMounts`).
 const PROTECTED: &[&str] = &["audit/", "auth/", "sys/", "cubbyhole/", "identity/"];
 /// Mounts that cannot be disabled.
 const PERMANENT: &[&str] = &["sys/", "identity/", "cubbyhole/"];
-
-fn unsupported_operation() -> ApiError {
-    ApiError::multi(405, "unsupported operation")
-}
 
 /// Serves a `sys/mounts…` request.
 pub fn handle(call: &Call, target: Target) -> Result<Response, ApiError> {
@@ -55,7 +38,7 @@ pub fn handle(call: &Call, target: Target) -> Result<Response, ApiError> {
             Operation::Read => Ok(data(table(store)?)),
             // Vault lists `sys/mounts/`, which no pattern matches.
             Operation::List => Err(ApiError::multi(404, "unsupported path")),
-            _ => Err(unsupported_operation()),
+            _ => Err(ApiError::unsupported_operation()),
         },
         Target::Mount(path) => match req.operation {
             Operation::Read => read(store, &path),
@@ -67,7 +50,7 @@ pub fn handle(call: &Call, target: Target) -> Result<Response, ApiError> {
                 disable(store, &path)?;
                 Ok(Response::default())
             }
-            Operation::List | Operation::Patch => Err(unsupported_operation()),
+            Operation::List | Operation::Patch => Err(ApiError::unsupported_operation()),
         },
     }
 }

@@ -61,10 +61,6 @@ fn sanitize(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-fn unsupported_operation() -> ApiError {
-    ApiError::unsupported_operation()
-}
-
 /// Serves a policy request.
 pub fn handle(call: &Call, target: Target) -> Result<Response, ApiError> {
     let (store, req) = (call.store, call.req);
@@ -72,7 +68,7 @@ pub fn handle(call: &Call, target: Target) -> Result<Response, ApiError> {
     match target {
         Target::List if op == Operation::List => list(store, false),
         Target::OldList if matches!(op, Operation::Read | Operation::List) => list(store, true),
-        Target::List | Target::OldList => Err(unsupported_operation()),
+        Target::List | Target::OldList => Err(ApiError::unsupported_operation()),
         // Vault lists `sys/policies/acl/<name>/`: nothing there.
         Target::Policy(_) | Target::OldPolicy(_) if op == Operation::List => Err(not_found()),
         Target::Policy(name) => one(store, op, &name, &req.data, false),
@@ -91,7 +87,7 @@ fn one(
         Operation::Read => read(store, name, if old { "rules" } else { "policy" }),
         Operation::Write => write(store, name, body, old),
         Operation::Delete => delete(store, name),
-        Operation::List | Operation::Patch => Err(unsupported_operation()),
+        Operation::List | Operation::Patch => Err(ApiError::unsupported_operation()),
     }
 }
 

@@ -133,14 +133,10 @@ pub fn handle(call: &Call, target: Target) -> Result<Response, ApiError> {
         (Route::Config, Operation::Read) => config::read(call, m),
         (Route::Config, Operation::Write) => config::write(call, m),
         (Route::Config, Operation::List) | (Route::Invalid, _) => Ok(invalid_path(op)),
-        (Route::Root(_), Operation::List) => Err(unsupported_operation()),
+        (Route::Root(_), Operation::List) => Err(ApiError::unsupported_operation()),
         (Route::Root(_), _) => Ok(root_warning()),
-        _ => Err(unsupported_operation()),
+        _ => Err(ApiError::unsupported_operation()),
     }
-}
-
-fn unsupported_operation() -> ApiError {
-    ApiError::multi(405, "unsupported operation")
 }
 
 /// A 404 whose body carries only warnings (Vault's `RespondWithStatusCode`).
