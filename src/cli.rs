@@ -56,7 +56,10 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Every subcommand's arguments (and its own subcommands) are deferred: clap builds only the
+/// branch a command line names. Building the whole tree was a fifth of a login's time.
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum Command {
     /// Write data, configuration, and roles (`write auth/jwt/role/dev user_claim=sub ...`).
     #[command(
@@ -194,6 +197,7 @@ pub struct LoginArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum AuthCommand {
     /// Enable an auth method (jwt or oidc) at a path.
     #[command(after_help = "Example:\n  $ jwtvault auth enable -path=gitlab jwt")]
@@ -244,6 +248,7 @@ pub struct PositionalArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum SecretsCommand {
     /// Enable a secrets engine (kv-v2, or kv with -version=2) at a path.
     #[command(
@@ -259,6 +264,7 @@ pub enum SecretsCommand {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum OperatorCommand {
     /// Copy a whole state from one storage into an empty one and verify the copy (row counts
     /// and a SHA-256 digest per table).
@@ -319,6 +325,7 @@ pub struct SecretsEnableArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum KvCommand {
     /// Write a new version of a secret (K=V, @file.json or -).
     #[command(
@@ -351,6 +358,7 @@ pub enum KvCommand {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum KvMetadataCommand {
     /// Show a key's metadata and every version's times.
     #[command(after_help = "Example:\n  $ jwtvault kv metadata get secret/app/db")]
@@ -495,6 +503,7 @@ pub struct KvMetadataPatchArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum TokenCommand {
     /// Show a token's properties.
     #[command(after_help = "Example:\n  $ jwtvault token lookup -accessor 3rUnQ...")]
@@ -553,6 +562,7 @@ pub struct TokenRevokeArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum PolicyCommand {
     /// Upload a policy from a file or stdin.
     #[command(after_help = "Example:\n  $ jwtvault policy write dev dev.hcl")]
@@ -572,6 +582,7 @@ pub enum PolicyCommand {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum JwtCommand {
     /// Generate a key pair and a one-key JWKS (never over existing files unless -force).
     #[command(
@@ -661,6 +672,31 @@ pub struct CompletionArgs {
     pub args: Vec<String>,
 }
 
+/// The root command with only the subcommand `name` (None if there is none by that name): what
+/// one command line needs. Parsing with the whole tree costs a login a tenth of its time, as
+/// clap copies every global flag into every top-level subcommand before it parses; the matches
+/// are the same, as the root keeps its own settings and flags (see the test
+/// `one_branch_parses_as_the_whole_tree`).
+pub fn command_for(full: &clap::Command, name: &str) -> Option<clap::Command> {
+    let sub = full.find_subcommand(name)?.clone();
+    let mut root = clap::Command::new(full.get_name().to_string())
+        .disable_help_subcommand(full.is_disable_help_subcommand_set())
+        .subcommand_required(full.is_subcommand_required_set())
+        .arg_required_else_help(full.is_arg_required_else_help_set())
+        .args(full.get_arguments().cloned())
+        .subcommand(sub);
+    if let Some(version) = full.get_version() {
+        root = root.version(version.to_owned());
+    }
+    if let Some(about) = full.get_about() {
+        root = root.about(about.clone());
+    }
+    if let Some(after) = full.get_after_help() {
+        root = root.after_help(after.clone());
+    }
+    Some(root)
+}
+
 /// Flags looked for anywhere on the line (Vault's global pre-scan).
 const ANYWHERE: &[&str] = &["format", "state", "storage", "seal-key-file"];
 
@@ -681,25 +717,29 @@ pub struct Normalised {
 pub fn normalise(cmd: &clap::Command, args: &[String]) -> Normalised {
     let mut out = Normalised::default();
     let mut i = 0;
-    // Command words: walk the subcommand tree (by reference: cloning clap's tree costs more
-    // than a login's SQL).
-    let mut current: &clap::Command = cmd;
-    let mut parent = "";
+    // Command words: walk the subcommand tree. The subcommands' arguments are deferred (see
+    // `Command`), so the one named is copied (cheap while it is unbuilt) and built alone: its
+    // own branch, never the whole tree.
+    let mut built: Option<clap::Command> = None;
+    let mut parent = String::new();
     let mut globals: Vec<String> = Vec::new();
     while i < args.len() {
-        match current.find_subcommand(&args[i]) {
-            Some(sub) => {
-                out.argv.push(args[i].clone());
-                i += 1;
-                parent = current.get_name();
-                current = sub;
-                if !sub.has_subcommands() {
-                    break;
-                }
-            }
-            None => break,
+        let here = built.as_ref().unwrap_or(cmd);
+        let Some(sub) = here.find_subcommand(&args[i]) else {
+            break;
+        };
+        let mut sub = sub.clone();
+        sub.build();
+        out.argv.push(args[i].clone());
+        i += 1;
+        parent = here.get_name().to_string();
+        let leaf = !sub.has_subcommands();
+        built = Some(sub);
+        if leaf {
+            break;
         }
     }
+    let current = built.as_ref().unwrap_or(cmd);
     // Commands whose arguments after the path are data: a pre-scanned flag there is also data.
     let takes_data = current.get_name() == "write"
         || (parent == "kv" && matches!(current.get_name(), "put" | "patch"));
@@ -817,7 +857,7 @@ fn takes_value(cmd: &clap::Command, name: &str, is_short: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+    use clap::{CommandFactory, FromArgMatches};
 
     fn norm(line: &str) -> Vec<String> {
         let args: Vec<String> = line.split_whitespace().map(String::from).collect();
@@ -828,6 +868,69 @@ mod tests {
         let mut argv = vec!["jwtvault".to_string()];
         argv.extend(norm(line));
         Cli::try_parse_from(argv).unwrap()
+    }
+
+    /// `command_for` (what `jwtvault::run` parses with) against the whole tree: the same
+    /// matches for every kind of line, and the same error for a line clap refuses.
+    #[test]
+    fn one_branch_parses_as_the_whole_tree() {
+        let lines = [
+            "write -format=json -state=s.db auth/jwt/login role=dev jwt=@t",
+            "write -field=token -f auth/jwt/role/r a=b -format=yaml",
+            "read -address=http://127.0.0.1:1 -ca-cert ca.pem auth/jwt/config",
+            "auth enable -path=gitlab -description=x jwt",
+            "auth list -detailed -format=json",
+            "kv put -mount=secret -cas=0 app/db password=x",
+            "kv metadata get -mount=secret app/db",
+            "token lookup -accessor abc",
+            "token capabilities -state=s.db tok sys/auth",
+            "policy write dev -",
+            "jwt keygen -alg=RS256 -out=keys -force",
+            "login -no-store -method=jwt role=dev jwt=@t",
+            "server -listen-address=127.0.0.1:0 -root-token-id=r",
+            "operator migrate -to=sqlite:x",
+            "completion bash",
+            "secrets enable -path=kv kv-v2",
+            "demo -state=d.db",
+            "version",
+        ];
+        for line in lines {
+            let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+            let mut argv = vec!["jwtvault".to_string()];
+            argv.extend(normalise(&Cli::command(), &args).argv);
+            let whole = Cli::command().try_get_matches_from(&argv);
+            let one = command_for(&Cli::command(), &args[0])
+                .expect(line)
+                .try_get_matches_from(&argv);
+            match (whole, one) {
+                (Ok(w), Ok(o)) => {
+                    let w = Cli::from_arg_matches(&w).expect(line);
+                    let o = Cli::from_arg_matches(&o).expect(line);
+                    assert_eq!(format!("{w:?}"), format!("{o:?}"), "{line}");
+                }
+                (Err(w), Err(o)) => assert_eq!(w.to_string(), o.to_string(), "{line}"),
+                (w, o) => panic!("{line}: whole tree {w:?}, one branch {o:?}"),
+            }
+        }
+        for bad in [
+            "write -bogus x",
+            "auth",
+            "kv metadata",
+            "token lookup -nosuch",
+            "jwt keygen -alg",
+        ] {
+            let args: Vec<String> = bad.split_whitespace().map(String::from).collect();
+            let mut argv = vec!["jwtvault".to_string()];
+            argv.extend(normalise(&Cli::command(), &args).argv);
+            let whole = Cli::command().try_get_matches_from(&argv).unwrap_err();
+            let one = command_for(&Cli::command(), &args[0])
+                .unwrap()
+                .try_get_matches_from(&argv)
+                .unwrap_err();
+            assert_eq!(whole.kind(), one.kind(), "{bad}");
+            assert_eq!(whole.to_string(), one.to_string(), "{bad}");
+        }
+        assert!(command_for(&Cli::command(), "nosuch").is_none());
     }
 
     #[test]

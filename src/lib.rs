@@ -135,13 +135,14 @@ fn parse(args: Vec<String>, env: Env) -> Result<(Run, cli::Cli, Vec<String>), Er
             help: grouped_help(),
         });
     }
-    let root = cli::Cli::command();
-    if root.find_subcommand(first).is_none() {
+    let full = cli::Cli::command();
+    let Some(mut root) = cli::command_for(&full, first) else {
         return Err(Error::UnknownCommand {
             help: grouped_help(),
         });
-    }
-    let norm = cli::normalise(&root, &args);
+    };
+    let norm = cli::normalise(&full, &args);
+    drop(full);
     let mut argv = vec!["jwtvault".to_string()];
     argv.extend(norm.argv.iter().map(|a| {
         if a == "-help" {
@@ -150,11 +151,13 @@ fn parse(args: Vec<String>, env: Env) -> Result<(Run, cli::Cli, Vec<String>), Er
             a.clone()
         }
     }));
-    // No clone of the command tree, and no drop of it either: building, cloning and freeing
-    // clap's tree of every subcommand costs more than a login's SQL (measured with callgrind).
-    let mut root = std::mem::ManuallyDrop::new(root);
-    let matches = root.try_get_matches_from_mut(&argv).map_err(clap_error)?;
-    let parsed = cli::Cli::from_arg_matches(&matches).map_err(clap_error)?;
+    // clap builds only the branch named (see `cli::command_for`), and freeing it before the
+    // command runs lets its memory be reused instead of the command touching fresh pages.
+    let parsed = {
+        let matches = root.try_get_matches_from_mut(&argv).map_err(clap_error)?;
+        cli::Cli::from_arg_matches(&matches).map_err(clap_error)?
+    };
+    drop(root);
     let ignored = match parsed.command {
         cli::Command::Demo(_) => Env::DEMO_IGNORES,
         _ => &[],
