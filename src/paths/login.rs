@@ -26,6 +26,7 @@ use crate::keys;
 use crate::paths::config::Config;
 use crate::paths::identity;
 use crate::paths::role::Role;
+use crate::paths::ReadsFrom;
 use crate::paths::{Answer, Ctx, Outcome, WriteJob};
 use crate::store::{MountRow, Store, StoreError};
 use crate::token::{self, IssueRequest};
@@ -63,7 +64,9 @@ pub fn write(
     };
     let result = match login(store, ctx, mount, body, fetched, &mut trace) {
         Ok(Checked::Passed(prepared)) => {
-            let job = move |store: &Store, ctx: &Ctx| prepared.write(store, ctx, trace);
+            let job = move |store: &Store, ctx: &Ctx, when: ReadsFrom| {
+                prepared.write(store, ctx, when, trace)
+            };
             return Ok(Outcome::Write(WriteJob::new(job))).into();
         }
         Ok(Checked::NeedsFetch(plan)) => Ok(Outcome::NeedsFetch(plan)),
@@ -100,12 +103,14 @@ struct Prepared {
 impl Prepared {
     /// The write of a login (Vault core's entity and token bookkeeping), in the write
     /// transaction, at its time. `None`: the mount, config or role changed since the login
-    /// was checked; it must run again from the start.
-    fn write(self, store: &Store, ctx: &Ctx, mut trace: Trace) -> Option<Answer> {
-        match self.unchanged(store) {
-            Ok(true) => {}
-            Ok(false) => return None,
-            Err(e) => return Some(Err(e).into()),
+    /// was checked in an earlier transaction; it must run again from the start.
+    fn write(self, store: &Store, ctx: &Ctx, when: ReadsFrom, mut trace: Trace) -> Option<Answer> {
+        if when == ReadsFrom::EarlierTransaction {
+            match self.unchanged(store) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => return Some(Err(e).into()),
+            }
         }
         let result = self.issue(store, ctx, &mut trace).map(Outcome::Done);
         Some(Answer {

@@ -87,10 +87,24 @@ pub enum Outcome {
 pub struct WriteJob(Box<WriteFn>);
 
 /// What a [`WriteJob`] runs: `None` when what it was prepared against has changed.
-type WriteFn = dyn FnOnce(&Store, &Ctx) -> Option<Answer> + Send;
+type WriteFn = dyn FnOnce(&Store, &Ctx, ReadsFrom) -> Option<Answer> + Send;
+
+/// Where the reads a [`WriteJob`] was prepared from were made, relative to the transaction
+/// it runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadsFrom {
+    /// This transaction ([`route_through`]): nothing can have changed, and the job need not
+    /// read them again.
+    ThisTransaction,
+    /// An earlier one (the server's readers, then [`finish`] on its writer): the job checks
+    /// them first.
+    EarlierTransaction,
+}
 
 impl WriteJob {
-    pub fn new(job: impl FnOnce(&Store, &Ctx) -> Option<Answer> + Send + 'static) -> WriteJob {
+    pub fn new(
+        job: impl FnOnce(&Store, &Ctx, ReadsFrom) -> Option<Answer> + Send + 'static,
+    ) -> WriteJob {
         WriteJob(Box::new(job))
     }
 }
@@ -111,7 +125,7 @@ pub fn finish(
     job: WriteJob,
     fetched: Option<&Fetched>,
 ) -> Answer {
-    match in_savepoint(store, || (job.0)(store, ctx)) {
+    match in_savepoint(store, || (job.0)(store, ctx, ReadsFrom::EarlierTransaction)) {
         Some(answer) => answer,
         None => route_again(store, ctx, req, fetched),
     }
@@ -123,12 +137,14 @@ pub fn finish(
 pub fn route_through(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&Fetched>) -> Answer {
     let answer = route(store, ctx, req, fetched);
     match answer.result {
-        Ok(Outcome::Write(job)) => match in_savepoint(store, || (job.0)(store, ctx)) {
-            Some(answer) => answer,
-            // Nothing can have changed in between on the same transaction: a job that says
-            // otherwise is asked once more, then refused.
-            None => route_again(store, ctx, req, fetched),
-        },
+        Ok(Outcome::Write(job)) => {
+            match in_savepoint(store, || (job.0)(store, ctx, ReadsFrom::ThisTransaction)) {
+                Some(answer) => answer,
+                // Nothing can have changed in between on the same transaction: a job that says
+                // otherwise is asked once more, then refused.
+                None => route_again(store, ctx, req, fetched),
+            }
+        }
         result => Answer {
             result,
             trace: answer.trace,
@@ -141,12 +157,14 @@ fn route_again(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&Fetched
     let answer = route(store, ctx, req, fetched);
     match answer.result {
         Ok(Outcome::Write(job)) => {
-            in_savepoint(store, || (job.0)(store, ctx)).unwrap_or_else(|| {
-                Err(ApiError::internal(
-                    "the request's prepared write was out of date twice in one transaction",
-                ))
-                .into()
-            })
+            in_savepoint(store, || (job.0)(store, ctx, ReadsFrom::ThisTransaction)).unwrap_or_else(
+                || {
+                    Err(ApiError::internal(
+                        "the request's prepared write was out of date twice in one transaction",
+                    ))
+                    .into()
+                },
+            )
         }
         result => Answer {
             result,

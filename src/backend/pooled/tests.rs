@@ -193,11 +193,11 @@ fn a_batch_commits_its_jobs_once_and_a_failing_job_leaves_nothing() {
     let path = fx.state.backend.storage.file().unwrap().to_path_buf();
     drop(fx.pooled);
     let mut store = Store::open_writer(&path, &seed).unwrap();
-    let wrote_then_failed = WriteJob::new(|store: &Store, _: &Ctx| {
+    let wrote_then_failed = WriteJob::new(|store: &Store, _: &Ctx, _| {
         store.put_policy("ghost-1", "").unwrap();
         Some(Err(ApiError::bad_request("refused after a write")).into())
     });
-    let wrote_then_panicked = WriteJob::new(|store: &Store, _: &Ctx| {
+    let wrote_then_panicked = WriteJob::new(|store: &Store, _: &Ctx, _| {
         store.put_policy("ghost-2", "").unwrap();
         panic!("a handler bug");
     });
