@@ -327,6 +327,12 @@ impl Store {
         sqlite::open_writer(path, seed)
     }
 
+    /// The server's checkpointer on a SQLite file the writer has opened
+    /// ([`Store::checkpoint_passive`]).
+    pub fn open_checkpointer(path: &Path) -> Result<Store> {
+        sqlite::open_checkpointer(path)
+    }
+
     /// A reader of the server on a SQLite file the writer has opened: `query_only`, and every
     /// statement that would write refused and remembered ([`Store::end_read`]).
     pub fn open_reader(path: &Path) -> Result<Store> {
@@ -367,6 +373,23 @@ impl Store {
     pub fn trim(&self) {
         if let Engine::Sqlite(c) = &self.engine {
             c.trim_wal();
+        }
+    }
+
+    /// The writer's: frames in the WAL after its last commit (0 on PostgreSQL).
+    pub fn wal_frames(&self) -> u32 {
+        match &self.engine {
+            Engine::Sqlite(c) => c.wal_frames(),
+            Engine::Postgres(_) => 0,
+        }
+    }
+
+    /// The checkpointer's: copies what it can of the WAL into the database without blocking
+    /// anyone; (frames in the WAL, frames copied so far).
+    pub fn checkpoint_passive(&self) -> Result<(i64, i64)> {
+        match &self.engine {
+            Engine::Sqlite(c) => c.checkpoint_passive(),
+            Engine::Postgres(_) => Err(self.sqlite_only("checkpoint_passive")),
         }
     }
 

@@ -41,10 +41,14 @@ const WAL_RESTART_FRAMES: u32 = 80;
 /// every two to four batches, a third of the writer's time). While the server runs, no process
 /// recovers the WAL index (the server keeps it), so a longer WAL costs nothing; when it stops,
 /// the writer starts the WAL over at the command line's size ([`Store::trim_for_close`]).
-const SERVER_WAL_RESTART_FRAMES: u32 = 1000;
+/// No login is written during a restart, whose fsyncs alone take milliseconds: at 1,000 frames
+/// the writer paused 4 to 7 ms about 25 times a second under benches/server.sh, which was most
+/// of its p99. At 4,000 (with the server's checkpointer copying the WAL beside the writer, see
+/// backend/pooled.rs) it pauses about 4 ms four times a second.
+const SERVER_WAL_RESTART_FRAMES: u32 = 4000;
 /// The writer's `journal_size_limit`: above a cycle of [`SERVER_WAL_RESTART_FRAMES`] and the
 /// largest batch, so that the WAL file is not cut back at every restart.
-const SERVER_WAL_FILE_LIMIT: i64 = 8 << 20;
+const SERVER_WAL_FILE_LIMIT: i64 = 32 << 20;
 /// The page cache of the server's long-lived connections (negative: KiB, SQLite's convention).
 /// SQLite's default (2 MiB) holds a fraction of a busy state's token indexes, whose inserts
 /// land on random pages: the writer then spent much of its time reading pages back from the
@@ -737,6 +741,15 @@ pub(crate) fn open_writer(path: &Path, seed: &dyn Fn(&Store) -> Result<()>) -> R
     Ok(store)
 }
 
+/// The server's checkpointer: a connection to a state file the writer has opened, which copies
+/// the WAL into the database ([`Store::checkpoint_passive`]) beside the writer, so that the
+/// writer's own restart of the WAL has little left to copy while it holds the write lock.
+pub(crate) fn open_checkpointer(path: &Path) -> Result<Store> {
+    let conn = Conn::connect(path)?;
+    conn.conn.pragma_update(None, "query_only", true)?;
+    Ok(Store::new(Engine::Sqlite(conn)))
+}
+
 /// A reader of the server: a connection to a state file the writer has opened (and so checked
 /// and migrated), with `query_only` set and an authorizer that refuses every statement that
 /// would write, remembering that one was tried ([`Store::end_read`]).
@@ -866,6 +879,22 @@ impl Conn {
     /// other processes at most [`BUSY_TIMEOUT`]).
     pub(crate) fn begin(&self) -> Result<()> {
         self.run("BEGIN IMMEDIATE")
+    }
+
+    /// Frames in the WAL after this connection's last commit.
+    pub(crate) fn wal_frames(&self) -> u32 {
+        self.wal_frames.load(Ordering::Relaxed)
+    }
+
+    /// `wal_checkpoint(PASSIVE)`: copies into the database (and fsyncs it) every WAL frame that
+    /// no reader still needs, without waiting for anyone and without blocking the writer.
+    /// Answers (frames in the WAL, frames copied so far).
+    pub(crate) fn checkpoint_passive(&self) -> Result<(i64, i64)> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(1)?, r.get(2)?))
+            })?)
     }
 
     /// Commits the open transaction and keeps the connection; a failed commit rolls back.

@@ -314,3 +314,71 @@ fn a_batch_takes_what_is_queued_up_to_its_bound() {
     let first = queue.recv().unwrap();
     assert_eq!(gather(first, &queue, &progress).len(), 1);
 }
+
+/// A writer's store on `fx`'s file (the pooled backend dropped), with `pages` pages of new
+/// policies committed: the WAL holds them and the database file does not yet.
+fn writer_with_wal(fx: Fx, pages: usize) -> (TestState, PathBuf, Store) {
+    let path = fx.state.backend.storage.file().unwrap().to_path_buf();
+    drop(fx.pooled);
+    let mut store = Store::open_writer(&path, &seed).unwrap();
+    store.begin().unwrap();
+    for i in 0..pages {
+        store
+            .put_policy(&format!("p{i}"), &"x".repeat(4000))
+            .unwrap();
+    }
+    store.commit_batch().unwrap();
+    (fx.state, path, store)
+}
+
+fn file_len(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).unwrap().len()
+}
+
+#[test]
+fn the_checkpointer_copies_the_wal_into_the_database_beside_the_writer() {
+    let (_state, path, store) = writer_with_wal(Fx::new(), 300);
+    assert!(store.wal_frames() >= 300, "{} frames", store.wal_frames());
+    let before = file_len(&path);
+    let checkpointer = Checkpointer::start(&path).map_err(|_| ()).unwrap();
+    assert!(checkpointer.is_idle());
+    checkpointer.nudge();
+    let waited = Instant::now();
+    while !checkpointer.is_idle() {
+        assert!(
+            waited.elapsed() < Duration::from_secs(10),
+            "the checkpoint never ended"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // The policies' pages are now in the database file itself, and the writer's WAL is intact:
+    // a restart (the writer's) finds every frame already copied.
+    assert!(
+        file_len(&path) >= before + 300 * 4096,
+        "database file {} bytes before, {} after",
+        before,
+        file_len(&path)
+    );
+    assert_eq!(store.get_policy("p299").unwrap().unwrap().len(), 4000);
+    let (log, copied) = store.checkpoint_passive().unwrap();
+    assert_eq!(log, copied);
+    checkpointer.stop();
+}
+
+#[test]
+fn the_writer_restarts_the_wal_only_while_the_checkpointer_is_idle() {
+    let (_state, path, store) = writer_with_wal(Fx::new(), 4200);
+    let frames = store.wal_frames();
+    assert!(frames > 4000, "{frames} frames");
+    let checkpointer = Checkpointer::start(&path).map_err(|_| ()).unwrap();
+    // Busy (a checkpoint asked for and not yet run): the writer leaves the WAL as it is.
+    checkpointer.busy.store(true, Ordering::SeqCst);
+    keep_wal_short(&store, &checkpointer);
+    assert_eq!(store.wal_frames(), frames);
+    // Idle: the writer restarts the WAL, which then holds only the restart's own page.
+    checkpointer.busy.store(false, Ordering::SeqCst);
+    keep_wal_short(&store, &checkpointer);
+    assert!(store.wal_frames() < 10, "{} frames", store.wal_frames());
+    assert_eq!(store.get_policy("p4199").unwrap().unwrap().len(), 4000);
+    checkpointer.stop();
+}
