@@ -142,7 +142,7 @@ impl LocalBackend {
             seal: self.seal.clone(),
         };
         let answer = paths::route_through(&store, &ctx, req, fetched);
-        store.commit()?;
+        store.commit_before_exit()?;
         Ok(answer)
     }
 }

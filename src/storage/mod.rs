@@ -29,6 +29,16 @@ use serde::Serialize;
 
 use sql::{args, Arg, Row};
 
+/// Set by [`exit_follows_each_command`]: the process ends after its command.
+static EXIT_FOLLOWS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Called by the `jwtvault` binary, which runs one command and exits: the command's SQLite store
+/// is then left open for the exit to release ([`Store::commit_before_exit`]). Never called where
+/// stores come and go in one long process (the tests, a library user).
+pub fn exit_follows_each_command() {
+    EXIT_FOLLOWS.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 pub use sqlite::WalSync;
 
 /// `PRAGMA application_id` of a jwtvault state file ("JWTV"); `jwtvault_meta.application_id`
@@ -514,6 +524,34 @@ impl Store {
             Engine::Sqlite(c) => c.commit(),
             Engine::Postgres(c) => c.commit(),
         }
+    }
+
+    /// [`Store::commit`], for the one transaction of a command line's command: in the
+    /// `jwtvault` binary ([`exit_follows_each_command`]) a SQLite connection is then left open
+    /// for the exit that follows. Closing it would only unmap, close and free what the exit
+    /// releases anyway (a fortieth of a login); nothing is left for SQLite to finish (the
+    /// transaction is committed and durable, no statement runs), and a connection that
+    /// disappears with its process is what SQLite expects (the next process reads the WAL
+    /// index back from the WAL, as always). PostgreSQL connections are closed as usual, so the
+    /// server sees a client that says goodbye.
+    pub fn commit_before_exit(self) -> Result<()> {
+        let leave_open = matches!(self.engine, Engine::Sqlite(_))
+            && EXIT_FOLLOWS.load(std::sync::atomic::Ordering::Relaxed);
+        if !leave_open {
+            return self.commit();
+        }
+        // SQLite's transactions never conflict (see `conflicted`): committing is all there is.
+        let mut store = std::mem::ManuallyDrop::new(self);
+        store.in_txn = false;
+        let committed = match &store.engine {
+            Engine::Sqlite(c) => c.commit(),
+            Engine::Postgres(c) => c.commit(),
+        };
+        if committed.is_err() {
+            // Closed as usual (which rolls back what is left).
+            drop(std::mem::ManuallyDrop::into_inner(store));
+        }
+        committed
     }
 
     // ---- mounts -----------------------------------------------------------------------------

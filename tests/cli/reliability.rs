@@ -330,3 +330,35 @@ fn wal_stays_small_and_is_rewritten_in_place_across_many_logins() {
         "{frames} frames in the WAL after 150 logins"
     );
 }
+
+#[test]
+fn each_command_leaves_its_connection_to_the_exit_and_the_next_finds_everything() {
+    // The binary commits a command's transaction and leaves the SQLite connection for the exit
+    // to release (Store::commit_before_exit): what it wrote must be whole for the next process,
+    // one after another and many at once, and a process that has ended holds no lock.
+    let (env, key) = setup_on(Env::sqlite());
+    let mut tokens = Vec::new();
+    for n in 0..40 {
+        let out = wait_out(spawn(&env, &login_args(&jwt(&key, &format!("seq{n}")))));
+        out.ok();
+        tokens.push(out.stdout);
+    }
+    let children: Vec<_> = (0..16)
+        .map(|n| spawn(&env, &login_args(&jwt(&key, &format!("par{n}")))))
+        .collect();
+    let outs: Vec<Out> = children.into_iter().map(wait_out).collect();
+    assert_clean(&outs);
+    tokens.extend(outs.into_iter().map(|o| o.stdout));
+    for t in &tokens {
+        assert_token_found(&env, t);
+    }
+    let c = rusqlite::Connection::open(env.state()).expect("open state");
+    let check: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity_check");
+    assert_eq!(check, "ok");
+    // No process is left holding the file: an exclusive lock is granted at once.
+    c.busy_timeout(Duration::ZERO).expect("busy timeout");
+    c.execute_batch("BEGIN EXCLUSIVE; COMMIT")
+        .expect("a lock is still held by a process that has exited");
+}
