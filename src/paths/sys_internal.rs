@@ -261,6 +261,14 @@ mod tests {
         Caller::Token(CallerToken::new(t, "the X-Vault-Token header"))
     }
 
+    /// The preflight's answer for `rest` (`sys/internal/ui/mounts/<rest>`) to the token `t`.
+    fn mount_entry(fx: &Fx, rest: &str, t: &str) -> serde_json::Map<String, Value> {
+        get(fx, &format!("sys/internal/ui/mounts/{rest}"), with(t))
+            .unwrap()
+            .data
+            .unwrap()
+    }
+
     #[test]
     fn the_mount_of_a_path_for_a_token_its_policies_let_in() {
         let fx = fx();
@@ -465,14 +473,7 @@ mod tests {
             "secret/app/db",
             "/secret/a/b/c",
         ] {
-            let d = get(
-                &fx,
-                &format!("sys/internal/ui/mounts/{rest}"),
-                with(&fx.root),
-            )
-            .unwrap()
-            .data
-            .unwrap();
+            let d = mount_entry(&fx, rest, &fx.root);
             let keys: Vec<&str> = d.keys().map(String::as_str).collect();
             assert_eq!(keys, KV_KEYS, "{rest}");
             assert_eq!(d["path"], "secret/", "{rest}");
@@ -494,10 +495,7 @@ mod tests {
         }
         // `kv-v2` is stored as `kv` version 2; the longest prefix wins and a longer name is
         // another mount.
-        let d = get(&fx, "sys/internal/ui/mounts/kv2/x", with(&fx.root))
-            .unwrap()
-            .data
-            .unwrap();
+        let d = mount_entry(&fx, "kv2/x", &fx.root);
         assert_eq!((&d["path"], &d["type"]), (&"kv2/".into(), &"kv".into()));
         assert_eq!(d["options"]["version"], "2");
         let e = get(&fx, "sys/internal/ui/mounts/secretx/foo", with(&fx.root)).unwrap_err();
@@ -507,14 +505,7 @@ mod tests {
             ("sys/foo", "sys/", "system"),
             ("identity/x", "identity/", "identity"),
         ] {
-            let d = get(
-                &fx,
-                &format!("sys/internal/ui/mounts/{rest}"),
-                with(&fx.root),
-            )
-            .unwrap()
-            .data
-            .unwrap();
+            let d = mount_entry(&fx, rest, &fx.root);
             assert_eq!(
                 (&d["path"], &d["type"], &d["options"]),
                 (&path.into(), &kind.into(), &Value::Null)
@@ -529,14 +520,7 @@ mod tests {
         // read of `secret/other/x` is refused later, by the ACL), not `kv2/`.
         let fx = fx();
         for rest in ["secret", "secret/app/db", "secret/other/x", "secret/"] {
-            let d = get(
-                &fx,
-                &format!("sys/internal/ui/mounts/{rest}"),
-                with(&fx.app_token),
-            )
-            .unwrap()
-            .data
-            .unwrap();
+            let d = mount_entry(&fx, rest, &fx.app_token);
             assert_eq!(d["path"], "secret/", "{rest}");
             assert_eq!(d["options"]["version"], "2");
         }
