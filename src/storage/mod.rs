@@ -514,6 +514,11 @@ impl Store {
     /// Commits the transaction (durably: the WAL is fsynced, or PostgreSQL has flushed its
     /// WAL, before this returns). A conflict detected at commit is [`StoreError::Conflict`].
     pub fn commit(mut self) -> Result<()> {
+        self.commit_in_place()
+    }
+
+    /// What [`Store::commit`] does, leaving the store to the caller (closed when dropped).
+    fn commit_in_place(&mut self) -> Result<()> {
         if self.conflicted() {
             return Err(StoreError::Conflict(
                 "a statement of the transaction conflicted".into(),
@@ -534,22 +539,13 @@ impl Store {
     /// disappears with its process is what SQLite expects (the next process reads the WAL
     /// index back from the WAL, as always). PostgreSQL connections are closed as usual, so the
     /// server sees a client that says goodbye.
-    pub fn commit_before_exit(self) -> Result<()> {
-        let leave_open = matches!(self.engine, Engine::Sqlite(_))
-            && EXIT_FOLLOWS.load(std::sync::atomic::Ordering::Relaxed);
-        if !leave_open {
-            return self.commit();
-        }
-        // SQLite's transactions never conflict (see `conflicted`): committing is all there is.
-        let mut store = std::mem::ManuallyDrop::new(self);
-        store.in_txn = false;
-        let committed = match &store.engine {
-            Engine::Sqlite(c) => c.commit(),
-            Engine::Postgres(c) => c.commit(),
-        };
-        if committed.is_err() {
-            // Closed as usual (which rolls back what is left).
-            drop(std::mem::ManuallyDrop::into_inner(store));
+    pub fn commit_before_exit(mut self) -> Result<()> {
+        let committed = self.commit_in_place();
+        if committed.is_ok()
+            && matches!(self.engine, Engine::Sqlite(_))
+            && EXIT_FOLLOWS.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            std::mem::forget(self);
         }
         committed
     }
