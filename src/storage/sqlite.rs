@@ -913,11 +913,7 @@ impl Conn {
         let _ = self
             .conn
             .pragma_update(None, "journal_size_limit", WAL_FILE_LIMIT);
-        let frames: Option<i64> = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
-            .ok();
-        if let Some(frames) = frames {
+        if let Ok((frames, _)) = self.checkpoint_passive() {
             self.wal_frames
                 .store(u32::try_from(frames).unwrap_or(u32::MAX), Ordering::Relaxed);
         }
