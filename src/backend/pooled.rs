@@ -138,6 +138,10 @@ struct Pending {
     replies: Vec<(oneshot::Sender<Reply>, Reply)>,
 }
 
+fn thread_error(e: std::io::Error) -> StoreError {
+    StoreError::Sqlite(format!("cannot start a thread: {e}"))
+}
+
 fn stopped() -> StoreError {
     StoreError::Sqlite("the server's writer has stopped".into())
 }
@@ -169,8 +173,6 @@ impl PooledBackend {
         let progress = Arc::new(Progress::default());
         let (jobs, job_queue) = mpsc::channel();
         let (waiting, sync_queue) = mpsc::channel();
-        let thread_error =
-            |e: std::io::Error| StoreError::Sqlite(format!("cannot start a thread: {e}"));
         let syncer = {
             let progress = progress.clone();
             let wal = WalSync::new(&state);
@@ -179,10 +181,7 @@ impl PooledBackend {
                 .spawn(move || run_syncer(wal, sync_queue, &progress))
                 .map_err(thread_error)?
         };
-        let checkpointer = Checkpointer::start(&state).map_err(|e| match e {
-            CheckpointerError::Store(e) => e,
-            CheckpointerError::Thread(e) => thread_error(e),
-        })?;
+        let checkpointer = Checkpointer::start(&state)?;
         let writer = {
             let progress = progress.clone();
             let synced = waiting.clone();
@@ -431,14 +430,9 @@ struct Checkpointer {
     thread: JoinHandle<()>,
 }
 
-enum CheckpointerError {
-    Store(StoreError),
-    Thread(std::io::Error),
-}
-
 impl Checkpointer {
-    fn start(state: &std::path::Path) -> Result<Checkpointer, CheckpointerError> {
-        let store = Store::open_checkpointer(state).map_err(CheckpointerError::Store)?;
+    fn start(state: &std::path::Path) -> Result<Checkpointer, StoreError> {
+        let store = Store::open_checkpointer(state)?;
         let (wake, woken) = mpsc::sync_channel(1);
         let busy = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -453,7 +447,7 @@ impl Checkpointer {
                         busy.store(false, Ordering::Release);
                     }
                 })
-                .map_err(CheckpointerError::Thread)?
+                .map_err(thread_error)?
         };
         Ok(Checkpointer { wake, busy, thread })
     }

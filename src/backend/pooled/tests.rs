@@ -340,7 +340,7 @@ fn the_checkpointer_copies_the_wal_into_the_database_beside_the_writer() {
     let (_state, path, store) = writer_with_wal(Fx::new(), 300);
     assert!(store.wal_frames() >= 300, "{} frames", store.wal_frames());
     let before = file_len(&path);
-    let checkpointer = Checkpointer::start(&path).map_err(|_| ()).unwrap();
+    let checkpointer = Checkpointer::start(&path).unwrap();
     assert!(checkpointer.is_idle());
     checkpointer.nudge();
     let waited = Instant::now();
@@ -370,7 +370,7 @@ fn the_writer_restarts_the_wal_only_while_the_checkpointer_is_idle() {
     let (_state, path, store) = writer_with_wal(Fx::new(), 4200);
     let frames = store.wal_frames();
     assert!(frames > 4000, "{frames} frames");
-    let checkpointer = Checkpointer::start(&path).map_err(|_| ()).unwrap();
+    let checkpointer = Checkpointer::start(&path).unwrap();
     // Busy (a checkpoint asked for and not yet run): the writer leaves the WAL as it is.
     checkpointer.busy.store(true, Ordering::SeqCst);
     keep_wal_short(&store, &checkpointer);
