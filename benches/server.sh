@@ -19,6 +19,13 @@
 # (from /proc/PID/stat: on a busy machine logins/s is the share of the CPU a server got, CPU per
 # login is what a login costs); the load average before and after.
 #
+# Beside them, in the same loop, two floors from examples/http_floor.rs: the same hyper/tokio
+# set-up with no state and no durability, one answering a fixed login-sized JSON at once
+# (floor-hello), one parsing the body and checking the JWT's RS256 signature, exp and aud with
+# jsonwebtoken first (floor-verify). They are what this machine allows at all, so the ratio
+# targets can be read against them: the table says what share of the verify-only floor 5x bao
+# is, and what share jwtvault's durable login reaches.
+#
 # Then, when PostgreSQL's server binaries are installed (scripts/install-postgres.sh --check),
 # the PostgreSQL rows (issue 15): a throwaway cluster in the bench's folder (PostgreSQL's durable
 # defaults), the same key and role set up with -storage=URL, then one jwtvault server and two
@@ -62,8 +69,9 @@ fi
 STRACE=$(command -v strace || true)
 
 say "== building (release)"
-cargo build --release --locked --quiet --bin jwtvault
+cargo build --release --locked --quiet --bin jwtvault --example http_floor
 J=${JWTVAULT_BIN:-$ROOT/target/release/jwtvault}
+FLOOR=$ROOT/target/release/examples/http_floor
 
 BAO_SHIM=$(scripts/install-bao.sh 2>/dev/null) || die "scripts/install-bao.sh found no bao"
 BAO=$BAO_SHIM
@@ -87,9 +95,11 @@ stop() { # PID: SIGTERM, then wait
     kill -TERM "$1" 2>/dev/null || true
     wait "$1" 2>/dev/null || true
 }
+F_PIDS=()
 cleanup() {
     stop "$J_PID"
     stop "$BAO_PID"
+    for p in "${F_PIDS[@]}"; do stop "$p"; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -162,8 +172,24 @@ wait_up "$B_URL" "$WORK/bao.log"
     "$BAO" write auth/jwt/role/dev @role.json >/dev/null
 )
 
-# Both answer the same login before anything is timed.
-for url in "$J_URL" "$B_URL"; do
+# The floors (examples/http_floor.rs): the same hyper/tokio set-up with no storage at all, one
+# answering at once, one checking the token's RS256 signature, exp and aud first.
+declare -A F_URL F_PID
+for mode in hello verify; do
+    port=$(free_port)
+    F_URL[$mode]=http://127.0.0.1:$port
+    case $mode in
+        hello) "$FLOOR" hello "127.0.0.1:$port" 2> "$WORK/floor-$mode.log" & ;;
+        verify) "$FLOOR" verify "127.0.0.1:$port" keys/public.pem vault-aud-value \
+            2> "$WORK/floor-$mode.log" & ;;
+    esac
+    F_PID[$mode]=$!
+    F_PIDS+=("$!")
+    wait_up "${F_URL[$mode]}" "$WORK/floor-$mode.log"
+done
+
+# All answer the same login before anything is timed.
+for url in "$J_URL" "$B_URL" "${F_URL[verify]}"; do
     code=$(python3 - "$url" <<'EOF'
 import sys, urllib.request
 req = urllib.request.Request(sys.argv[1] + "/v1/auth/jwt/login", data=open("body.json", "rb").read(),
@@ -229,7 +255,15 @@ for c in $CONNS; do
     t0=$(cpu_ticks "$BAO_PID")
     line=$(run_wrk bao "$B_URL" "$c" "$DURATION")
     echo "bao $c $line $(( $(cpu_ticks "$BAO_PID") - t0 ))" >> "$RESULTS"
+    for mode in verify hello; do
+        say "== floor ($mode, no storage), $c connections, ${DURATION}s"
+        t0=$(cpu_ticks "${F_PID[$mode]}")
+        line=$(run_wrk "floor-$mode" "${F_URL[$mode]}" "$c" "$DURATION")
+        echo "floor-$mode $c $line $(( $(cpu_ticks "${F_PID[$mode]}") - t0 ))" >> "$RESULTS"
+    done
 done
+for p in "${F_PIDS[@]}"; do stop "$p"; done
+F_PIDS=()
 LOAD_AFTER=$(load)
 
 # ---- fsyncs per login: the same server under strace (seccomp-filtered: only fsyncs stop) ---
@@ -364,12 +398,12 @@ for line in open(sys.argv[2]):
     conns, n, logins = line.split()
     fsyncs[int(conns)] = (int(n), int(logins))
 conns = sorted({c for _, c in rows})
-print(f"{'server':<10} {'conns':>5} {'logins/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/login':>13} {'failed':>7}")
-for name in ("jwtvault", "bao", "pg-1-server", "pg-2-servers"):
+print(f"{'server':<12} {'conns':>5} {'logins/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU us/login':>13} {'failed':>7}")
+for name in ("jwtvault", "bao", "pg-1-server", "pg-2-servers", "floor-verify", "floor-hello"):
     for c in conns:
         r = rows.get((name, c))
         if r:
-            print(f"{name:<10} {c:>5} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['cpu']:>13.0f} {r['bad']:>7}")
+            print(f"{name:<12} {c:>5} {r['rps']:>10.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['cpu']:>13.0f} {r['bad']:>7}")
 print()
 verdict = lambda ok: "PASS" if ok else "MISS"
 for c in conns:
@@ -386,6 +420,13 @@ for name in ("pg-1-server", "pg-2-servers"):
             print(f"{name} (PostgreSQL) at {c:>2} connections: {p['rps']:.0f} logins/s, "
                   f"p99 {p['p99']:.2f} ms; x{p['rps'] / b['rps']:.2f} bao's logins/s, "
                   f"x{p['rps'] / j['rps']:.2f} jwtvault on SQLite's")
+# What the machine allows at all: the floors answer with no storage and no durability.
+for c in conns:
+    b, f, j = rows.get(("bao", c)), rows.get(("floor-verify", c)), rows.get(("jwtvault", c))
+    if b and f and j:
+        print(f"at {c:>2} connections, 5x bao ({5 * b['rps']:.0f} logins/s) is "
+              f"{5 * b['rps'] / f['rps']:.0%} of the verify-only floor's {f['rps']:.0f}/s; "
+              f"jwtvault's durable login reaches {j['rps'] / f['rps']:.0%} of it")
 if ("jwtvault", 64) in rows:
     p99 = rows[("jwtvault", 64)]["p99"]
     print(f"jwtvault p99 at 64 connections: {p99:.2f} ms  target <= 20 ms: {verdict(p99 <= 20)}")
