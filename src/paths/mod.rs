@@ -107,6 +107,25 @@ impl WriteJob {
     ) -> WriteJob {
         WriteJob(Box::new(job))
     }
+
+    /// Runs the job inside a savepoint: kept if it answered a success, rolled back otherwise
+    /// (or when it answered nothing, as what it was prepared against changed).
+    fn run(self, store: &Store, ctx: &Ctx, when: ReadsFrom) -> Option<Answer> {
+        if let Err(e) = store.savepoint() {
+            return Some(Err(e.into()).into());
+        }
+        let mut answer = (self.0)(store, ctx, when);
+        let keep = matches!(&answer, Some(a) if a.result.is_ok());
+        let end = if keep {
+            store.release_savepoint()
+        } else {
+            store.rollback_to_savepoint()
+        };
+        if let Err(e) = end {
+            answer = Some(Err(e.into()).into());
+        }
+        answer
+    }
 }
 
 impl std::fmt::Debug for WriteJob {
@@ -125,7 +144,7 @@ pub fn finish(
     job: WriteJob,
     fetched: Option<&Fetched>,
 ) -> Answer {
-    match in_savepoint(store, || (job.0)(store, ctx, ReadsFrom::EarlierTransaction)) {
+    match job.run(store, ctx, ReadsFrom::EarlierTransaction) {
         Some(answer) => answer,
         None => route_again(store, ctx, req, fetched),
     }
@@ -138,7 +157,7 @@ pub fn route_through(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&F
     let answer = route(store, ctx, req, fetched);
     match answer.result {
         Ok(Outcome::Write(job)) => {
-            match in_savepoint(store, || (job.0)(store, ctx, ReadsFrom::ThisTransaction)) {
+            match job.run(store, ctx, ReadsFrom::ThisTransaction) {
                 Some(answer) => answer,
                 // Nothing can have changed in between on the same transaction: a job that says
                 // otherwise is asked once more, then refused.
@@ -156,40 +175,19 @@ pub fn route_through(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&F
 fn route_again(store: &Store, ctx: &Ctx, req: &Request, fetched: Option<&Fetched>) -> Answer {
     let answer = route(store, ctx, req, fetched);
     match answer.result {
-        Ok(Outcome::Write(job)) => {
-            in_savepoint(store, || (job.0)(store, ctx, ReadsFrom::ThisTransaction)).unwrap_or_else(
-                || {
-                    Err(ApiError::internal(
-                        "the request's prepared write was out of date twice in one transaction",
-                    ))
-                    .into()
-                },
-            )
-        }
+        Ok(Outcome::Write(job)) => job
+            .run(store, ctx, ReadsFrom::ThisTransaction)
+            .unwrap_or_else(|| {
+                Err(ApiError::internal(
+                    "the request's prepared write was out of date twice in one transaction",
+                ))
+                .into()
+            }),
         result => Answer {
             result,
             trace: answer.trace,
         },
     }
-}
-
-/// Runs `job` inside a savepoint: kept if it answered a success, rolled back otherwise (or
-/// when it answered nothing).
-fn in_savepoint(store: &Store, job: impl FnOnce() -> Option<Answer>) -> Option<Answer> {
-    if let Err(e) = store.savepoint() {
-        return Some(Err(e.into()).into());
-    }
-    let mut answer = job();
-    let keep = matches!(&answer, Some(a) if a.result.is_ok());
-    let end = if keep {
-        store.release_savepoint()
-    } else {
-        store.rollback_to_savepoint()
-    };
-    if let Err(e) = end {
-        answer = Some(Err(e.into()).into());
-    }
-    answer
 }
 
 /// A handler's answer, and the `-explain` lines of a login.
