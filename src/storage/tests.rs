@@ -2,7 +2,7 @@
 //! PostgreSQL cluster is available (see [`pg_cluster`](super::pg_cluster)), on a new
 //! PostgreSQL database; then the PostgreSQL engine's own (schema, refusals, conflicts).
 
-use super::pg_cluster::{cluster, Cluster};
+use super::pg_cluster::{cluster, Cluster, Database};
 use super::*;
 
 fn no_seed(_: &Store) -> Result<()> {
@@ -13,9 +13,11 @@ fn seed_policy(s: &Store) -> Result<()> {
     s.put_policy("seeded", "x")
 }
 
-/// A new database of the test cluster, as a storage (with the password in the URL).
-pub(crate) fn pg_storage(c: &Cluster) -> Storage {
-    Storage::parse(&c.url(&c.database()), None).unwrap()
+/// A new database of the test cluster, as a storage (with the password in the URL), and the
+/// database, which is dropped with it.
+pub(crate) fn pg_storage(c: &'static Cluster) -> (Storage, Database) {
+    let db = c.database();
+    (Storage::parse(&c.url(&db), None).unwrap(), db)
 }
 
 /// Runs `f` on a fresh, empty state of each storage.
@@ -23,7 +25,7 @@ fn each_storage(f: impl Fn(&Storage)) {
     let dir = tempfile::tempdir().unwrap();
     f(&Storage::Sqlite(dir.path().join("s.db")));
     if let Some(c) = cluster() {
-        f(&pg_storage(c));
+        f(&pg_storage(c).0);
     }
 }
 
@@ -293,7 +295,7 @@ fn postgres_version_1_database_migrates_to_version_2() {
 #[test]
 fn postgres_concurrent_writers_conflict_and_a_retry_succeeds() {
     let Some(c) = cluster() else { return };
-    let st = pg_storage(c);
+    let (st, _db) = pg_storage(c);
     st.open(&no_seed).unwrap().commit().unwrap();
     // Two transactions read the same absent row and both insert it: one of them must fail,
     // as SQLite's single writer would have made the second see the first.
@@ -321,7 +323,7 @@ fn postgres_concurrent_writers_conflict_and_a_retry_succeeds() {
 #[test]
 fn postgres_a_handler_that_swallows_a_conflict_still_cannot_commit() {
     let Some(c) = cluster() else { return };
-    let st = pg_storage(c);
+    let (st, _db) = pg_storage(c);
     st.open(&no_seed).unwrap().commit().unwrap();
     let a = st.open(&no_seed).unwrap();
     let b = st.open(&no_seed).unwrap();
@@ -380,4 +382,29 @@ fn storage_urls_name_a_file_or_a_database() {
         Storage::parse("sqlite:", None).unwrap_err(),
         "-storage=sqlite:PATH needs a path after sqlite:"
     );
+}
+
+/// The test cluster's databases go with the test that made them, sessions and all, so that a
+/// run of every test holds only the databases of the tests still running.
+#[test]
+fn postgres_a_test_database_is_dropped_with_its_guard() {
+    let Some(c) = cluster() else { return };
+    let exists = |name: &str| -> bool {
+        c.client("postgres")
+            .query_one(
+                "SELECT count(*) FROM pg_database WHERE datname = $1",
+                &[&name],
+            )
+            .unwrap()
+            .get::<_, i64>(0)
+            == 1
+    };
+    let db = c.database();
+    let name = db.to_string();
+    assert!(exists(&name));
+    // A session still open on it, as a server left running by a test would hold.
+    let mut open = c.client(&db);
+    drop(db);
+    assert!(!exists(&name), "{name} is still there");
+    assert!(open.simple_query("SELECT 1").is_err());
 }

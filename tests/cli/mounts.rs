@@ -296,6 +296,7 @@ fn auth_disable_messages_and_effects() {
     let mut tenv = Env {
         dir: tempfile::tempdir().unwrap(),
         vars: env.vars.clone(),
+        db: None,
     };
     tenv.set("JWTVAULT_TOKEN", &token);
     env.run(&["token", "lookup", &token]).ok();

@@ -4,7 +4,9 @@
 //! `initdb` and `pg_ctl` under `/usr/lib/postgresql/<version>/bin`, or the folder named by
 //! `JWTVAULT_PG_BIN`) in a new temporary folder, on a free loopback port, with password
 //! authentication over TCP (so that the tests pass passwords as users do). Each test gets its
-//! own database ([`Cluster::database`]). A watcher process started with the cluster stops it
+//! own database ([`Cluster::database`]), dropped when the test is done with it, and the
+//! cluster keeps little WAL: a run of hundreds of tests holds a few hundred megabytes at most,
+//! not a copy of the template per test. A watcher process started with the cluster stops it
 //! (an immediate shutdown) and removes its folder as soon as the test binary has exited,
 //! however it exited.
 //!
@@ -17,6 +19,7 @@
 
 #![allow(dead_code)]
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -159,7 +162,9 @@ impl Cluster {
                 .args(["-w", "-t", "60", "-o"])
                 .arg(format!(
                     "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
-                     -c full_page_writes=off -c synchronous_commit=off -c max_connections=300",
+                     -c full_page_writes=off -c synchronous_commit=off -c max_connections=300 \
+                     -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=64MB \
+                     -c min_wal_size=32MB",
                     dir.display()
                 ))
                 .arg("start")
@@ -203,18 +208,53 @@ impl Cluster {
         postgres::Client::connect(&self.url(db), postgres::NoTls).expect("connect to the cluster")
     }
 
-    /// A new, empty database; its name.
-    pub fn database(&self) -> String {
+    /// A new, empty database, dropped when the value is.
+    pub fn database(&'static self) -> Database {
         let name = format!(
             "t{}_{}",
             std::process::id(),
             self.next.fetch_add(1, Ordering::Relaxed)
         );
+        // CREATE DATABASE copies template1, which must then have no other session: one at a
+        // time.
         let _one_at_a_time = self.create.lock().unwrap_or_else(|e| e.into_inner());
         self.client("postgres")
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .expect("create a test database");
-        name
+        Database {
+            cluster: self,
+            name,
+        }
+    }
+}
+
+/// A database of the test cluster, which derefs to its name. Dropping it drops the database,
+/// ending any session still on it (a server or a process the test left running).
+pub struct Database {
+    cluster: &'static Cluster,
+    name: String,
+}
+
+impl Deref for Database {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let dropped = postgres::Client::connect(&self.cluster.url("postgres"), postgres::NoTls)
+            .and_then(|mut c| {
+                c.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
+            });
+        if let Err(e) = dropped {
+            // Not a failure of the test: the database only stays until the cluster goes.
+            eprintln!("note: the test database {} was not dropped: {e}", self.name);
+        }
     }
 }
 

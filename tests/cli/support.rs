@@ -91,26 +91,13 @@ pub fn postgres() -> Option<&'static crate::pg_cluster::Cluster> {
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub vars: Vec<(String, String)>,
+    /// The database of a PostgreSQL run, dropped with the environment.
+    pub db: Option<crate::pg_cluster::Database>,
 }
 
 impl Env {
     pub fn new() -> Env {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let home = dir.path().join("home");
-        std::fs::create_dir_all(&home).expect("home");
-        let vars = vec![
-            ("HOME".to_string(), home.display().to_string()),
-            (
-                "JWTVAULT_STATE".to_string(),
-                dir.path().join("state/state.db").display().to_string(),
-            ),
-            (
-                "JWTVAULT_TOKEN_PATH".to_string(),
-                home.join(".jwtvault-token").display().to_string(),
-            ),
-            ("NO_COLOR".to_string(), "1".to_string()),
-        ];
-        let mut env = Env { dir, vars };
+        let mut env = Env::sqlite();
         if on_postgres() {
             let c = postgres().unwrap_or_else(|| {
                 panic!(
@@ -126,17 +113,34 @@ impl Env {
     /// An environment whose state is a SQLite file in every run: for the tests about the file
     /// itself (its modes, its WAL, its bytes).
     pub fn sqlite() -> Env {
-        let mut env = Env::new();
-        env.vars
-            .retain(|(k, _)| k != "JWTVAULT_STORAGE" && k != "PGPASSWORD");
-        env
+        let dir = tempfile::tempdir().expect("temp dir");
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&home).expect("home");
+        let vars = vec![
+            ("HOME".to_string(), home.display().to_string()),
+            (
+                "JWTVAULT_STATE".to_string(),
+                dir.path().join("state/state.db").display().to_string(),
+            ),
+            (
+                "JWTVAULT_TOKEN_PATH".to_string(),
+                home.join(".jwtvault-token").display().to_string(),
+            ),
+            ("NO_COLOR".to_string(), "1".to_string()),
+        ];
+        Env {
+            dir,
+            vars,
+            db: None,
+        }
     }
 
     /// Keeps this environment's state in a new database of the cluster from now on.
-    pub fn use_postgres(&mut self, c: &crate::pg_cluster::Cluster) {
+    pub fn use_postgres(&mut self, c: &'static crate::pg_cluster::Cluster) {
         let db = c.database();
         self.set("JWTVAULT_STORAGE", &c.url_without_password(&db));
         self.set("PGPASSWORD", &c.password);
+        self.db = Some(db);
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
